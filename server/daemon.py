@@ -1,0 +1,217 @@
+"""The queue server process: one worker thread applies commands in order and publishes results."""
+
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+from datetime import datetime
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+
+from server import projections
+from server.outcome import Outcome
+from server.queue_service import Clock, QueueService
+from shared.domain.errors import DomainError, InvalidTransition
+from shared.domain.site import Site
+from shared.messaging.bus import Bus, Message
+from shared.messaging.codec import ProtocolError, decode_command, encode
+from shared.messaging.commands import Command
+from shared.messaging.replies import ErrorCode, Reply
+from shared.messaging.states import TicketEventMessage
+from shared.messaging.topics import Topics
+from shared.storage.repository import ConcurrentUpdate, QueueRepository
+
+log = logging.getLogger(__name__)
+ROLLOVER_CHECK_SECONDS = 30.0
+CONCURRENT_ATTEMPTS = 3
+
+
+class QueueServer:
+    """Receives commands from the bus, applies them one at a time, replies and publishes."""
+
+    def __init__(self, site: Site, sessions: sessionmaker[Session], bus: Bus, clock: Clock) -> None:
+        self.site = site
+        self.sessions = sessions
+        self.bus = bus
+        self.clock = clock
+        self.topics = Topics(site.id)
+        self.service = QueueService(site, sessions, clock)
+        self._inbox: queue.Queue[Message | None] = queue.Queue()
+        self._worker = threading.Thread(target=self._run, name="queue-server", daemon=True)
+        self.handled = 0
+
+    def start(self) -> None:
+        """Roll over to today, publish every retained state, then start taking commands."""
+        self.rollover()
+        self.publish_all()
+        self._worker.start()
+        self.bus.subscribe(self.topics.commands(), self._inbox.put)
+
+    def stop(self) -> None:
+        """Finish the command in hand and stop the worker."""
+        self._inbox.put(None)
+        self._worker.join(timeout=10)
+
+    def _run(self) -> None:
+        while True:
+            try:
+                message = self._inbox.get(timeout=ROLLOVER_CHECK_SECONDS)
+            except queue.Empty:
+                self._safely(self.rollover)
+                continue
+            if message is None:
+                return
+            self._safely(lambda m=message: self.handle(m))
+
+    def _safely(self, action: object) -> None:
+        try:
+            action()  # type: ignore[operator]
+        except Exception:
+            log.exception("the queue server failed on a message; it keeps running")
+
+    # Commands ----------------------------------------------------------------------------
+
+    def handle(self, message: Message) -> Reply | None:
+        """Apply one command message and publish what it changed; return the reply sent."""
+        parts = self.topics.parse_command(message.topic)
+        if parts is None:
+            log.warning("ignored a message on %s", message.topic)
+            return None
+        try:
+            command = decode_command(message.payload, parts.verb)
+        except ProtocolError as exc:
+            log.info("rejected a command from %s: %s", parts.device, exc.message)
+            reply = Reply.failure(exc.request_id, exc.code, exc.message)
+            self._reply(message, reply)
+            return reply
+        reply, outcome = self._apply(parts.device, parts.verb, command, message.payload)
+        self._reply(message, reply)
+        self.handled += 1
+        if outcome is not None:
+            self.publish(outcome)
+        return reply
+
+    def _apply(
+        self, device: str, verb: str, command: Command, payload: bytes
+    ) -> tuple[Reply, Outcome | None]:
+        received = self.clock()
+        try:
+            for _ in range(CONCURRENT_ATTEMPTS):
+                try:
+                    return self._transaction(device, verb, command, payload, received)
+                except ConcurrentUpdate:
+                    log.info("another writer changed the same ticket; applying again")
+            raise InvalidTransition("Hệ thống đang bận, vui lòng thử lại.")
+        except DomainError as exc:
+            reply = Reply.failure(command.request_id, ErrorCode(exc.code), exc.message)
+        except IntegrityError:
+            log.exception("a concurrent writer took the same row")
+            reply = Reply.failure(
+                command.request_id, ErrorCode.CONFLICT, "Hệ thống đang bận, vui lòng thử lại."
+            )
+            return reply, None
+        try:
+            with self.sessions.begin() as session:
+                repo = QueueRepository(session, self.site.id)
+                self._log(repo, device, verb, command, payload, received, reply)
+        except IntegrityError:
+            pass  # the same request was logged by a concurrent attempt
+        return reply, None
+
+    def _transaction(
+        self, device: str, verb: str, command: Command, payload: bytes, received: datetime
+    ) -> tuple[Reply, Outcome | None]:
+        with self.sessions.begin() as session:
+            repo = QueueRepository(session, self.site.id)
+            stored = repo.stored_reply(device, command.request_id)
+            if stored is not None:
+                return Reply.model_validate_json(stored), None
+            outcome = self.service.execute(repo, device, command, received)
+            reply = Reply.success(command.request_id, outcome.result)
+            self._log(repo, device, verb, command, payload, received, reply)
+        return reply, outcome
+
+    def _log(
+        self,
+        repo: QueueRepository,
+        device: str,
+        verb: str,
+        command: Command,
+        payload: bytes,
+        received: datetime,
+        reply: Reply,
+    ) -> None:
+        officer = getattr(command, "officer_id", None)
+        if officer is None and device in {c.id for c in self.site.counters}:
+            officer = repo.counter_state(device).officer_id
+        repo.log_command(
+            device_id=device,
+            verb=verb,
+            request_id=command.request_id,
+            officer_id=officer,
+            received_at=received,
+            payload=payload.decode("utf-8", "replace"),
+            ok=reply.ok,
+            error_code=reply.error.code.value if reply.error else None,
+            reply=reply.model_dump_json(),
+        )
+
+    def _reply(self, message: Message, reply: Reply) -> None:
+        if message.response_topic:
+            self.bus.publish(
+                message.response_topic, encode(reply), correlation_data=message.correlation_data
+            )
+
+    # Publishing --------------------------------------------------------------------------
+
+    def rollover(self) -> None:
+        """Start a new service day if the clock passed the reset time."""
+        with self.sessions.begin() as session:
+            outcome = self.service.rollover(QueueRepository(session, self.site.id), self.clock())
+        if outcome.result:
+            log.info("new service day %s", outcome.result)
+            self.publish(outcome)
+
+    def publish_all(self) -> None:
+        """Publish every retained state (on start, so late subscribers see the truth)."""
+        self.publish(
+            Outcome(
+                counters={c.id for c in self.site.counters},
+                zones={z.id for z in self.site.zones},
+                queues=True,
+            )
+        )
+
+    def publish(self, outcome: Outcome) -> None:
+        """Publish an outcome's events, then the retained states it changed."""
+        for event in outcome.events:
+            counter = self.site.counter(event.counter_id) if event.counter_id else None
+            message = TicketEventMessage(
+                kind=event.kind.value,
+                number=event.ticket.number,
+                service=event.ticket.service_code,
+                counter=counter.id if counter else None,
+                counter_label=counter.label if counter else None,
+                zone=counter.zone if counter else None,
+                at=event.at,
+            )
+            self.bus.publish(self.topics.event(event.kind.value), encode(message))
+        if not (outcome.counters or outcome.zones or outcome.queues):
+            return
+        at = self.clock()
+        day = self.service.today(at)
+        times = self.service.service_times
+        with self.sessions() as session:
+            repo = QueueRepository(session, self.site.id)
+            for zone in sorted(outcome.zones):
+                board = projections.board(self.site, repo, zone, day, at)
+                self.bus.publish(self.topics.board(zone), encode(board), retain=True)
+            for counter_id in sorted(outcome.counters):
+                counter = self.site.counter(counter_id)
+                state = projections.counter_message(self.site, repo, times, counter, day, at)
+                self.bus.publish(self.topics.counter(counter_id), encode(state), retain=True)
+            if outcome.queues:
+                waiting = projections.queues(self.site, repo, times, day, at)
+                self.bus.publish(self.topics.queues(), encode(waiting), retain=True)

@@ -1,0 +1,26 @@
+"""What applying a command produced: the reply's result and what must be published."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from shared.domain.tickets import TicketEvent
+
+
+@dataclass
+class Outcome:
+    """The result of one command: reply data, domain events, and the state to republish."""
+
+    result: dict[str, Any] = field(default_factory=dict)
+    events: list[TicketEvent] = field(default_factory=list)
+    counters: set[str] = field(default_factory=set)
+    zones: set[str] = field(default_factory=set)
+    queues: bool = False
+
+    def merge(self, other: Outcome) -> None:
+        """Add another outcome's events and publications to this one."""
+        self.events.extend(other.events)
+        self.counters |= other.counters
+        self.zones |= other.zones
+        self.queues = self.queues or other.queues

@@ -1,0 +1,173 @@
+"""Builds the published views (ticket info, boards, counter states, queues) from storage."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from server.service_times import ServiceTimes
+from shared.domain.availability import unavailable_reason
+from shared.domain.codes import ticket_qr
+from shared.domain.counters import CounterState, CounterStatus
+from shared.domain.estimate import estimate_wait_seconds
+from shared.domain.policy import people_ahead
+from shared.domain.site import Counter, Site
+from shared.domain.tickets import Ticket, TicketState
+from shared.messaging.replies import TicketInfo
+from shared.messaging.states import (
+    BoardCall,
+    BoardCounter,
+    BoardState,
+    CounterStateMessage,
+    QueuesState,
+    ServiceWaiting,
+)
+from shared.storage.repository import QueueRepository
+
+
+def open_counters(site: Site, states: dict[str, CounterState], service_code: str) -> int:
+    """Count the counters open (not paused) that serve a service."""
+    return sum(
+        1
+        for c in site.counters_serving(service_code)
+        if states.get(c.id, CounterState(c.id)).status is CounterStatus.OPEN
+    )
+
+
+def _minutes(seconds: float) -> int:
+    return round(seconds / 60)
+
+
+def ticket_info(
+    site: Site, repo: QueueRepository, times: ServiceTimes, ticket: Ticket, at: datetime
+) -> TicketInfo:
+    """Describe a ticket for replies: where it stands and, while waiting, how long to go."""
+    service = site.service(ticket.service_code)
+    ahead = 0
+    wait = 0.0
+    if ticket.state is TicketState.WAITING:
+        waiting = repo.waiting_entries(ticket.service_day, [service.code])
+        entry = next((e for e in waiting if e.ticket_id == ticket.id), None)
+        if entry is not None:
+            ahead = people_ahead(entry, waiting)
+            average = times.average(
+                service.code, service.default_service_seconds, repo.recent_service_seconds
+            )
+            wait = estimate_wait_seconds(
+                ahead, average, open_counters(site, repo.counter_states(), service.code)
+            )
+    counter = site.counter(ticket.counter_id) if ticket.counter_id else None
+    return TicketInfo(
+        number=ticket.number,
+        service=service.code,
+        service_name=service.name,
+        priority=ticket.priority,
+        state=ticket.state.value,
+        counter=counter.id if counter else None,
+        counter_label=counter.label if counter else None,
+        issued_at=ticket.issued_at,
+        service_day=ticket.service_day.isoformat(),
+        people_ahead=ahead,
+        estimated_wait_minutes=_minutes(wait),
+        counters=[c.label for c in site.counters_serving(service.code)],
+        qr=ticket_qr(site.id, ticket.service_day, ticket.number),
+        recall_count=ticket.recall_count,
+    )
+
+
+def board(site: Site, repo: QueueRepository, zone_id: str, day: date, at: datetime) -> BoardState:
+    """Build a zone's board: each counter's current number and the latest calls."""
+    zone = next(z for z in site.zones if z.id == zone_id)
+    counters = site.counters_in_zone(zone_id)
+    states = repo.counter_states()
+    current_ids = [
+        s.current_ticket_id
+        for c in counters
+        if (s := states.get(c.id)) is not None and s.current_ticket_id is not None
+    ]
+    numbers = repo.numbers_by_id(current_ids)
+    lines = []
+    for counter in counters:
+        state = states.get(counter.id, CounterState(counter.id))
+        number = numbers.get(state.current_ticket_id) if state.current_ticket_id else None
+        lines.append(
+            BoardCounter(
+                counter=counter.id, label=counter.label, number=number, status=state.status.value
+            )
+        )
+    labels = {c.id: c.label for c in counters}
+    calls: list[tuple[str, str, datetime]] = []
+    seen: set[str] = set()
+    for number, counter_id, at_time in repo.recent_calls(
+        day, [c.id for c in counters], site.rules.recent_calls * 3
+    ):
+        if number not in seen and len(calls) < site.rules.recent_calls:
+            seen.add(number)  # a recall refreshes the call, it does not add a line
+            calls.append((number, counter_id, at_time))
+    return BoardState(
+        zone=zone.id,
+        zone_name=zone.name,
+        site_name=site.name,
+        counters=lines,
+        recent_calls=[BoardCall(number=n, counter=c, label=labels[c], at=t) for n, c, t in calls],
+        updated_at=at,
+    )
+
+
+def counter_message(
+    site: Site,
+    repo: QueueRepository,
+    times: ServiceTimes,
+    counter: Counter,
+    day: date,
+    at: datetime,
+) -> CounterStateMessage:
+    """Build a counter's retained state for its console and supervisors."""
+    state = repo.counter_state(counter.id)
+    current = None
+    if state.current_ticket_id is not None:
+        current = ticket_info(site, repo, times, repo.get_ticket(state.current_ticket_id), at)
+    served = repo.served_count(day, counter.id)
+    total = repo.counter_service_seconds(day, counter.id)
+    return CounterStateMessage(
+        counter=counter.id,
+        label=counter.label,
+        status=state.status.value,
+        officer_id=state.officer_id,
+        pause_reason=state.pause_reason,
+        current=current,
+        held=repo.held_numbers(day, counter.id),
+        served_today=served,
+        average_service_seconds=int(total / served) if served else 0,
+        updated_at=at,
+    )
+
+
+def queues(
+    site: Site, repo: QueueRepository, times: ServiceTimes, day: date, at: datetime
+) -> QueuesState:
+    """Build the waiting figures and availability of every service."""
+    summary = repo.waiting_summary(day)
+    issued = repo.issued_counts(day)
+    states = repo.counter_states()
+    services = []
+    for service in site.services:
+        count, priority_count, oldest = summary.get(service.code, (0, 0, None))
+        staffed = open_counters(site, states, service.code)
+        average = times.average(
+            service.code, service.default_service_seconds, repo.recent_service_seconds
+        )
+        reason = unavailable_reason(service, at, site.rules.timezone, issued.get(service.code, 0))
+        services.append(
+            ServiceWaiting(
+                service=service.code,
+                name=service.name,
+                waiting=count,
+                priority_waiting=priority_count,
+                oldest_wait_seconds=int((at - oldest).total_seconds()) if oldest else 0,
+                open_counters=staffed,
+                estimated_wait_minutes=_minutes(estimate_wait_seconds(count, average, staffed)),
+                available=reason is None,
+                reason=reason or "",
+            )
+        )
+    return QueuesState(services=services, updated_at=at)

@@ -1,0 +1,318 @@
+"""The single writer's rules engine: each command is applied in one database transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from server.outcome import Outcome
+from server.projections import ticket_info
+from server.service_times import ServiceTimes
+from shared.domain import counters as counter_rules
+from shared.domain import tickets as rules
+from shared.domain.availability import check_can_issue
+from shared.domain.counters import CounterState
+from shared.domain.errors import InvalidInput, InvalidTransition, NotFound, QueueEmpty, WrongCounter
+from shared.domain.numbering import format_number, parse_number, service_day
+from shared.domain.policy import QueueEntry, choose_next, eligible
+from shared.domain.site import Counter, Site
+from shared.domain.tickets import Ticket, TicketEvent, TicketEventKind, TicketState
+from shared.messaging import commands as cmd
+from shared.storage.repository import QueueRepository
+
+Clock = Callable[[], datetime]
+COUNTER_COMMANDS = (
+    cmd.OpenCounter,
+    cmd.CloseCounter,
+    cmd.PauseCounter,
+    cmd.UnpauseCounter,
+    cmd.CallNext,
+    cmd.CallNumber,
+    cmd.Recall,
+    cmd.StartServing,
+    cmd.Finish,
+    cmd.NoShow,
+    cmd.Transfer,
+    cmd.Hold,
+    cmd.Resume,
+)
+
+
+class QueueService:
+    """Applies queue commands for one site; only this class changes queue state."""
+
+    def __init__(self, site: Site, sessions: sessionmaker[Session], clock: Clock) -> None:
+        self.site = site
+        self.sessions = sessions
+        self.clock = clock
+        self.service_times = ServiceTimes(site.rules.estimate_sample)
+
+    def today(self, at: datetime | None = None) -> date:
+        """Return the current service day."""
+        return service_day(at or self.clock(), self.site.rules.timezone, self.site.rules.day_reset)
+
+    def execute(
+        self, repo: QueueRepository, device_id: str, command: cmd.Command, at: datetime
+    ) -> Outcome:
+        """Apply a command inside the caller's transaction; raise DomainError when refused."""
+        if isinstance(command, cmd.IssueTicket):
+            return self._issue(repo, device_id, command, at)
+        if isinstance(command, cmd.VoidTicket):
+            return self._void(repo, device_id, command, at)
+        if isinstance(command, cmd.TicketStatus):
+            ticket = self._find(repo, command.number, at)
+            return Outcome(result={"ticket": self._info(repo, ticket, at)})
+        if isinstance(command, COUNTER_COMMANDS):
+            counter = self._counter(device_id)
+            return self._counter_command(repo, counter, command, at)
+        raise InvalidInput(f"Lệnh {type(command).__name__} chưa được hỗ trợ.")
+
+    # Tickets -----------------------------------------------------------------------------
+
+    def _issue(
+        self, repo: QueueRepository, device_id: str, command: cmd.IssueTicket, at: datetime
+    ) -> Outcome:
+        service = self.site.service(command.service)
+        if command.priority is not None:
+            self.site.priority(command.priority)
+        day = self.today(at)
+        check_can_issue(service, at, self.site.rules.timezone, repo.issued_count(day, service.code))
+        sequence = repo.next_sequence(day, service.prefix)
+        number = format_number(service.prefix, sequence, self.site.rules.number_width)
+        ticket, event = rules.issue(number, service.code, day, at, command.priority, device_id)
+        ticket = repo.add_ticket(ticket, service.prefix, sequence)
+        return Outcome(
+            result={"ticket": self._info(repo, ticket, at)},
+            events=[replace(event, ticket=ticket)],
+            queues=True,
+        )
+
+    def _void(
+        self, repo: QueueRepository, device_id: str, command: cmd.VoidTicket, at: datetime
+    ) -> Outcome:
+        ticket = self._find(repo, command.number, at)
+        if ticket.issued_by != device_id:
+            raise WrongCounter(f"Chỉ thiết bị đã cấp số {ticket.number} mới được hủy số này.")
+        voided, event = rules.void(ticket, at, command.reason)
+        repo.save(ticket, voided)
+        return Outcome(result={"ticket": self._info(repo, voided, at)}, events=[event], queues=True)
+
+    def _find(self, repo: QueueRepository, number: str, at: datetime) -> Ticket:
+        ticket = repo.find_ticket(self.today(at), parse_number(number))
+        if ticket is None:
+            raise NotFound(f"Không có số {number} trong ngày hôm nay.")
+        return ticket
+
+    def _info(self, repo: QueueRepository, ticket: Ticket, at: datetime) -> dict[str, Any]:
+        return ticket_info(self.site, repo, self.service_times, ticket, at).model_dump(mode="json")
+
+    # Counters ----------------------------------------------------------------------------
+
+    def _counter(self, device_id: str) -> Counter:
+        try:
+            return self.site.counter(device_id)
+        except NotFound:
+            raise WrongCounter(f"Thiết bị {device_id!r} không phải là một quầy.") from None
+
+    def _counter_command(
+        self, repo: QueueRepository, counter: Counter, command: cmd.Command, at: datetime
+    ) -> Outcome:
+        state = repo.counter_state(counter.id, lock=True)
+        outcome = Outcome(counters={counter.id}, zones={counter.zone})
+        if isinstance(command, cmd.OpenCounter):
+            state = counter_rules.open_counter(state, command.officer_id)
+            outcome.queues = True
+        elif isinstance(command, cmd.CloseCounter):
+            state = counter_rules.close_counter(state)
+            outcome.queues = True
+        elif isinstance(command, cmd.PauseCounter):
+            state = counter_rules.pause_counter(state, command.reason)
+            outcome.queues = True
+        elif isinstance(command, cmd.UnpauseCounter):
+            state = counter_rules.unpause_counter(state)
+            outcome.queues = True
+        elif isinstance(command, cmd.CallNext | cmd.CallNumber):
+            state = self._call(repo, counter, state, command, at, outcome)
+        elif isinstance(command, cmd.Resume):
+            state = self._resume(repo, counter, state, command.number, at, outcome)
+        else:
+            state = self._act_on_current(repo, counter, state, command, at, outcome)
+        repo.save_counter_state(state, at)
+        outcome.result.setdefault("counter", {"id": counter.id, "status": state.status.value})
+        return outcome
+
+    def _current(self, repo: QueueRepository, state: CounterState) -> Ticket:
+        if state.current_ticket_id is None:
+            raise InvalidTransition(f"Quầy {state.counter_id} chưa gọi số nào.")
+        return repo.get_ticket(state.current_ticket_id)
+
+    def _apply(
+        self,
+        repo: QueueRepository,
+        before: Ticket,
+        change: tuple[Ticket, TicketEvent],
+        outcome: Outcome,
+    ) -> Ticket:
+        after, event = change
+        repo.save(before, after)
+        outcome.events.append(event)
+        if event.kind is TicketEventKind.FINISHED:
+            seconds = rules.service_seconds(after)
+            self.service_times.record(after.service_code, seconds, repo.recent_service_seconds)
+        return after
+
+    def _finish_current(
+        self,
+        repo: QueueRepository,
+        counter: Counter,
+        state: CounterState,
+        at: datetime,
+        out: Outcome,
+    ) -> CounterState:
+        if state.current_ticket_id is None:
+            return state
+        current = repo.get_ticket(state.current_ticket_id)
+        if current.state in (TicketState.CALLED, TicketState.SERVING):
+            done = self._apply(repo, current, rules.finish(current, counter.id, at), out)
+            out.result["finished"] = done.number
+        return replace(state, current_ticket_id=None)
+
+    def _call(
+        self,
+        repo: QueueRepository,
+        counter: Counter,
+        state: CounterState,
+        command: cmd.CallNext | cmd.CallNumber,
+        at: datetime,
+        out: Outcome,
+    ) -> CounterState:
+        state.require_calling()
+        day = self.today(at)
+        state = self._finish_current(repo, counter, state, at, out)
+        if isinstance(command, cmd.CallNumber):
+            ticket = self._find(repo, command.number, at)
+            if ticket.state is not TicketState.WAITING or ticket.id is None:
+                raise InvalidTransition(f"Số {ticket.number} không còn chờ gọi.")
+            entry = QueueEntry(
+                ticket.id,
+                ticket.number,
+                ticket.service_code,
+                ticket.issued_at,
+                ticket.priority,
+                ticket.front,
+                ticket.target_counter,
+            )
+            if not eligible(counter.id, counter.services, entry):
+                raise WrongCounter(f"Quầy {counter.label} không phục vụ số {ticket.number}.")
+            streak = state.priority_streak
+        else:
+            waiting = repo.waiting_entries(day)
+            choice = choose_next(
+                counter.id,
+                counter.services,
+                waiting,
+                state.priority_streak,
+                self.site.rules.priority_ratio,
+            )
+            if choice is None:
+                if "finished" in out.result:
+                    out.result["ticket"] = None
+                    out.queues = True
+                    return state
+                raise QueueEmpty("Không có công dân nào đang chờ tại quầy này.")
+            ticket = repo.get_ticket(choice.entry.ticket_id)
+            streak = choice.priority_streak
+        called = self._apply(
+            repo, ticket, rules.call(ticket, counter.id, state.officer_id, at), out
+        )
+        out.queues = True
+        out.result["ticket"] = self._info(repo, called, at)
+        return replace(state, current_ticket_id=called.id, priority_streak=streak)
+
+    def _resume(
+        self,
+        repo: QueueRepository,
+        counter: Counter,
+        state: CounterState,
+        number: str,
+        at: datetime,
+        out: Outcome,
+    ) -> CounterState:
+        state.require_calling()
+        if state.current_ticket_id is not None:
+            raise InvalidTransition(f"Quầy {counter.label} đang phục vụ một số khác.")
+        ticket = self._find(repo, number, at)
+        resumed = self._apply(
+            repo, ticket, rules.resume(ticket, counter.id, state.officer_id, at), out
+        )
+        out.result["ticket"] = self._info(repo, resumed, at)
+        return replace(state, current_ticket_id=resumed.id)
+
+    def _act_on_current(
+        self,
+        repo: QueueRepository,
+        counter: Counter,
+        state: CounterState,
+        command: cmd.Command,
+        at: datetime,
+        out: Outcome,
+    ) -> CounterState:
+        ticket = self._current(repo, state)
+        change: tuple[Ticket, TicketEvent]
+        if isinstance(command, cmd.Recall):
+            change = rules.recall(ticket, counter.id, at, self.site.rules.max_recalls)
+        elif isinstance(command, cmd.StartServing):
+            change = rules.start_serving(ticket, counter.id, at)
+        elif isinstance(command, cmd.Finish):
+            change = rules.finish(ticket, counter.id, at)
+        elif isinstance(command, cmd.NoShow):
+            change = rules.no_show(ticket, counter.id, at)
+        elif isinstance(command, cmd.Hold):
+            change = rules.hold(ticket, counter.id, at, command.reason)
+        elif isinstance(command, cmd.Transfer):
+            change = self._transfer(ticket, counter, command, at)
+            out.queues = True
+        else:
+            raise InvalidInput(f"Lệnh {type(command).__name__} chưa được hỗ trợ.")
+        after = self._apply(repo, ticket, change, out)
+        out.result["ticket"] = self._info(repo, after, at)
+        if after.state in (TicketState.CALLED, TicketState.SERVING):
+            return state
+        if after.state is TicketState.NO_SHOW:
+            out.queues = True
+        return replace(state, current_ticket_id=None)
+
+    def _transfer(
+        self, ticket: Ticket, counter: Counter, command: cmd.Transfer, at: datetime
+    ) -> tuple[Ticket, TicketEvent]:
+        to_service = command.to_service or ticket.service_code
+        self.site.service(to_service)
+        if command.to_counter is not None:
+            self.site.counter(command.to_counter)
+        elif not self.site.counters_serving(to_service):
+            raise InvalidInput(f"Không có quầy nào phục vụ dịch vụ {to_service!r}.")
+        return rules.transfer(
+            ticket, counter.id, at, to_service, command.to_counter, command.front, command.note
+        )
+
+    # Day rollover ------------------------------------------------------------------------
+
+    def rollover(self, repo: QueueRepository, at: datetime) -> Outcome:
+        """Start a new service day: close yesterday's open tickets and reset the counters."""
+        today = self.today(at)
+        if repo.service_day() == today:
+            return Outcome()
+        outcome = Outcome(queues=True, zones={z.id for z in self.site.zones})
+        for ticket in repo.open_tickets_before(today):
+            self._apply(repo, ticket, rules.expire(ticket, at), outcome)
+        for counter_id, state in repo.counter_states().items():
+            if state.current_ticket_id is not None or state.status.value != "closed":
+                repo.save_counter_state(CounterState(counter_id), at)
+                outcome.counters.add(counter_id)
+        repo.set_service_day(today)
+        outcome.result = {"service_day": today.isoformat(), "expired": len(outcome.events)}
+        return outcome

@@ -1,0 +1,34 @@
+"""Recent service durations per service, kept in memory by the single writer for estimates."""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Callable
+
+from shared.domain.estimate import average_service_seconds
+
+Loader = Callable[[str, int], list[float]]
+
+
+class ServiceTimes:
+    """A sliding window of recent service durations for each service, loaded once from storage."""
+
+    def __init__(self, sample: int) -> None:
+        self._sample = sample
+        self._recent: dict[str, deque[float]] = {}
+
+    def _window(self, service_code: str, load: Loader) -> deque[float]:
+        window = self._recent.get(service_code)
+        if window is None:
+            window = deque(load(service_code, self._sample), maxlen=self._sample)
+            self._recent[service_code] = window
+        return window
+
+    def record(self, service_code: str, seconds: float, load: Loader) -> None:
+        """Add a finished service's duration."""
+        if seconds > 0:
+            self._window(service_code, load).append(seconds)
+
+    def average(self, service_code: str, default_seconds: float, load: Loader) -> float:
+        """Average recent duration, or the default when nothing was measured yet."""
+        return average_service_seconds(self._window(service_code, load), default_seconds)

@@ -1,0 +1,1 @@
+"""The wire protocol: topics, versioned messages, and the Bus that carries them."""

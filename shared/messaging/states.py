@@ -1,0 +1,109 @@
+"""Events and retained state snapshots the server publishes; none carries personal data."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from shared.messaging.replies import TicketInfo
+
+
+class _Message(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    v: Literal[1] = 1
+
+
+class TicketEventMessage(_Message):
+    """Something happened to a ticket (issued, called, recalled, finished, …)."""
+
+    type: Literal["ticket_event"] = "ticket_event"
+    kind: str
+    number: str
+    service: str
+    counter: str | None = None
+    counter_label: str | None = None
+    zone: str | None = None
+    at: datetime
+
+
+class BoardCounter(_Message):
+    """One counter's line on a board."""
+
+    counter: str
+    label: str
+    number: str | None = None
+    status: str = "closed"
+
+
+class BoardCall(_Message):
+    """One recent call on a board."""
+
+    number: str
+    counter: str
+    label: str
+    at: datetime
+
+
+class BoardState(_Message):
+    """What a zone's hall display shows: numbers being served and the last calls."""
+
+    type: Literal["board"] = "board"
+    zone: str
+    zone_name: str
+    site_name: str
+    counters: list[BoardCounter]
+    recent_calls: list[BoardCall]
+    updated_at: datetime
+
+
+class ServiceWaiting(_Message):
+    """Waiting figures of one service."""
+
+    service: str
+    name: str
+    waiting: int
+    priority_waiting: int = 0
+    oldest_wait_seconds: int = 0
+    open_counters: int = 0
+    estimated_wait_minutes: int = 0
+    available: bool = True
+    reason: str = ""
+
+
+class QueuesState(_Message):
+    """Waiting figures of every service."""
+
+    type: Literal["queues"] = "queues"
+    services: list[ServiceWaiting]
+    updated_at: datetime
+
+
+class CounterStateMessage(_Message):
+    """A counter's state for its console and supervisors."""
+
+    type: Literal["counter_state"] = "counter_state"
+    counter: str
+    label: str
+    status: str
+    officer_id: str | None = None
+    pause_reason: str = ""
+    current: TicketInfo | None = None
+    held: list[str] = Field(default_factory=list, description="Numbers on hold at this counter.")
+    waiting: list[ServiceWaiting] = Field(default_factory=list)
+    served_today: int = 0
+    average_service_seconds: int = 0
+    updated_at: datetime
+
+
+class DeviceStatus(_Message):
+    """A process's or device's presence and health (retained; the last will says offline)."""
+
+    type: Literal["status"] = "status"
+    client_id: str
+    role: str
+    state: Literal["online", "offline"]
+    detail: dict[str, Any] = Field(default_factory=dict)
+    at: datetime | None = None

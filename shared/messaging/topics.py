@@ -1,0 +1,78 @@
+"""Every MQTT topic of the protocol is built here, and only here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+ROOT = "motcua/v1"
+
+
+@dataclass(frozen=True)
+class CommandTopic:
+    """The parts of a command topic: site, verb and the sending device."""
+
+    site: str
+    verb: str
+    device: str
+
+
+@dataclass(frozen=True)
+class Topics:
+    """Topic builders for one site."""
+
+    site: str
+
+    @property
+    def base(self) -> str:
+        """Return the site's topic prefix."""
+        return f"{ROOT}/{self.site}"
+
+    def command(self, verb: str, device: str) -> str:
+        """Topic a device publishes a command on, e.g. …/cmd/call_next/q05."""
+        return f"{self.base}/cmd/{verb}/{device}"
+
+    def commands(self) -> str:
+        """Filter matching every command of the site (the server subscribes to it)."""
+        return f"{self.base}/cmd/+/+"
+
+    def reply(self, client_id: str) -> str:
+        """Topic a client receives its command replies on."""
+        return f"{self.base}/reply/{client_id}"
+
+    def event(self, kind: str) -> str:
+        """Topic of one kind of event, e.g. …/evt/called."""
+        return f"{self.base}/evt/{kind}"
+
+    def events(self) -> str:
+        """Filter matching every event of the site."""
+        return f"{self.base}/evt/+"
+
+    def board(self, zone: str) -> str:
+        """Retained board of a display zone."""
+        return f"{self.base}/state/board/{zone}"
+
+    def counter(self, counter_id: str) -> str:
+        """Retained state of one counter."""
+        return f"{self.base}/state/counter/{counter_id}"
+
+    def queues(self) -> str:
+        """Retained queue lengths and waiting estimates of every service."""
+        return f"{self.base}/state/queues"
+
+    def status(self, client_id: str) -> str:
+        """Retained online/offline and health of one process or device."""
+        return f"{self.base}/status/{client_id}"
+
+    def statuses(self) -> str:
+        """Filter matching every status topic of the site."""
+        return f"{self.base}/status/+"
+
+    def parse_command(self, topic: str) -> CommandTopic | None:
+        """Split a command topic of this site into its parts, or None when it is not one."""
+        prefix = f"{self.base}/cmd/"
+        if not topic.startswith(prefix):
+            return None
+        parts = topic[len(prefix) :].split("/")
+        if len(parts) != 2 or not all(parts):
+            return None
+        return CommandTopic(self.site, parts[0], parts[1])
