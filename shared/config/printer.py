@@ -25,7 +25,7 @@ class PrinterConfig(BaseModel):
     )
     profile: str = Field(
         "80mm",
-        description="Printer profile: 80mm, 58mm, tm-t20, tm-t82, tm-t88, xprinter-80, xprinter-58.",
+        description="Profile: 80mm, 58mm, tm-t20, tm-t82, tm-t88, xprinter-80 or xprinter-58.",
     )
     width_dots: int | None = Field(
         None, ge=128, le=832, description="Printable width in dots; overrides the profile's."

@@ -1,0 +1,121 @@
+"""Mẫu 01 — Giấy tiếp nhận hồ sơ và hẹn trả kết quả (the appointment slip), in two copies."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from PIL import Image
+
+from hw.printer.canvas import Canvas, PageStyle
+from hw.printer.documents.common import clock_date, form_heading, signatures, site_footer
+from shared.domain.codes import dossier_qr
+
+COPY_LABELS = ("Liên 1: Giao người nộp hồ sơ", "Liên 2: Lưu tại Bộ phận Tiếp nhận và Trả kết quả")
+
+
+@dataclass(frozen=True)
+class SubmittedDocument:
+    """One paper in the dossier: its name, its form (bản chính, bản sao…) and how many."""
+
+    name: str
+    form: str = "Bản chính"
+    quantity: int = 1
+
+
+@dataclass(frozen=True)
+class AppointmentSlipData:
+    """Every field of Mẫu 01."""
+
+    agency_name: str
+    place: str
+    issued_at: datetime
+    dossier_code: str
+    lookup_token: str
+    citizen_name: str
+    citizen_address: str
+    citizen_phone: str
+    citizen_email: str
+    procedure_name: str
+    documents: tuple[SubmittedDocument, ...]
+    sets: int
+    legal_days: int
+    received_at: datetime
+    due_at: datetime
+    return_place: str
+    fee: str
+    register_book: str
+    register_entry: str
+    receiver_name: str
+    procedure_code: str = ""
+    copy_labels: tuple[str, ...] = COPY_LABELS
+
+    @property
+    def qr_text(self) -> str:
+        """Return the text of the slip's QR code (dossier code and lookup token)."""
+        return dossier_qr(self.dossier_code, self.lookup_token)
+
+
+def _copy(slip: AppointmentSlipData, label: str, style: PageStyle) -> Image.Image:
+    """Lay out one copy of the slip."""
+    canvas = Canvas(style)
+    canvas.space(4)
+    form_heading(
+        canvas,
+        "Mẫu số 01",
+        slip.agency_name,
+        "Giấy tiếp nhận hồ sơ và hẹn trả kết quả",
+        slip.place,
+        slip.issued_at.date(),
+    )
+    canvas.text(label, 20, align="center")
+    canvas.space(6)
+    canvas.qr(
+        slip.qr_text,
+        module=5,
+        beside=[
+            ("Mã hồ sơ:\n", False),
+            (slip.dossier_code + "\n", True),
+            ("Mã tra cứu: ", False),
+            (slip.lookup_token + "\n", True),
+            ("Quét mã QR để xem tiến độ giải quyết hồ sơ", False),
+        ],
+        size=21,
+    )
+    canvas.space(6)
+    canvas.text(f"{slip.agency_name} tiếp nhận hồ sơ của:", 20)
+    canvas.field("Ông/Bà", slip.citizen_name, 22)
+    canvas.field("Địa chỉ", slip.citizen_address, 20)
+    canvas.field("Số điện thoại", slip.citizen_phone, 20)
+    canvas.field("Email", slip.citizen_email, 20)
+    procedure = slip.procedure_name
+    if slip.procedure_code:
+        procedure += f" (mã {slip.procedure_code})"
+    canvas.field("Nội dung yêu cầu giải quyết", procedure, 20)
+    canvas.space(4)
+    canvas.text("1. Thành phần hồ sơ nộp gồm:", 20, bold=True)
+    for i, item in enumerate(slip.documents, start=1):
+        canvas.runs(
+            [(f"{i}) {item.name} ", False), (f"— {item.form}: {item.quantity}", True)],
+            20,
+            indent=16,
+        )
+    canvas.field("2. Số lượng hồ sơ", f"{slip.sets} bộ", 20)
+    canvas.field("3. Thời gian giải quyết theo quy định", f"{slip.legal_days} ngày làm việc", 20)
+    canvas.field("4. Thời gian nhận hồ sơ", clock_date(slip.received_at), 20)
+    canvas.field("5. Thời gian trả kết quả", clock_date(slip.due_at), 22)
+    canvas.field("6. Đăng ký nhận kết quả tại", slip.return_place, 20)
+    canvas.field("7. Phí, lệ phí", slip.fee, 20)
+    canvas.field(
+        "Vào Sổ theo dõi hồ sơ",
+        f"Quyển số {slip.register_book}, số thứ tự {slip.register_entry}",
+        20,
+    )
+    signatures(canvas, [("Người nộp hồ sơ", ""), ("Người tiếp nhận hồ sơ", slip.receiver_name)])
+    site_footer(canvas)
+    return canvas.finish()
+
+
+def render_slip(slip: AppointmentSlipData, style: PageStyle) -> list[Image.Image]:
+    """Lay out the slip: one page per copy label (the paper is cut between copies)."""
+    return [_copy(slip, label, style) for label in slip.copy_labels]

@@ -1,0 +1,100 @@
+from __future__ import annotations
+
+import threading
+
+import numpy as np
+import pytest
+
+from hw.scanner.camera import CameraScanner
+from hw.scanner.decoders import Frame, make_decoder
+from hw.scanner.events import ConnectionState, Symbology
+from hw.scanner.synthetic import CODE128_LEVELS, LEVELS, code128_symbol, qr_symbol, render_frame
+from shared.domain.codes import CodeKind
+
+from .conftest import Collector
+
+SLIP = "MCD1:000.00.17.H12-250701-0001:K7M2Q9XD"
+DOSSIER = "000.00.17.H12-250701-0001"
+
+
+class FakeCapture:
+    """Yields given frames like a camera; None in the list is an unplug, then frames resume."""
+
+    def __init__(self, frames: list[Frame | None]) -> None:
+        self.frames = list(frames)
+        self.opens = 0
+        self.idle = threading.Event()
+        self._blank = np.full((720, 1280, 3), 128, np.uint8)
+
+    def open(self) -> None:
+        self.opens += 1
+
+    def read(self) -> Frame | None:
+        if self.frames:
+            return self.frames.pop(0)
+        self.idle.set()
+        self.idle.wait(0.01)  # like a camera's frame period, so the worker does not spin
+        return self._blank
+
+    def close(self) -> None:
+        pass
+
+
+@pytest.mark.parametrize("decoder", ["zxing", "pyzbar"])
+def test_decoders_read_qr_on_generated_frames(decoder: str) -> None:
+    rng = np.random.default_rng(3)
+    dec = make_decoder(decoder)
+    frame = render_frame(qr_symbol(SLIP), LEVELS["easy"], rng)
+    (found,) = dec.decode(frame)
+    assert found.text == SLIP and found.symbology is Symbology.QR
+    assert len(found.outline) == 4
+
+
+def test_zxing_reads_degraded_qr_and_code128() -> None:
+    rng = np.random.default_rng(5)
+    dec = make_decoder("zxing")
+    moderate = [render_frame(qr_symbol(SLIP), LEVELS["moderate"], rng) for _ in range(10)]
+    assert sum(any(d.text == SLIP for d in dec.decode(f)) for f in moderate) >= 9
+    bars = render_frame(code128_symbol(DOSSIER), CODE128_LEVELS["easy"], rng)
+    assert [(d.text, d.symbology) for d in dec.decode(bars)] == [(DOSSIER, Symbology.CODE128)]
+
+
+def test_nothing_found_on_an_empty_scene() -> None:
+    assert make_decoder("zxing").decode(np.full((720, 1280, 3), 90, np.uint8)) == []
+
+
+def test_camera_worker_reports_a_held_code_once_and_survives_unplug(collector: Collector) -> None:
+    rng = np.random.default_rng(9)
+    slip = [render_frame(qr_symbol(SLIP), LEVELS["easy"], rng) for _ in range(4)]
+    ticket = render_frame(qr_symbol("MCT1:hcc-demo:20261123:A012"), LEVELS["easy"], rng)
+    capture = FakeCapture([*slip, None, ticket])
+    scanner = CameraScanner(
+        "kiosk-cam",
+        capture,
+        make_decoder("zxing"),
+        repeat_window_s=60,
+        reconnect_min_s=0.01,
+    )
+    collector.attach(scanner)
+    with scanner:
+        first, second = collector.take(2)
+        assert capture.idle.wait(5)
+        preview = scanner.latest_preview()
+    assert (first.text, first.symbology) == (SLIP, Symbology.QR)
+    assert second.code.kind is CodeKind.TICKET
+    assert collector.nothing_more(0.05)  # four frames of the slip: one scan
+    assert capture.opens == 2
+    assert ConnectionState.DISCONNECTED in collector.states
+    assert preview is not None and preview.shape == (720, 1280, 3)
+
+
+def test_preview_draws_the_outline() -> None:
+    rng = np.random.default_rng(2)
+    frame = render_frame(qr_symbol(SLIP), LEVELS["easy"], rng)
+    scanner = CameraScanner("c", FakeCapture([]), make_decoder("zxing"))
+    (found,) = scanner.process(frame)
+    preview = scanner.latest_preview()
+    assert preview is not None
+    x, y = found.outline[0]
+    patch = preview[max(0, y - 2) : y + 3, max(0, x - 2) : x + 3]
+    assert ((patch[..., 1] == 200) & (patch[..., 0] == 0)).any()  # green outline pixels
