@@ -5,27 +5,28 @@ from __future__ import annotations
 import logging
 import queue
 import threading
+from collections.abc import Callable
 from datetime import datetime
 
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from server import projections
 from server.outcome import Outcome
 from server.queue_service import Clock, QueueService
-from shared.domain.errors import DomainError, InvalidTransition
+from shared.domain.errors import DomainError
 from shared.domain.site import Site
 from shared.messaging.bus import Bus, Message
 from shared.messaging.codec import ProtocolError, decode_command, encode
 from shared.messaging.commands import Command
 from shared.messaging.replies import ErrorCode, Reply
 from shared.messaging.states import TicketEventMessage
-from shared.messaging.topics import Topics
+from shared.messaging.topics import CommandTopic, Topics
 from shared.storage.repository import ConcurrentUpdate, QueueRepository
 
 log = logging.getLogger(__name__)
 ROLLOVER_CHECK_SECONDS = 30.0
 CONCURRENT_ATTEMPTS = 3
+MAX_BATCH = 200
 
 
 class QueueServer:
@@ -57,17 +58,25 @@ class QueueServer:
     def _run(self) -> None:
         while True:
             try:
-                message = self._inbox.get(timeout=ROLLOVER_CHECK_SECONDS)
+                first = self._inbox.get(timeout=ROLLOVER_CHECK_SECONDS)
             except queue.Empty:
                 self._safely(self.rollover)
                 continue
-            if message is None:
+            batch = [first]
+            while len(batch) < MAX_BATCH:
+                try:
+                    batch.append(self._inbox.get_nowait())
+                except queue.Empty:
+                    break
+            messages = [m for m in batch if m is not None]
+            if messages:
+                self._safely(lambda batch=messages: self.handle_batch(batch))  # type: ignore[misc]
+            if None in batch:
                 return
-            self._safely(lambda m=message: self.handle(m))
 
-    def _safely(self, action: object) -> None:
+    def _safely(self, action: Callable[[], object]) -> None:
         try:
-            action()  # type: ignore[operator]
+            action()
         except Exception:
             log.exception("the queue server failed on a message; it keeps running")
 
@@ -75,63 +84,85 @@ class QueueServer:
 
     def handle(self, message: Message) -> Reply | None:
         """Apply one command message and publish what it changed; return the reply sent."""
+        return self.handle_batch([message])[0]
+
+    def handle_batch(self, messages: list[Message]) -> list[Reply | None]:
+        """Apply commands in order, commit them together, then reply and publish.
+
+        Each command runs in its own savepoint, so a refused one changes nothing; one commit
+        covers the batch (group commit), and replies go out only after it: an acknowledged
+        command is durable. Under load, batches grow and state is published once per batch.
+        """
+        decoded: list[tuple[Message, CommandTopic, Command] | Reply | None] = []
+        for message in messages:
+            decoded.append(self._decode(message))
+        results: list[Reply | None] = []
+        merged = Outcome()
+        with self.sessions.begin() as session:
+            repo = QueueRepository(session, self.site.id)
+            for item in decoded:
+                if item is None or isinstance(item, Reply):
+                    results.append(item)
+                    continue
+                _, parts, command = item
+                reply, outcome = self._apply(repo, parts.device, parts.verb, command)
+                results.append(reply)
+                if outcome is not None:
+                    merged.merge(outcome)
+        for message, answer in zip(messages, results, strict=True):
+            if answer is not None:
+                self._reply(message, answer)
+        self.handled += len(messages)
+        self.publish(merged)
+        return results
+
+    def _decode(self, message: Message) -> tuple[Message, CommandTopic, Command] | Reply | None:
         parts = self.topics.parse_command(message.topic)
         if parts is None:
             log.warning("ignored a message on %s", message.topic)
             return None
         try:
-            command = decode_command(message.payload, parts.verb)
+            return message, parts, decode_command(message.payload, parts.verb)
         except ProtocolError as exc:
             log.info("rejected a command from %s: %s", parts.device, exc.message)
-            reply = Reply.failure(exc.request_id, exc.code, exc.message)
-            self._reply(message, reply)
-            return reply
-        reply, outcome = self._apply(parts.device, parts.verb, command, message.payload)
-        self._reply(message, reply)
-        self.handled += 1
-        if outcome is not None:
-            self.publish(outcome)
-        return reply
+            return Reply.failure(exc.request_id, exc.code, exc.message)
 
     def _apply(
-        self, device: str, verb: str, command: Command, payload: bytes
+        self, repo: QueueRepository, device: str, verb: str, command: Command
     ) -> tuple[Reply, Outcome | None]:
         received = self.clock()
-        try:
-            for _ in range(CONCURRENT_ATTEMPTS):
-                try:
-                    return self._transaction(device, verb, command, payload, received)
-                except ConcurrentUpdate:
-                    log.info("another writer changed the same ticket; applying again")
-            raise InvalidTransition("Hệ thống đang bận, vui lòng thử lại.")
-        except DomainError as exc:
-            reply = Reply.failure(command.request_id, ErrorCode(exc.code), exc.message)
-        except IntegrityError:
-            log.exception("a concurrent writer took the same row")
-            reply = Reply.failure(
-                command.request_id, ErrorCode.CONFLICT, "Hệ thống đang bận, vui lòng thử lại."
-            )
-            return reply, None
-        try:
-            with self.sessions.begin() as session:
-                repo = QueueRepository(session, self.site.id)
-                self._log(repo, device, verb, command, payload, received, reply)
-        except IntegrityError:
-            pass  # the same request was logged by a concurrent attempt
+        stored = repo.stored_reply(device, command.request_id)
+        if stored is not None:
+            return Reply.model_validate_json(stored), None
+        reply: Reply | None = None
+        outcome: Outcome | None = None
+        for _ in range(CONCURRENT_ATTEMPTS):
+            try:
+                with repo.session.begin_nested():
+                    outcome = self.service.execute(repo, device, command, received)
+                    reply = Reply.success(command.request_id, outcome.result)
+                    self._log(repo, device, verb, command, received, reply)
+                return reply, outcome
+            except ConcurrentUpdate:
+                log.info("another writer changed the same ticket; applying again")
+                reply = Reply.failure(
+                    command.request_id, ErrorCode.CONFLICT, "Hệ thống đang bận, vui lòng thử lại."
+                )
+            except DomainError as exc:
+                reply = Reply.failure(command.request_id, ErrorCode(exc.code), exc.message)
+                break
+            except Exception:
+                log.exception("command %s from %s failed", verb, device)
+                return (
+                    Reply.failure(
+                        command.request_id, ErrorCode.INTERNAL, "Lỗi máy chủ, vui lòng thử lại."
+                    ),
+                    None,
+                )
+        assert reply is not None
+        with repo.session.begin_nested():
+            self._log(repo, device, verb, command, received, reply)
         return reply, None
-
-    def _transaction(
-        self, device: str, verb: str, command: Command, payload: bytes, received: datetime
-    ) -> tuple[Reply, Outcome | None]:
-        with self.sessions.begin() as session:
-            repo = QueueRepository(session, self.site.id)
-            stored = repo.stored_reply(device, command.request_id)
-            if stored is not None:
-                return Reply.model_validate_json(stored), None
-            outcome = self.service.execute(repo, device, command, received)
-            reply = Reply.success(command.request_id, outcome.result)
-            self._log(repo, device, verb, command, payload, received, reply)
-        return reply, outcome
 
     def _log(
         self,
@@ -139,7 +170,6 @@ class QueueServer:
         device: str,
         verb: str,
         command: Command,
-        payload: bytes,
         received: datetime,
         reply: Reply,
     ) -> None:
@@ -152,7 +182,7 @@ class QueueServer:
             request_id=command.request_id,
             officer_id=officer,
             received_at=received,
-            payload=payload.decode("utf-8", "replace"),
+            payload=command.model_dump_json(),
             ok=reply.ok,
             error_code=reply.error.code.value if reply.error else None,
             reply=reply.model_dump_json(),

@@ -1,0 +1,142 @@
+"""`motcua demo`: the whole centre on one machine — server, broker and a simulated hall."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import random
+import sys
+import threading
+from contextlib import ExitStack
+from typing import Any
+
+from server.main import add_common_arguments, load_config, start_server
+from shared.config.site import SiteConfig
+from shared.domain.site import Site
+from shared.messaging import commands as c
+from shared.messaging.bus import Bus, Message
+from shared.messaging.client import CommandClient, new_request_id
+from shared.messaging.topics import Topics
+from shared.runtime import broker_address, connect_bus, setup_logging, stop_event
+
+log = logging.getLogger("motcua.demo")
+
+
+def register(subparsers: Any) -> None:
+    """Add the `demo` subcommand."""
+    parser = subparsers.add_parser("demo", help="chạy thử cả trung tâm với dữ liệu mẫu")
+    add_common_arguments(parser)
+    parser.add_argument(
+        "--no-bot", action="store_true", help="do not simulate citizens and officers"
+    )
+    parser.add_argument("--seconds", type=float, default=0, help="stop after this long (0 = never)")
+    parser.add_argument("--pace", type=float, default=1.0, help="seconds between bot actions")
+    parser.set_defaults(handler=run)
+
+
+class HallBot:
+    """Simulated citizens take numbers and officers call them, so the system can be watched."""
+
+    def __init__(self, site: Site, bus: Bus, pace: float, seed: int = 7) -> None:
+        self.site = site
+        self.topics = Topics(site.id)
+        self.bus = bus
+        self.pace = pace
+        self.random = random.Random(seed)
+        self.kiosk = CommandClient(bus, self.topics, "demo-kiosk")
+        self.counters = {
+            counter.id: CommandClient(bus, self.topics, counter.id) for counter in site.counters[:6]
+        }
+
+    def open_counters(self) -> None:
+        """Open the bot's counters with demo officers."""
+        for index, client in enumerate(self.counters.values(), start=1):
+            client.send(c.OpenCounter(request_id=new_request_id(), officer_id=f"cb{index:02d}"))
+
+    def step(self) -> None:
+        """One action: mostly a citizen taking a number, sometimes an officer calling."""
+        if self.random.random() < 0.55:
+            counter = self.site.counter(self.random.choice(list(self.counters)))
+            service = self.random.choice(counter.services)
+            priority = None
+            if self.site.priorities and self.random.random() < 0.15:
+                priority = self.random.choice(self.site.priorities).id
+            reply = self.kiosk.send(
+                c.IssueTicket(request_id=new_request_id(), service=service, priority=priority)
+            )
+            if reply.ok:
+                t = reply.result["ticket"]
+                print(
+                    f"  kiosk  → số {t['number']} ({t['service_name']}), "
+                    f"{t['people_ahead']} người chờ trước, "
+                    f"khoảng {t['estimated_wait_minutes']} phút",
+                    flush=True,
+                )
+            elif reply.error:
+                print(f"  kiosk  ✗ {reply.error.message}", flush=True)
+        else:
+            counter_id = self.random.choice(list(self.counters))
+            reply = self.counters[counter_id].send(c.CallNext(request_id=new_request_id()))
+            if reply.ok and reply.result.get("ticket"):
+                number = reply.result["ticket"]["number"]
+                label = self.site.counter(counter_id).label
+                print(f"  quầy {label:>2} → mời số {number}", flush=True)
+
+    def run(self, stop: threading.Event) -> None:
+        """Act until stopped."""
+        self.open_counters()
+        while not stop.wait(self.pace):
+            self.step()
+
+
+def watch_board(bus: Bus, site: Site) -> None:
+    """Print the boards as a hall display would show them."""
+    topics = Topics(site.id)
+
+    def show(message: Message) -> None:
+        board = json.loads(message.payload)
+        serving = ", ".join(
+            f"Q{line['label']}:{line['number']}" for line in board["counters"] if line["number"]
+        )
+        print(f"  bảng {board['zone_name']}: {serving or '—'}", flush=True)
+
+    for zone in site.zones:
+        bus.subscribe(topics.board(zone.id), show)
+
+
+def run_demo(config: SiteConfig, args: argparse.Namespace, stop: threading.Event) -> int:
+    """Start the server and the simulated hall; return when `stop` is set."""
+    site = config.to_domain()
+    with ExitStack() as stack:
+        start_server(config, args.database_url, stack)
+        print(f"Motcua demo: {site.name}")
+        print(
+            f"  {len(site.counters)} quầy, {len(site.services)} dịch vụ, {len(site.zones)} khu vực"
+        )
+        if not args.no_bot:
+            bus = connect_bus(broker_address(config), site.id, "demo-bot", "bot")
+            stack.callback(bus.close)
+            watch_board(bus, site)
+            bot = HallBot(site, bus, args.pace)
+            worker = threading.Thread(target=bot.run, args=(stop,), name="demo-bot", daemon=True)
+            worker.start()
+            stack.callback(worker.join, 5)
+        print("Nhấn Ctrl+C để dừng.", flush=True)
+        stop.wait(args.seconds or None)
+        stop.set()
+    return 0
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run the demo until Ctrl+C (or --seconds)."""
+    setup_logging(args.log_level)
+    config = load_config(args.config)
+    if config is None:
+        return 2
+    try:
+        return run_demo(config, args, stop_event())
+    except Exception as exc:  # the demo must say what is wrong, not print a traceback
+        log.exception("demo failed")
+        print(f"motcua demo: {exc}", file=sys.stderr)
+        return 1
