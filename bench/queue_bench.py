@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import random
 import signal
 import statistics
 import subprocess
@@ -81,6 +83,12 @@ def site_file(directory: Path, counters: int, broker_port: int, password: str) -
     return path
 
 
+def process_cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    ticks = os.sysconf("SC_CLK_TCK")
+    return (int(fields[11]) + int(fields[12])) / ticks
+
+
 def percentile(values: list[float], fraction: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
@@ -91,6 +99,12 @@ def main() -> int:
     parser.add_argument("--counters", type=int, default=40)
     parser.add_argument("--kiosks", type=int, default=10)
     parser.add_argument("--seconds", type=float, default=20)
+    parser.add_argument(
+        "--think", type=float, default=0.05, help="seconds an officer waits between presses"
+    )
+    parser.add_argument(
+        "--kiosk-pause", type=float, default=0.0, help="seconds a kiosk waits between tickets"
+    )
     args = parser.parse_args()
 
     work = Path(tempfile.mkdtemp(prefix="motcua-bench-"))
@@ -154,6 +168,7 @@ def main() -> int:
 
         def kiosk(device: str) -> None:
             k = client(device)
+            jitter = random.Random(device)
             i = 0
             while not stop.is_set():
                 i += 1
@@ -162,9 +177,12 @@ def main() -> int:
                     c.IssueTicket(request_id=new_request_id(), service=f"s{i % 20:02d}"), 5, 1
                 )
                 record("issue_ticket", t0, r.ok, r.error.code.value if r.error else None)
+                if args.kiosk_pause:
+                    time.sleep(args.kiosk_pause * (0.5 + jitter.random()))
 
         def counter(device: str) -> None:
             q = client(device)
+            jitter = random.Random(device)
             q.send(c.OpenCounter(request_id=new_request_id(), officer_id=f"o-{device}"), 10, 3)
             while not stop.is_set():
                 t0 = time.perf_counter()
@@ -173,7 +191,8 @@ def main() -> int:
                     with lock:
                         pending_calls[device] = (r.result["ticket"]["number"], t0)
                 record("call_next", t0, r.ok, r.error.code.value if r.error else None)
-                time.sleep(0.05)  # an officer does not press faster than this
+                # Officers are not in lockstep: each waits think × (0.5 … 1.5).
+                time.sleep(args.think * (0.5 + jitter.random()))
 
         # Make sure the server answers before measuring.
         probe = client("probe")
@@ -194,8 +213,10 @@ def main() -> int:
             for values in reply_latency.values():
                 values.clear()
         started = time.perf_counter()
+        cpu_before = process_cpu_seconds(server.pid)
         time.sleep(args.seconds)
         elapsed = time.perf_counter() - started
+        server_cpu = 100 * (process_cpu_seconds(server.pid) - cpu_before) / elapsed
         with lock:
             total = replies
             boards = list(board_latency)
@@ -212,8 +233,10 @@ def main() -> int:
         broker.stop()
 
     print(
-        f"counters={args.counters} kiosks={args.kiosks} seconds={args.seconds:.0f} (2-core machine)"
+        f"counters={args.counters} kiosks={args.kiosks} seconds={args.seconds:.0f} "
+        f"think={args.think}s kiosk_pause={args.kiosk_pause}s (2-core machine)"
     )
+    print(f"server CPU: {server_cpu:.0f} % of one core")
     print(f"sustained commands/s: {total / elapsed:.0f}  ({total} replies in {elapsed:.1f} s)")
     print(f"errors by code: {errors or 'none'}")
     print("| measure | n | p50 ms | p95 ms | p99 ms |")

@@ -42,6 +42,7 @@ class QueueServer:
         self._inbox: queue.Queue[Message | None] = queue.Queue()
         self._worker = threading.Thread(target=self._run, name="queue-server", daemon=True)
         self.handled = 0
+        self._counter_ids = frozenset(c.id for c in site.counters)
 
     def start(self) -> None:
         """Roll over to today, publish every retained state, then start taking commands."""
@@ -141,7 +142,7 @@ class QueueServer:
                 with repo.session.begin_nested():
                     outcome = self.service.execute(repo, device, command, received)
                     reply = Reply.success(command.request_id, outcome.result)
-                    self._log(repo, device, verb, command, received, reply)
+                    self._log(repo, device, verb, command, received, reply, outcome.officer_id)
                 return reply, outcome
             except ConcurrentUpdate:
                 log.info("another writer changed the same ticket; applying again")
@@ -172,9 +173,10 @@ class QueueServer:
         command: Command,
         received: datetime,
         reply: Reply,
+        officer: str | None = None,
     ) -> None:
-        officer = getattr(command, "officer_id", None)
-        if officer is None and device in {c.id for c in self.site.counters}:
+        officer = officer or getattr(command, "officer_id", None)
+        if officer is None and device in self._counter_ids:
             officer = repo.counter_state(device).officer_id
         repo.log_command(
             device_id=device,

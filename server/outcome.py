@@ -17,6 +17,7 @@ class Outcome:
     counters: set[str] = field(default_factory=set)
     zones: set[str] = field(default_factory=set)
     queues: bool = False
+    officer_id: str | None = None
 
     def merge(self, other: Outcome) -> None:
         """Add another outcome's events and publications to this one."""

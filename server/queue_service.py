@@ -142,6 +142,7 @@ class QueueService:
         else:
             state = self._act_on_current(repo, counter, state, command, at, outcome)
         repo.save_counter_state(state, at)
+        outcome.officer_id = state.officer_id
         outcome.result.setdefault("counter", {"id": counter.id, "status": state.status.value})
         return outcome
 
@@ -210,7 +211,7 @@ class QueueService:
                 raise WrongCounter(f"Quầy {counter.label} không phục vụ số {ticket.number}.")
             streak = state.priority_streak
         else:
-            waiting = repo.waiting_entries(day)
+            waiting = repo.waiting_for_counter(day, counter.id, counter.services)
             choice = choose_next(
                 counter.id,
                 counter.services,

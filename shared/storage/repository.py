@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 
-from sqlalchemy import Table, func, select, update
+from sqlalchemy import Table, and_, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -201,6 +201,31 @@ class QueueRepository:
         )
         if services is not None:
             query = query.where(TicketRow.service_code.in_(list(services)))
+        return [QueueEntry(*row) for row in self.session.execute(query).all()]
+
+    def waiting_for_counter(
+        self, day: date, counter_id: str, services: Sequence[str]
+    ) -> list[QueueEntry]:
+        """Return the waiting tickets a counter may call: its services' and those sent to it."""
+        query = select(
+            TicketRow.id,
+            TicketRow.number,
+            TicketRow.service_code,
+            TicketRow.issued_at,
+            TicketRow.priority,
+            TicketRow.front,
+            TicketRow.target_counter,
+        ).where(
+            TicketRow.site_id == self.site_id,
+            TicketRow.service_day == day,
+            TicketRow.state == TicketState.WAITING.value,
+            or_(
+                and_(
+                    TicketRow.service_code.in_(list(services)), TicketRow.target_counter.is_(None)
+                ),
+                TicketRow.target_counter == counter_id,
+            ),
+        )
         return [QueueEntry(*row) for row in self.session.execute(query).all()]
 
     def issued_count(self, day: date, service_code: str) -> int:
