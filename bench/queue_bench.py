@@ -129,8 +129,8 @@ def main() -> int:
     replies = 0
     errors: dict[str, int] = {}
     lock = threading.Lock()
-    pending_calls: dict[str, tuple[str, float]] = {}  # counter → (number, sent at)
-    board_latency: list[float] = []
+    first_on_board: dict[tuple[str, str], float] = {}  # (counter, number) → first seen
+    calls: list[tuple[str, str, float]] = []  # (counter, number, pressed at)
     reply_latency: dict[str, list[float]] = {"issue_ticket": [], "call_next": []}
     buses = []
     try:
@@ -143,10 +143,8 @@ def main() -> int:
             board = json.loads(message.payload)
             with lock:
                 for line in board["counters"]:
-                    pending = pending_calls.get(line["counter"])
-                    if pending and line["number"] == pending[0]:
-                        board_latency.append(now - pending[1])
-                        del pending_calls[line["counter"]]
+                    if line["number"]:
+                        first_on_board.setdefault((line["counter"], line["number"]), now)
 
         display.subscribe(topics.board("z1"), on_board)
         display.subscribe(topics.board("z2"), on_board)
@@ -189,7 +187,7 @@ def main() -> int:
                 r = q.send(c.CallNext(request_id=new_request_id()), 5, 1)
                 if r.ok and r.result.get("ticket"):
                     with lock:
-                        pending_calls[device] = (r.result["ticket"]["number"], t0)
+                        calls.append((device, r.result["ticket"]["number"], t0))
                 record("call_next", t0, r.ok, r.error.code.value if r.error else None)
                 # Officers are not in lockstep: each waits think × (0.5 … 1.5).
                 time.sleep(args.think * (0.5 + jitter.random()))
@@ -209,7 +207,7 @@ def main() -> int:
         time.sleep(2)  # warm-up
         with lock:
             replies = 0
-            board_latency.clear()
+            calls.clear()
             for values in reply_latency.values():
                 values.clear()
         started = time.perf_counter()
@@ -219,11 +217,17 @@ def main() -> int:
         server_cpu = 100 * (process_cpu_seconds(server.pid) - cpu_before) / elapsed
         with lock:
             total = replies
-            boards = list(board_latency)
+            measured_calls = list(calls)
             latencies = {k: list(v) for k, v in reply_latency.items()}
         stop.set()
         for thread in threads:
             thread.join()
+        time.sleep(0.5)  # let the last boards arrive
+        with lock:
+            boards = [
+                first_on_board[(d, n)] - t for d, n, t in measured_calls if (d, n) in first_on_board
+            ]
+            unseen = sum(1 for d, n, _ in measured_calls if (d, n) not in first_on_board)
     finally:
         stop.set()
         for bus in buses:
@@ -239,6 +243,7 @@ def main() -> int:
     print(f"server CPU: {server_cpu:.0f} % of one core")
     print(f"sustained commands/s: {total / elapsed:.0f}  ({total} replies in {elapsed:.1f} s)")
     print(f"errors by code: {errors or 'none'}")
+    print(f"calls never seen on a board: {unseen}")
     print("| measure | n | p50 ms | p95 ms | p99 ms |")
     print("|---|---|---|---|---|")
     rows = [("call-next → board shows number", boards)]

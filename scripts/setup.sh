@@ -7,6 +7,7 @@ cd "$(dirname "$0")/.."
 DEB_PACKAGES=(
   mosquitto mosquitto-clients          # the broker (embedded and production)
   libzbar0 libusb-1.0-0                # pyzbar decoder, USB printers
+  cups-client                          # 'lp' for printers shared through CUPS
   espeak-ng sox                        # Vietnamese voice fallback, audio files
   fonts-dejavu-core fonts-noto-core    # fonts with full Vietnamese coverage
   xvfb xauth                           # Qt windows on a virtual screen
