@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 
-from sqlalchemy import Table, and_, func, or_, select, update
+from sqlalchemy import ColumnElement, Table, and_, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -184,8 +184,7 @@ class QueueRepository:
             self.session.add(_period_row(before.id, position, after.periods[position]))
         self.session.flush()
 
-    def waiting_entries(self, day: date, services: Iterable[str] | None = None) -> list[QueueEntry]:
-        """Return the waiting tickets of a day (optionally of some services), in no given order."""
+    def _waiting(self, day: date, *conditions: ColumnElement[bool]) -> list[QueueEntry]:
         query = select(
             TicketRow.id,
             TicketRow.number,
@@ -198,27 +197,22 @@ class QueueRepository:
             TicketRow.site_id == self.site_id,
             TicketRow.service_day == day,
             TicketRow.state == TicketState.WAITING.value,
+            *conditions,
         )
-        if services is not None:
-            query = query.where(TicketRow.service_code.in_(list(services)))
         return [QueueEntry(*row) for row in self.session.execute(query).all()]
+
+    def waiting_entries(self, day: date, services: Iterable[str] | None = None) -> list[QueueEntry]:
+        """Return the waiting tickets of a day (optionally of some services), in no given order."""
+        if services is None:
+            return self._waiting(day)
+        return self._waiting(day, TicketRow.service_code.in_(list(services)))
 
     def waiting_for_counter(
         self, day: date, counter_id: str, services: Sequence[str]
     ) -> list[QueueEntry]:
         """Return the waiting tickets a counter may call: its services' and those sent to it."""
-        query = select(
-            TicketRow.id,
-            TicketRow.number,
-            TicketRow.service_code,
-            TicketRow.issued_at,
-            TicketRow.priority,
-            TicketRow.front,
-            TicketRow.target_counter,
-        ).where(
-            TicketRow.site_id == self.site_id,
-            TicketRow.service_day == day,
-            TicketRow.state == TicketState.WAITING.value,
+        return self._waiting(
+            day,
             or_(
                 and_(
                     TicketRow.service_code.in_(list(services)), TicketRow.target_counter.is_(None)
@@ -226,7 +220,6 @@ class QueueRepository:
                 TicketRow.target_counter == counter_id,
             ),
         )
-        return [QueueEntry(*row) for row in self.session.execute(query).all()]
 
     def issued_count(self, day: date, service_code: str) -> int:
         """Count the tickets issued for a service on a day (voided ones included: numbers used)."""
