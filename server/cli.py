@@ -14,6 +14,7 @@ SUBCOMMANDS: dict[str, str] = {
     "demo": "server.demo",
     "check-config": "shared.config.cli",
     "hw": "hw.cli",
+    "dossier": "server.dossier_cli",
 }
 
 

@@ -11,6 +11,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from shared.config.calendar import CalendarConfig
 from shared.config.printer import PrinterConfig
 from shared.config.scanner import ScannerConfig
 from shared.domain import site as domain
@@ -155,6 +156,7 @@ class SiteConfig(_Model):
     data_dir: str = Field("var", description="Data directory (overridden by MOTCUA_DATA_DIR).")
     printers: list[PrinterConfig] = Field(default_factory=list)
     scanners: list[ScannerConfig] = Field(default_factory=list)
+    calendar: CalendarConfig = Field(default_factory=lambda: CalendarConfig())
 
     @model_validator(mode="after")
     def _check_references(self) -> SiteConfig:
