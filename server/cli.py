@@ -15,6 +15,7 @@ SUBCOMMANDS: dict[str, str] = {
     "check-config": "shared.config.cli",
     "hw": "hw.cli",
     "dossier": "server.dossier_cli",
+    "devices": "server.devices",
 }
 
 

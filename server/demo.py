@@ -11,6 +11,7 @@ import threading
 from contextlib import ExitStack
 from typing import Any
 
+from server.demo_scanner import ScanDesk
 from server.main import add_common_arguments, load_config, start_server
 from shared.config.site import SiteConfig
 from shared.domain.site import Site
@@ -38,13 +39,17 @@ def register(subparsers: Any) -> None:
 class HallBot:
     """Simulated citizens take numbers and officers call them, so the system can be watched."""
 
-    def __init__(self, site: Site, bus: Bus, pace: float, seed: int = 7) -> None:
+    def __init__(
+        self, site: Site, bus: Bus, pace: float, desk: ScanDesk | None = None, seed: int = 7
+    ) -> None:
         self.site = site
         self.topics = Topics(site.id)
         self.bus = bus
         self.pace = pace
         self.random = random.Random(seed)
         self.kiosk = CommandClient(bus, self.topics, "demo-kiosk")
+        self.desk = desk
+        self.issued_qr: list[str] = []
         self.counters = {
             counter.id: CommandClient(bus, self.topics, counter.id) for counter in site.counters[:6]
         }
@@ -56,7 +61,9 @@ class HallBot:
 
     def step(self) -> None:
         """One action: mostly a citizen taking a number, sometimes an officer calling."""
-        if self.random.random() < 0.55:
+        if self.desk is not None and self.issued_qr and self.random.random() < 0.08:
+            self.desk.scan(self.random.choice(self.issued_qr))  # a citizen checks their ticket
+        elif self.random.random() < 0.55:
             counter = self.site.counter(self.random.choice(list(self.counters)))
             service = self.random.choice(counter.services)
             priority = None
@@ -67,6 +74,7 @@ class HallBot:
             )
             if reply.ok:
                 t = reply.result["ticket"]
+                self.issued_qr.append(t["qr"])
                 print(
                     f"  kiosk  → số {t['number']} ({t['service_name']}), "
                     f"{t['people_ahead']} người chờ trước, "
@@ -118,7 +126,14 @@ def run_demo(config: SiteConfig, args: argparse.Namespace, stop: threading.Event
             bus = connect_bus(broker_address(config), site.id, "demo-bot", "bot")
             stack.callback(bus.close)
             watch_board(bus, site)
-            bot = HallBot(site, bus, args.pace)
+            desk = ScanDesk(CommandClient(bus, Topics(site.id), "demo-scan-desk"))
+            desk.start()
+            stack.callback(desk.stop)
+            print(
+                f"  đầu đọc mô phỏng: gửi mã tới 127.0.0.1:{desk.port}, ví dụ "
+                f"echo 'MCT1:{site.id}:YYYYMMDD:A001' | nc -q1 127.0.0.1 {desk.port}"
+            )
+            bot = HallBot(site, bus, args.pace, desk)
             worker = threading.Thread(target=bot.run, args=(stop,), name="demo-bot", daemon=True)
             worker.start()
             stack.callback(worker.join, 5)

@@ -5,10 +5,16 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
+from sqlalchemy.orm import Session, sessionmaker
 
+from server.demo_scanner import ScanDesk
+from shared.domain.site import Site
+from tests.helpers.clock import FakeClock
+from tests.helpers.memory_server import Hall
 from tests.helpers.sites import DEMO_CONFIG, ROOT
 
 pytestmark = pytest.mark.integration
@@ -41,5 +47,32 @@ def test_motcua_demo_issues_and_calls_tickets_and_exits(tmp_path: Path) -> None:
     assert "kiosk  → số" in done.stdout
     assert "→ mời số" in done.stdout
     assert "bảng Tầng 1" in done.stdout
+    assert "quét   → vé" in done.stdout
     assert (tmp_path / "data" / "motcua.db").exists()
     assert not (tmp_path / "data" / "local-broker.json").exists(), "credentials left behind"
+
+
+def test_scan_desk_looks_up_scanned_tickets_and_refuses_garbage(
+    demo_site: Site,
+    sessions: sessionmaker[Session],
+    clock: FakeClock,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    hall = Hall(demo_site, sessions, clock)
+    hall.issue("ho-tich")
+    hall.issue("ho-tich")
+    desk = ScanDesk(hall.device("scan-desk"))
+    desk.start()
+    try:
+        desk.scan("MCT1:hcc-demo:20261123:A002")
+        desk.scan("\x1b[2J;DROP TABLE")
+        lines: list[str] = []
+        for _ in range(100):
+            lines += [x for x in capsys.readouterr().out.splitlines() if "quét" in x]
+            if len(lines) >= 2:
+                break
+            threading.Event().wait(0.05)
+    finally:
+        desk.stop()
+    assert lines[0].endswith("vé A002: đang chờ, 1 người chờ trước")
+    assert lines[1].endswith("Không nhận ra mã")

@@ -1,0 +1,85 @@
+"""`motcua devices`: publish the health of a site's printers on their retained status topics."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Iterable
+from typing import Any
+
+from hw.printer.service import ReceiptPrinter
+from hw.printer.status import PrinterState, PrinterStatus
+from server.main import DEFAULT_CONFIG, load_config
+from shared.messaging.bus import Bus
+from shared.messaging.codec import encode
+from shared.messaging.states import DeviceStatus
+from shared.messaging.topics import Topics
+from shared.runtime import broker_address, connect_bus, setup_logging, stop_event, utc_now
+
+log = logging.getLogger("motcua.devices")
+
+
+def register(subparsers: Any) -> None:
+    """Add the `devices` subcommand."""
+    parser = subparsers.add_parser(
+        "devices", help="công bố tình trạng máy in (giấy, nắp, kết nối) lên hệ thống"
+    )
+    parser.add_argument("--config", default=DEFAULT_CONFIG, help="site TOML file")
+    parser.add_argument("--every", type=float, default=30.0, help="seconds between checks")
+    parser.add_argument("--once", action="store_true", help="check once, publish, and exit")
+    parser.add_argument("--log-level", default="INFO")
+    parser.set_defaults(handler=run)
+
+
+def printer_status_message(status: PrinterStatus) -> DeviceStatus:
+    """Describe a printer's health as a retained device status (offline when unreachable)."""
+    return DeviceStatus(
+        client_id=status.printer_id,
+        role="printer",
+        state="offline" if status.state is PrinterState.OFFLINE else "online",
+        detail=status.to_payload(),
+        at=status.checked_at or utc_now(),
+    )
+
+
+def publish_printer_statuses(
+    bus: Bus, topics: Topics, printers: Iterable[ReceiptPrinter]
+) -> list[PrinterStatus]:
+    """Query every printer (each bounded by its own timeout) and publish what was found."""
+    found = []
+    for printer in printers:
+        status = printer.status()
+        message = printer_status_message(status)
+        bus.publish(topics.status(status.printer_id), encode(message), retain=True)
+        found.append(status)
+    return found
+
+
+def run(args: argparse.Namespace) -> int:
+    """Check the configured printers now and then until stopped (or once with --once)."""
+    setup_logging(args.log_level)
+    config = load_config(args.config)
+    if config is None:
+        return 2
+    if not config.printers:
+        print("motcua devices: no [[printers]] in the site file", file=sys.stderr)
+        return 2
+    stop = stop_event()
+    bus = connect_bus(
+        broker_address(config), config.site.id, f"devices-{config.site.id}", "devices"
+    )
+    printers = [ReceiptPrinter(p) for p in config.printers]
+    try:
+        if not bus.wait_connected(10):
+            print("motcua devices: cannot reach the broker", file=sys.stderr)
+            return 1
+        while True:
+            for status in publish_printer_statuses(bus, Topics(config.site.id), printers):
+                log.info("%s: %s", status.printer_id, status.message)
+            if args.once or stop.wait(args.every):
+                return 0
+    finally:
+        for printer in printers:
+            printer.close()
+        bus.close()
