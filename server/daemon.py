@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import queue
 import threading
+import time
 from collections.abc import Callable
 from datetime import datetime
 
@@ -57,11 +58,15 @@ class QueueServer:
         self._worker.join(timeout=10)
 
     def _run(self) -> None:
+        next_check = time.monotonic() + ROLLOVER_CHECK_SECONDS
         while True:
-            try:
-                first = self._inbox.get(timeout=ROLLOVER_CHECK_SECONDS)
-            except queue.Empty:
+            # The day is checked on a timer, not only when idle: a busy hall still rolls over.
+            if time.monotonic() >= next_check:
                 self._safely(self.rollover)
+                next_check = time.monotonic() + ROLLOVER_CHECK_SECONDS
+            try:
+                first = self._inbox.get(timeout=max(0.0, next_check - time.monotonic()))
+            except queue.Empty:
                 continue
             batch = [first]
             while len(batch) < MAX_BATCH:
