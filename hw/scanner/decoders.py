@@ -72,9 +72,24 @@ class ZxingDecoder:
     def decode(self, frame: Frame) -> list[Decoded]:
         """Return every QR/Code128 code in the frame."""
         # try_invert=False: slips are dark on light; the inverted pass costs ~30 % per frame.
-        found = self._zxing.read_barcodes(
-            to_gray(frame, self.prefilter_sigma), formats=self._formats, try_invert=False
+        seen = self._zxing.read_barcodes(
+            to_gray(frame, self.prefilter_sigma),
+            formats=self._formats,
+            try_invert=False,
+            return_errors=True,
         )
+        found = [code for code in seen if code.valid]
+        if not found and seen and self.prefilter_sigma > 0:
+            # Why: the blur that helps noisy frames can erase modules of a small, sharp code.
+            # Only when a symbol was seen but not decoded is the raw frame looked at again,
+            # so the usual frame with no code at all still costs one pass.
+            found = [
+                code
+                for code in self._zxing.read_barcodes(
+                    to_gray(frame, 0), formats=self._formats, try_invert=False
+                )
+                if code.valid
+            ]
         results = []
         for code in found:
             pos = code.position
