@@ -74,3 +74,19 @@ def test_bad_config_exits_2(capsys: pytest.CaptureFixture[str], tmp_path: Path) 
     )
     assert code == 2
     assert "calendar.cutoff" in err
+
+
+def test_piping_into_head_stops_quietly() -> None:
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        f"'{sys.executable}' -m server.cli dossier due --received '2026-02-13 16:20' --days 2"
+        " | head -1",
+        shell=True,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.stdout.strip() == "2026-02-25"
+    assert "Traceback" not in done.stderr
