@@ -17,6 +17,7 @@ SUBCOMMANDS: dict[str, str] = {
     "hw": "hw.cli",
     "dossier": "server.dossier_cli",
     "devices": "server.devices",
+    "display": "display.app",
 }
 
 

@@ -1,0 +1,184 @@
+"""`motcua display`: the hall display of one zone, with the call announcer."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from display.announcer import Announcer
+from display.audio import AudioSink, EspeakSink, VoicePackSink
+from display.speech import DEFAULT_TEMPLATE
+from display.viewmodel import BoardViewModel
+from shared.config.site import SiteConfig
+from shared.messaging.states import BoardCall, BoardCounter, BoardState
+
+log = logging.getLogger(__name__)
+
+DEFAULT_CONFIG = "config/demo-site.toml"
+SCREEN_SIZES = {"landscape": (1920, 1080), "portrait": (1080, 1920)}
+
+
+def register(subparsers: Any) -> None:
+    """Add the `display` subcommand."""
+    parser = subparsers.add_parser("display", help="chạy màn hình gọi số của một khu vực")
+    parser.add_argument("--config", default=DEFAULT_CONFIG, help="site TOML file")
+    parser.add_argument("--zone", default="", help="zone id (default: the first zone)")
+    parser.add_argument("--screenshot", default="", help="render demo data to this PNG and exit")
+    parser.add_argument("--orientation", choices=["auto", "landscape", "portrait"], default="auto")
+    parser.add_argument("--audio-dir", default="", help="where call WAV files are written")
+    parser.add_argument("--voice-pack", default="", help="folder of recorded clips (see docs)")
+    parser.add_argument("--voice", default="vi", help="espeak-ng voice, e.g. vi-vn-x-south")
+    parser.add_argument("--template", default=DEFAULT_TEMPLATE, help="call wording template")
+    parser.add_argument("--repeat", type=int, default=2, help="times each call is read")
+    parser.add_argument("--volume", type=int, default=100, help="espeak-ng amplitude 0–200")
+    parser.add_argument("--no-sound", action="store_true", help="write WAV files, never play")
+    parser.add_argument("--highlight-seconds", type=float, default=20.0)
+    parser.add_argument("--recent", type=int, default=8, help="calls listed on the board")
+    parser.add_argument("--windowed", action="store_true", help="do not go full screen")
+    parser.add_argument("--log-level", default="INFO")
+    parser.set_defaults(handler=run)
+
+
+def demo_board(config: SiteConfig, zone: str) -> BoardState:
+    """Build a plausible board for screenshots from the site's counters (no personal data)."""
+    counters = [c for c in config.counters if c.zone == zone]
+    at = datetime(2026, 11, 23, 2, 10, tzinfo=UTC)
+    lines, calls = [], []
+    for i, counter in enumerate(counters):
+        if i == len(counters) - 1:
+            lines.append(BoardCounter(counter=counter.id, label=counter.label, status="closed"))
+            continue
+        number = f"{'ABC'[i % 3]}{12 + 7 * i:03d}"
+        lines.append(
+            BoardCounter(counter=counter.id, label=counter.label, number=number, status="open")
+        )
+        calls.append(
+            BoardCall(
+                number=number,
+                counter=counter.id,
+                label=counter.label,
+                at=at - timedelta(minutes=2 * i),
+            )
+        )
+    zone_name = next((z.name for z in config.zones if z.id == zone), zone)
+    return BoardState(
+        zone=zone,
+        zone_name=zone_name,
+        site_name=config.site.name,
+        counters=lines,
+        recent_calls=calls,
+        updated_at=at,
+    )
+
+
+def make_sink(args: argparse.Namespace, config: SiteConfig) -> AudioSink:
+    """Build the audio sink the options ask for: a voice pack, or espeak-ng."""
+    out = Path(args.audio_dir) if args.audio_dir else config.data_path() / "display-audio"
+    if args.voice_pack:
+        return VoicePackSink(Path(args.voice_pack), out, play=not args.no_sound)
+    return EspeakSink(out, voice=args.voice, amplitude=args.volume, play=not args.no_sound)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run the display until the window closes or SIGTERM; or write a screenshot and exit."""
+    from server.main import load_config
+    from shared.runtime import setup_logging
+
+    setup_logging(args.log_level)
+    config = load_config(args.config)
+    if config is None:
+        return 2
+    zones = [z.id for z in config.zones]
+    zone = args.zone or zones[0]
+    if zone not in zones:
+        print(f"--zone: unknown zone {zone!r}; the site has {', '.join(zones)}", file=sys.stderr)
+        return 2
+    if args.screenshot:
+        return screenshot(config, zone, Path(args.screenshot), args.orientation)
+    return show(args, config, zone)
+
+
+def screenshot(config: SiteConfig, zone: str, path: Path, orientation: str) -> int:
+    """Render the board with demo data offscreen to a PNG."""
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtWidgets import QApplication
+
+    from display.window import HallWindow
+
+    app = QApplication.instance() or QApplication([])
+    layout = "landscape" if orientation == "auto" else orientation
+    width, height = SCREEN_SIZES[layout]
+    model = BoardViewModel(
+        config.site.id,
+        zone,
+        timezone=config.site.timezone,
+        now=lambda: datetime(2026, 11, 23, 2, 10, tzinfo=UTC),
+    )
+    model.apply_board(demo_board(config, zone))
+    model.set_connected(True)
+    model.highlighted = True
+    window = HallWindow(model, layout)
+    window.resize(width, height)
+    ok = window.grab().save(str(path), "PNG")
+    model.stop()
+    window.deleteLater()
+    del app
+    if not ok:
+        print(f"could not write {path}", file=sys.stderr)
+        return 1
+    print(path)
+    return 0
+
+
+def show(args: argparse.Namespace, config: SiteConfig, zone: str) -> int:
+    """Connect to the broker and show the board; announce calls until stopped."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from display.window import HallWindow
+    from shared.qt.bridge import BusBridge
+    from shared.runtime import broker_address, connect_bus, stop_event
+
+    try:
+        address = broker_address(config)
+    except (FileNotFoundError, OSError) as exc:
+        print(f"display: {exc}", file=sys.stderr)
+        return 2
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    announcer = Announcer(make_sink(args, config), repeat=args.repeat, template=args.template)
+    model = BoardViewModel(
+        config.site.id,
+        zone,
+        highlight_seconds=args.highlight_seconds,
+        max_calls=args.recent,
+        timezone=config.site.timezone,
+    )
+    model.call_announced.connect(announcer.announce)
+    bus = connect_bus(address, config.site.id, f"display-{zone}", "display")
+    bridge = BusBridge(bus)
+    model.attach(bridge)
+    model.start_clock()
+    announcer.start()
+    window = HallWindow(model, args.orientation)
+    if args.windowed:
+        window.resize(*SCREEN_SIZES["portrait" if args.orientation == "portrait" else "landscape"])
+        window.show()
+    else:
+        window.showFullScreen()
+    stop = stop_event()
+    poll = QTimer()
+    poll.timeout.connect(lambda: app.quit() if stop.is_set() else None)
+    poll.start(250)
+    try:
+        app.exec()
+    finally:
+        poll.stop()
+        model.stop()
+        announcer.stop()
+        bus.close()
+    return 0
