@@ -5,7 +5,9 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import random
+import subprocess
 import sys
 import threading
 from contextlib import ExitStack
@@ -31,6 +33,7 @@ def register(subparsers: Any) -> None:
     parser.add_argument(
         "--no-bot", action="store_true", help="do not simulate citizens and officers"
     )
+    parser.add_argument("--no-display", action="store_true", help="do not start the hall displays")
     parser.add_argument("--seconds", type=float, default=0, help="stop after this long (0 = never)")
     parser.add_argument("--pace", type=float, default=1.0, help="seconds between bot actions")
     parser.set_defaults(handler=run)
@@ -113,6 +116,45 @@ def watch_board(bus: Bus, site: Site) -> None:
         bus.subscribe(topics.board(zone.id), show)
 
 
+def start_displays(config: SiteConfig, config_path: str, stack: ExitStack) -> None:
+    """Start one hall display per zone; without a screen they run offscreen, writing WAV files."""
+    env = dict(os.environ)
+    if not env.get("DISPLAY") and not env.get("WAYLAND_DISPLAY"):
+        env["QT_QPA_PLATFORM"] = "offscreen"
+    for zone in config.zones:
+        audio = config.data_path() / "audio" / zone.id
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "server.cli",
+                "display",
+                "--config",
+                config_path,
+                "--zone",
+                zone.id,
+                "--windowed",
+                "--audio-dir",
+                str(audio),
+                "--log-level",
+                "WARNING",
+            ],
+            env=env,
+        )
+        stack.callback(_stop_process, process)
+        where = "cửa sổ" if env.get("QT_QPA_PLATFORM") != "offscreen" else "không có màn hình"
+        print(f"  màn hình {zone.name}: {where}, lời gọi ghi vào {audio}")
+
+
+def _stop_process(process: subprocess.Popen[bytes]) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
 def run_demo(config: SiteConfig, args: argparse.Namespace, stop: threading.Event) -> int:
     """Start the server and the simulated hall; return when `stop` is set."""
     site = config.to_domain()
@@ -122,6 +164,8 @@ def run_demo(config: SiteConfig, args: argparse.Namespace, stop: threading.Event
         print(
             f"  {len(site.counters)} quầy, {len(site.services)} dịch vụ, {len(site.zones)} khu vực"
         )
+        if not args.no_display:
+            start_displays(config, args.config, stack)
         if not args.no_bot:
             bus = connect_bus(broker_address(config), site.id, "demo-bot", "bot")
             stack.callback(bus.close)

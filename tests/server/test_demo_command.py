@@ -31,7 +31,7 @@ def test_motcua_demo_issues_and_calls_tickets_and_exits(tmp_path: Path) -> None:
             "--config",
             str(DEMO_CONFIG),
             "--seconds",
-            "6",
+            "8",
             "--pace",
             "0.1",
             "--log-level",
@@ -48,6 +48,9 @@ def test_motcua_demo_issues_and_calls_tickets_and_exits(tmp_path: Path) -> None:
     assert "→ mời số" in done.stdout
     assert "bảng Tầng 1" in done.stdout
     assert "quét   → vé" in done.stdout
+    spoken = list((tmp_path / "data" / "audio").glob("*/call-*.wav"))
+    assert spoken, "the hall displays announced no call"
+    assert all(f.stat().st_size > 10_000 for f in spoken)
     assert (tmp_path / "data" / "motcua.db").exists()
     assert not (tmp_path / "data" / "local-broker.json").exists(), "credentials left behind"
 
