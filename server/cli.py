@@ -18,6 +18,7 @@ SUBCOMMANDS: dict[str, str] = {
     "dossier": "server.dossier_cli",
     "devices": "server.devices",
     "display": "display.app",
+    "provision": "server.provision",
 }
 
 

@@ -67,6 +67,22 @@ class Topics:
         """Filter matching every status topic of the site."""
         return f"{self.base}/status/+"
 
+    def replies(self) -> str:
+        """Filter matching every reply topic of the site (the server publishes on them)."""
+        return f"{self.base}/reply/+"
+
+    def boards(self) -> str:
+        """Filter matching the board of every display zone."""
+        return f"{self.base}/state/board/+"
+
+    def states(self) -> str:
+        """Filter matching every retained state topic of the site."""
+        return f"{self.base}/state/#"
+
+    def everything(self) -> str:
+        """Filter matching every topic of the site (supervisors read it all)."""
+        return f"{self.base}/#"
+
     def parse_command(self, topic: str) -> CommandTopic | None:
         """Split a command topic of this site into its parts, or None when it is not one."""
         prefix = f"{self.base}/cmd/"
