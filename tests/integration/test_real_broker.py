@@ -122,6 +122,17 @@ def test_a_display_that_connects_late_gets_the_retained_board_at_once(
     counter = CommandClient(bus_factory("q11", "counter"), topics, "q11")
     counter.send(c.OpenCounter(request_id=new_request_id(), officer_id="cb11"))
     assert counter.send(c.CallNext(request_id=new_request_id())).ok
+    # Boards are published right after the reply: wait until the new one is out.
+    watcher = bus_factory("supervisor-1", "supervisor")
+    published = threading.Event()
+
+    def on_any_board(message: Message) -> None:
+        board = json.loads(message.payload)
+        if any(x["counter"] == "q11" and x["number"] == "L001" for x in board["counters"]):
+            published.set()
+
+    watcher.subscribe(topics.board("tang-2"), on_any_board)
+    assert published.wait(5)
     display = bus_factory("display-tang-2", "display")
     got = threading.Event()
     boards: list[Message] = []
@@ -132,6 +143,7 @@ def test_a_display_that_connects_late_gets_the_retained_board_at_once(
 
     display.subscribe(topics.board("tang-2"), on_board)
     assert got.wait(5)
-    board = json.loads(boards[-1].payload)
+    first = boards[0]
+    board = json.loads(first.payload)
     line = next(x for x in board["counters"] if x["counter"] == "q11")
-    assert line["number"] == "L001" and boards[-1].retain
+    assert line["number"] == "L001" and first.retain
