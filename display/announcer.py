@@ -5,6 +5,8 @@ from __future__ import annotations
 import logging
 import queue
 import threading
+from collections import deque
+from collections.abc import Callable
 
 from display.audio import AudioSink
 from display.speech import DEFAULT_TEMPLATE, Announcement, check_template, make_announcement
@@ -23,12 +25,16 @@ class Announcer:
         template: str = DEFAULT_TEMPLATE,
         chime: bool = True,
         pause_seconds: float = 0.5,
+        quiet: Callable[[], bool] | None = None,
     ) -> None:
         self.sink = sink
         self.repeat = max(1, repeat)
         self.template = check_template(template)
         self.chime = chime
         self.pause_seconds = pause_seconds
+        # Asked when a call is queued: during quiet hours the board shows it, nobody hears it.
+        self.quiet = quiet
+        self.skipped: deque[Announcement] = deque(maxlen=50)  # the latest, for tests and logs
         self._queue: queue.Queue[Announcement | None] = queue.Queue()
         self._stopping = threading.Event()
         self._idle = threading.Condition()
@@ -42,8 +48,15 @@ class Announcer:
             self._thread.start()
 
     def announce(self, number: str, counter_label: str, kind: str = "called") -> Announcement:
-        """Queue a call (a recall is queued and read again like any call); never blocks."""
+        """Queue a call (a recall is queued and read again like any call); never blocks.
+
+        During quiet hours the call is logged and not queued.
+        """
         item = make_announcement(number, counter_label, kind, self.template)
+        if self.quiet is not None and self.quiet():
+            log.info("quiet hours: call %s to counter %s not read", number, counter_label)
+            self.skipped.append(item)
+            return item
         with self._idle:
             self._unfinished += 1
         self._queue.put(item)

@@ -10,10 +10,15 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from pydantic import ValidationError
+
 from display.announcer import Announcer
 from display.audio import AudioSink, EspeakSink, VoicePackSink
+from display.ledfeed import LedBoardFeed
+from display.quiet import QuietHours, QuietPeriod
 from display.speech import DEFAULT_TEMPLATE
 from display.viewmodel import BoardViewModel
+from hw.ledboard import LedBoardConfig, build_led_board
 from shared.config.site import SiteConfig
 from shared.messaging.states import BoardCall, BoardCounter, BoardState
 
@@ -35,13 +40,71 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--voice", default="vi", help="espeak-ng voice, e.g. vi-vn-x-south")
     parser.add_argument("--template", default=DEFAULT_TEMPLATE, help="call wording template")
     parser.add_argument("--repeat", type=int, default=2, help="times each call is read")
-    parser.add_argument("--volume", type=int, default=100, help="espeak-ng amplitude 0–200")
+    parser.add_argument(
+        "--volume", type=int, default=100, help="loudness 0–200 (espeak-ng and voice pack)"
+    )
+    parser.add_argument(
+        "--quiet",
+        action="append",
+        type=quiet_period,
+        default=[],
+        metavar="HH:MM-HH:MM",
+        help="calls are shown but not read aloud in this period (repeatable)",
+    )
+    parser.add_argument("--led-port", default="", help="LED boards: serial port/URL, or 'sim'")
+    parser.add_argument("--led-baudrate", type=int, default=9600, help="LED boards: baud rate")
+    parser.add_argument("--led-width", type=int, default=4, help="LED boards: characters")
+    parser.add_argument(
+        "--led-address",
+        action="append",
+        default=[],
+        metavar="COUNTER=NN",
+        help="LED board address of a counter id (repeatable; default: its numeric label)",
+    )
     parser.add_argument("--no-sound", action="store_true", help="write WAV files, never play")
     parser.add_argument("--highlight-seconds", type=float, default=20.0)
     parser.add_argument("--recent", type=int, default=8, help="calls listed on the board")
     parser.add_argument("--windowed", action="store_true", help="do not go full screen")
     parser.add_argument("--log-level", default="INFO")
     parser.set_defaults(handler=run)
+
+
+def quiet_period(spec: str) -> QuietPeriod:
+    """Parse a --quiet value for argparse."""
+    try:
+        return QuietPeriod.parse(spec)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def led_config(args: argparse.Namespace) -> LedBoardConfig | None:
+    """The LED board config the --led-* options describe, or None without --led-port."""
+    if not args.led_port:
+        return None
+    addresses: dict[str, str] = {}
+    for item in args.led_address:
+        counter, sep, address = item.partition("=")
+        if not sep:
+            raise ValueError(f"--led-address {item!r}: expected COUNTER=NN")
+        addresses[counter.strip()] = address.strip()
+    sim = args.led_port == "sim"
+    return LedBoardConfig.model_validate(
+        {
+            "driver": "sim" if sim else "serial",
+            "port": "" if sim else args.led_port,
+            "baudrate": args.led_baudrate,
+            "width": args.led_width,
+            "addresses": addresses,
+        }
+    )
+
+
+def make_led_feed(led: LedBoardConfig | None, config: SiteConfig, zone: str) -> LedBoardFeed | None:
+    """Build the LED board feed for the zone's counters, or None when there are no boards."""
+    if led is None:
+        return None
+    labels = {c.id: c.label for c in config.counters if c.zone == zone}
+    return LedBoardFeed(build_led_board(led, labels), counters=labels)
 
 
 def demo_board(config: SiteConfig, zone: str) -> BoardState:
@@ -80,7 +143,7 @@ def make_sink(args: argparse.Namespace, config: SiteConfig) -> AudioSink:
     """Build the audio sink the options ask for: a voice pack, or espeak-ng."""
     out = Path(args.audio_dir) if args.audio_dir else config.data_path() / "display-audio"
     if args.voice_pack:
-        return VoicePackSink(Path(args.voice_pack), out, play=not args.no_sound)
+        return VoicePackSink(Path(args.voice_pack), out, play=not args.no_sound, volume=args.volume)
     return EspeakSink(out, voice=args.voice, amplitude=args.volume, play=not args.no_sound)
 
 
@@ -100,7 +163,12 @@ def run(args: argparse.Namespace) -> int:
         return 2
     if args.screenshot:
         return screenshot(config, zone, Path(args.screenshot), args.orientation)
-    return show(args, config, zone)
+    try:
+        led = led_config(args)
+    except (ValueError, ValidationError) as exc:
+        print(f"LED boards: {exc}", file=sys.stderr)
+        return 2
+    return show(args, config, zone, led)
 
 
 def screenshot(config: SiteConfig, zone: str, path: Path, orientation: str) -> int:
@@ -135,7 +203,9 @@ def screenshot(config: SiteConfig, zone: str, path: Path, orientation: str) -> i
     return 0
 
 
-def show(args: argparse.Namespace, config: SiteConfig, zone: str) -> int:
+def show(
+    args: argparse.Namespace, config: SiteConfig, zone: str, led: LedBoardConfig | None = None
+) -> int:
     """Connect to the broker and show the board; announce calls until stopped."""
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
@@ -150,7 +220,11 @@ def show(args: argparse.Namespace, config: SiteConfig, zone: str) -> int:
         print(f"display: {exc}", file=sys.stderr)
         return 2
     app = QApplication.instance() or QApplication(sys.argv[:1])
-    announcer = Announcer(make_sink(args, config), repeat=args.repeat, template=args.template)
+    quiet = QuietHours(args.quiet, config.site.timezone)
+    announcer = Announcer(
+        make_sink(args, config), repeat=args.repeat, template=args.template, quiet=quiet.active
+    )
+    feed = make_led_feed(led, config, zone)
     model = BoardViewModel(
         config.site.id,
         zone,
@@ -159,6 +233,9 @@ def show(args: argparse.Namespace, config: SiteConfig, zone: str) -> int:
         timezone=config.site.timezone,
     )
     model.call_announced.connect(announcer.announce)
+    if feed is not None:
+        model.changed.connect(lambda: feed.update(model.counters))
+        feed.start()
     bus = connect_bus(address, config.site.id, f"display-{zone}", "display")
     bridge = BusBridge(bus)
     model.attach(bridge)
@@ -180,5 +257,7 @@ def show(args: argparse.Namespace, config: SiteConfig, zone: str) -> int:
         poll.stop()
         model.stop()
         announcer.stop()
+        if feed is not None:
+            feed.stop()
         bus.close()
     return 0

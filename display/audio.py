@@ -8,8 +8,10 @@ import math
 import shutil
 import struct
 import subprocess
+import sys
 import threading
 import wave
+from array import array
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -19,6 +21,7 @@ from display.speech import Announcement, characters
 log = logging.getLogger(__name__)
 
 SAMPLE_RATE = 22050
+MAX_VOLUME = 200
 PLAYERS = ("paplay", "aplay")
 
 
@@ -183,14 +186,26 @@ def voice_pack_clips(announcement: Announcement) -> list[str]:
 
 
 class VoicePackSink(_FileSink):
-    """Joins recorded clips (moi.wav, 0.wav … 9.wav, a.wav …, den-quay.wav) into one call."""
+    """Joins recorded clips (moi.wav, 0.wav … 9.wav, a.wav …, den-quay.wav) into one call.
 
-    def __init__(self, pack_dir: Path, out_dir: Path, play: bool = True) -> None:
+    `volume` is a gain in percent, 0–200 like espeak-ng's amplitude (100 = as recorded); it
+    applies to the calls and to the chime.
+    """
+
+    def __init__(self, pack_dir: Path, out_dir: Path, play: bool = True, volume: int = 100) -> None:
         super().__init__(out_dir, play)
         self.pack_dir = pack_dir
+        self.volume = max(0, min(MAX_VOLUME, volume))
         own_chime = pack_dir / "chime.wav"
         if own_chime.exists():
             self._chime = own_chime
+            if self.volume != 100:
+                try:
+                    self._chime = scale_wav(own_chime, out_dir / "chime.wav", self.volume)
+                except (OSError, wave.Error) as exc:
+                    log.warning("voice pack chime unusable: %s", exc)
+        elif self.volume != 100:
+            self._chime = write_chime(out_dir / "chime.wav", min(1.0, 0.6 * self.volume / 100))
 
     def speak(self, announcement: Announcement) -> None:
         """Concatenate the clips of the announcement into one WAV file and play it."""
@@ -201,7 +216,7 @@ class VoicePackSink(_FileSink):
             return
         path = self._next_path()
         try:
-            join_wavs(paths, path)
+            join_wavs(paths, path, self.volume)
         except (OSError, wave.Error) as exc:
             log.warning("voice pack clips unusable: %s", exc)
             return
@@ -209,8 +224,34 @@ class VoicePackSink(_FileSink):
         self._play(path)
 
 
-def join_wavs(paths: list[Path], out: Path) -> Path:
-    """Concatenate WAV files of one format (channels, width, rate) into `out`."""
+def scale_samples(frames: bytes, sample_width: int, volume: int) -> bytes:
+    """Scale PCM frames (8-bit unsigned or 16-bit signed little-endian) by volume percent."""
+    if volume == 100:
+        return frames
+    gain = volume / 100
+    if sample_width == 1:
+        return bytes(max(0, min(255, round(128 + (b - 128) * gain))) for b in frames)
+    if sample_width != 2:
+        log.warning("volume not applied: %d-byte samples are not supported", sample_width)
+        return frames
+    samples = array("h", frames)
+    if sys.byteorder == "big":  # WAV is little-endian; array uses the machine's order
+        samples.byteswap()
+    scaled = array("h", (max(-32768, min(32767, round(v * gain))) for v in samples))
+    if sys.byteorder == "big":
+        scaled.byteswap()
+    return scaled.tobytes()
+
+
+def scale_wav(source: Path, out: Path, volume: int) -> Path:
+    """Write a copy of a WAV file with its samples scaled by volume percent."""
+    if out.resolve() == source.resolve():
+        raise OSError(f"{out}: would overwrite its own source")
+    return join_wavs([source], out, volume)
+
+
+def join_wavs(paths: list[Path], out: Path, volume: int = 100) -> Path:
+    """Concatenate WAV files of one format (channels, width, rate) into `out`, scaled."""
     params = None
     with wave.open(str(out), "wb") as target:
         for path in paths:
@@ -223,5 +264,6 @@ def join_wavs(paths: list[Path], out: Path) -> Path:
                     target.setframerate(shape[2])
                 elif shape != params:
                     raise wave.Error(f"{path.name}: format {shape} differs from {params}")
-                target.writeframes(clip.readframes(clip.getnframes()))
+                frames = clip.readframes(clip.getnframes())
+                target.writeframes(scale_samples(frames, shape[1], volume))
     return out
