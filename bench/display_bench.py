@@ -17,7 +17,6 @@ import signal
 import statistics
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 from pathlib import Path
@@ -29,13 +28,13 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from PySide6.QtGui import QPaintEvent  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
-from queue_bench import SITE, percentile, process_cpu_seconds, site_file  # noqa: E402
+from queue_bench import SITE, Harness, percentile, process_cpu_seconds  # noqa: E402
 
 from display.viewmodel import BoardViewModel  # noqa: E402
 from display.window import HallWindow  # noqa: E402
-from server.broker import EmbeddedBroker  # noqa: E402
 from shared.messaging import commands as c  # noqa: E402
 from shared.messaging.client import CommandClient, new_request_id  # noqa: E402
+from shared.messaging.paho_bus import PahoBus  # noqa: E402
 from shared.messaging.topics import Topics  # noqa: E402
 from shared.qt.bridge import BusBridge  # noqa: E402
 from shared.runtime import connect_bus  # noqa: E402
@@ -72,16 +71,10 @@ def main() -> int:
     parser.add_argument("--idle-seconds", type=float, default=20)
     args = parser.parse_args()
 
-    work = Path(tempfile.mkdtemp(prefix="motcua-display-bench-"))
-    broker = EmbeddedBroker(work / "broker")
-    address = broker.start()
-    config = site_file(work, args.counters, address.port, address.password)
-    server = subprocess.Popen(
-        [*SERVER, "server", "--config", str(config), "--log-level", "WARNING"],
-        cwd=ROOT,
-    )
+    harness = Harness(args.counters, "motcua-display-bench-")
+    address, config = harness.address, harness.config
     topics = Topics(SITE)
-    buses = []
+    buses: list[PahoBus] = []
     stop = threading.Event()
     calls: list[tuple[str, str, float]] = []
     lock = threading.Lock()
@@ -167,11 +160,7 @@ def main() -> int:
         display.wait(timeout=15)
     finally:
         stop.set()
-        for bus in buses:
-            bus.close()
-        server.send_signal(signal.SIGTERM)
-        server.wait(timeout=20)
-        broker.stop()
+        harness.close(buses)
 
     print(
         f"counters={args.counters} seconds={args.seconds:.0f} think={args.think}s ± 50 % "

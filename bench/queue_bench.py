@@ -30,6 +30,7 @@ from server.broker import EmbeddedBroker  # noqa: E402
 from shared.messaging import commands as c  # noqa: E402
 from shared.messaging.bus import Message  # noqa: E402
 from shared.messaging.client import CommandClient, new_request_id  # noqa: E402
+from shared.messaging.paho_bus import PahoBus  # noqa: E402
 from shared.messaging.topics import Topics  # noqa: E402
 from shared.runtime import connect_bus  # noqa: E402
 
@@ -89,6 +90,26 @@ def process_cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / ticks
 
 
+class Harness:
+    """A private Mosquitto and a `motcua server` process on a generated site, for benchmarks."""
+
+    def __init__(self, counters: int, prefix: str) -> None:
+        work = Path(tempfile.mkdtemp(prefix=prefix))
+        self.broker = EmbeddedBroker(work / "broker")
+        self.address = self.broker.start()
+        self.config = site_file(work, counters, self.address.port, self.address.password)
+        command = [sys.executable, "-m", "server.cli", "server", "--config", str(self.config)]
+        self.server = subprocess.Popen([*command, "--log-level", "WARNING"], cwd=ROOT)
+
+    def close(self, buses: list[PahoBus]) -> None:
+        """Disconnect the clients, stop the server, then the broker."""
+        for bus in buses:
+            bus.close()
+        self.server.send_signal(signal.SIGTERM)
+        self.server.wait(timeout=20)
+        self.broker.stop()
+
+
 def percentile(values: list[float], fraction: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
@@ -107,23 +128,8 @@ def main() -> int:
     )
     args = parser.parse_args()
 
-    work = Path(tempfile.mkdtemp(prefix="motcua-bench-"))
-    broker = EmbeddedBroker(work / "broker")
-    address = broker.start()
-    config = site_file(work, args.counters, address.port, address.password)
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "server.cli",
-            "server",
-            "--config",
-            str(config),
-            "--log-level",
-            "WARNING",
-        ],
-        cwd=ROOT,
-    )
+    harness = Harness(args.counters, "motcua-bench-")
+    address, server = harness.address, harness.server
     topics = Topics(SITE)
     stop = threading.Event()
     replies = 0
@@ -132,7 +138,7 @@ def main() -> int:
     first_on_board: dict[tuple[str, str], float] = {}  # (counter, number) → first seen
     calls: list[tuple[str, str, float]] = []  # (counter, number, pressed at)
     reply_latency: dict[str, list[float]] = {"issue_ticket": [], "call_next": []}
-    buses = []
+    buses: list[PahoBus] = []
     try:
         display = connect_bus(address, SITE, "display-bench", "display")
         buses.append(display)
@@ -230,11 +236,7 @@ def main() -> int:
             unseen = sum(1 for d, n, _ in measured_calls if (d, n) not in first_on_board)
     finally:
         stop.set()
-        for bus in buses:
-            bus.close()
-        server.send_signal(signal.SIGTERM)
-        server.wait(timeout=20)
-        broker.stop()
+        harness.close(buses)
 
     print(
         f"counters={args.counters} kiosks={args.kiosks} seconds={args.seconds:.0f} "
