@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from hw.printer.canvas import Canvas, Draw
+from PIL import Image
+
+from hw.printer.canvas import Canvas, Draw, PageStyle
 
 NATIONAL_NAME = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
 NATIONAL_MOTTO = "Độc lập - Tự do - Hạnh phúc"
@@ -52,10 +54,12 @@ def site_footer(canvas: Canvas) -> None:
         canvas.text(line, 18, align="center")
 
 
-def form_heading(
-    canvas: Canvas, form_no: str, agency: str, title: str, place: str, day: date
-) -> None:
-    """Draw an official form's top: form number, agency, national heading, place/date, title."""
+def start_form(
+    style: PageStyle, form_no: str, agency: str, title: str, place: str, day: date
+) -> Canvas:
+    """Start an official form: form number, agency, national heading, place/date, title."""
+    canvas = Canvas(style)
+    canvas.space(4)
     site_header(canvas)
     canvas.text(form_no, 16, align="right")
     canvas.text(agency.upper(), 22, bold=True, align="center")
@@ -69,6 +73,15 @@ def form_heading(
     canvas.space(8)
     canvas.text(title.upper(), 26, bold=True, align="center")
     canvas.space(8)
+    return canvas
+
+
+def finish_form(canvas: Canvas, signers: list[tuple[str, str]]) -> Image.Image:
+    """End a form: the signature blocks (if any), the site footer, and the finished page."""
+    if signers:
+        signatures(canvas, signers)
+    site_footer(canvas)
+    return canvas.finish()
 
 
 def signatures(canvas: Canvas, blocks: list[tuple[str, str]]) -> None:

@@ -7,8 +7,8 @@ from datetime import datetime
 
 from PIL import Image
 
-from hw.printer.canvas import Canvas, PageStyle
-from hw.printer.documents.common import form_heading, short_moment, site_footer
+from hw.printer.canvas import PageStyle
+from hw.printer.documents.common import finish_form, short_moment, start_form
 
 
 @dataclass(frozen=True)
@@ -41,10 +41,8 @@ class ControlSheetData:
 
 def render_control_sheet(data: ControlSheetData, style: PageStyle) -> list[Image.Image]:
     """Lay out Mẫu 05; each hand-over is a numbered block (a wide table does not fit 80 mm)."""
-    canvas = Canvas(style)
-    canvas.space(4)
-    form_heading(
-        canvas,
+    canvas = start_form(
+        style,
         "Mẫu số 05",
         data.agency_name,
         "Phiếu kiểm soát quá trình giải quyết hồ sơ",
@@ -66,5 +64,4 @@ def render_control_sheet(data: ControlSheetData, style: PageStyle) -> list[Image
         if step.note:
             canvas.field("Ghi chú", step.note, 19, indent=16)
     canvas.rule(thickness=1, gap=5)
-    site_footer(canvas)
-    return [canvas.finish()]
+    return [finish_form(canvas, [])]

@@ -7,14 +7,8 @@ from datetime import datetime
 
 from PIL import Image
 
-from hw.printer.canvas import Canvas, PageStyle
-from hw.printer.documents.common import (
-    clock_date,
-    form_heading,
-    short_moment,
-    signatures,
-    site_footer,
-)
+from hw.printer.canvas import PageStyle
+from hw.printer.documents.common import clock_date, finish_form, short_moment, start_form
 
 
 @dataclass(frozen=True)
@@ -76,10 +70,8 @@ class ApologyData:
 
 def render_supplement(data: SupplementRequestData, style: PageStyle) -> list[Image.Image]:
     """Lay out Mẫu 02."""
-    canvas = Canvas(style)
-    canvas.space(4)
-    form_heading(
-        canvas,
+    canvas = start_form(
+        style,
         "Mẫu số 02",
         data.agency_name,
         "Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ",
@@ -105,17 +97,13 @@ def render_supplement(data: SupplementRequestData, style: PageStyle) -> list[Ima
         "Trong quá trình hoàn thiện hồ sơ, nếu có vướng mắc, ông/bà liên hệ: " + data.contact, 20
     )
     canvas.text("Xin trân trọng cảm ơn!", 20, align="center")
-    signatures(canvas, [("Người hướng dẫn", data.officer_name)])
-    site_footer(canvas)
-    return [canvas.finish()]
+    return [finish_form(canvas, [("Người hướng dẫn", data.officer_name)])]
 
 
 def render_refusal(data: RefusalData, style: PageStyle) -> list[Image.Image]:
     """Lay out Mẫu 03."""
-    canvas = Canvas(style)
-    canvas.space(4)
-    form_heading(
-        canvas,
+    canvas = start_form(
+        style,
         "Mẫu số 03",
         data.agency_name,
         "Phiếu từ chối tiếp nhận giải quyết hồ sơ",
@@ -132,17 +120,13 @@ def render_refusal(data: RefusalData, style: PageStyle) -> list[Image.Image]:
     )
     canvas.text(data.reason, 20, bold=True, indent=16)
     canvas.text("Xin thông báo để ông/bà được biết và thực hiện.", 20)
-    signatures(canvas, [("Người tiếp nhận hồ sơ", data.officer_name)])
-    site_footer(canvas)
-    return [canvas.finish()]
+    return [finish_form(canvas, [("Người tiếp nhận hồ sơ", data.officer_name)])]
 
 
 def render_apology(data: ApologyData, style: PageStyle) -> list[Image.Image]:
     """Lay out Mẫu 04."""
-    canvas = Canvas(style)
-    canvas.space(4)
-    form_heading(
-        canvas,
+    canvas = start_form(
+        style,
         "Mẫu số 04",
         data.agency_name,
         "Phiếu xin lỗi và hẹn lại ngày trả kết quả",
@@ -166,6 +150,4 @@ def render_apology(data: ApologyData, style: PageStyle) -> list[Image.Image]:
     )
     canvas.text(clock_date(data.new_due_at), 24, bold=True, align="center")
     canvas.text("Kính mong nhận được sự thông cảm của ông/bà.", 20)
-    signatures(canvas, [(data.head_title, data.head_name)])
-    site_footer(canvas)
-    return [canvas.finish()]
+    return [finish_form(canvas, [(data.head_title, data.head_name)])]

@@ -7,8 +7,8 @@ from datetime import datetime
 
 from PIL import Image
 
-from hw.printer.canvas import Canvas, PageStyle
-from hw.printer.documents.common import clock_date, form_heading, signatures, site_footer
+from hw.printer.canvas import PageStyle
+from hw.printer.documents.common import clock_date, finish_form, start_form
 from shared.domain.codes import dossier_qr
 
 COPY_LABELS = ("Liên 1: Giao người nộp hồ sơ", "Liên 2: Lưu tại Bộ phận Tiếp nhận và Trả kết quả")
@@ -58,10 +58,8 @@ class AppointmentSlipData:
 
 def _copy(slip: AppointmentSlipData, label: str, style: PageStyle) -> Image.Image:
     """Lay out one copy of the slip."""
-    canvas = Canvas(style)
-    canvas.space(4)
-    form_heading(
-        canvas,
+    canvas = start_form(
+        style,
         "Mẫu số 01",
         slip.agency_name,
         "Giấy tiếp nhận hồ sơ và hẹn trả kết quả",
@@ -111,9 +109,9 @@ def _copy(slip: AppointmentSlipData, label: str, style: PageStyle) -> Image.Imag
         f"Quyển số {slip.register_book}, số thứ tự {slip.register_entry}",
         20,
     )
-    signatures(canvas, [("Người nộp hồ sơ", ""), ("Người tiếp nhận hồ sơ", slip.receiver_name)])
-    site_footer(canvas)
-    return canvas.finish()
+    return finish_form(
+        canvas, [("Người nộp hồ sơ", ""), ("Người tiếp nhận hồ sơ", slip.receiver_name)]
+    )
 
 
 def render_slip(slip: AppointmentSlipData, style: PageStyle) -> list[Image.Image]:
