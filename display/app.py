@@ -207,12 +207,12 @@ def show(
     args: argparse.Namespace, config: SiteConfig, zone: str, led: LedBoardConfig | None = None
 ) -> int:
     """Connect to the broker and show the board; announce calls until stopped."""
-    from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
     from display.window import HallWindow
     from shared.qt.bridge import BusBridge
-    from shared.runtime import broker_address, connect_bus, stop_event
+    from shared.qt.signals import QuitOnSignals
+    from shared.runtime import broker_address, connect_bus
 
     try:
         address = broker_address(config)
@@ -247,14 +247,11 @@ def show(
         window.show()
     else:
         window.showFullScreen()
-    stop = stop_event()
-    poll = QTimer()
-    poll.timeout.connect(lambda: app.quit() if stop.is_set() else None)
-    poll.start(250)
+    quit_on_signals = QuitOnSignals(app)
     try:
         app.exec()
     finally:
-        poll.stop()
+        quit_on_signals.close()
         model.stop()
         announcer.stop()
         if feed is not None:
