@@ -8,6 +8,7 @@ import threading
 import time
 from collections.abc import Callable
 from datetime import datetime
+from functools import partial
 
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -76,7 +77,7 @@ class QueueServer:
                     break
             messages = [m for m in batch if m is not None]
             if messages:
-                self._safely(lambda batch=messages: self.handle_batch(batch))  # type: ignore[misc]
+                self._safely(partial(self.handle_batch, messages))
             if None in batch:
                 return
 

@@ -21,7 +21,7 @@ class Message:
     correlation_data: bytes | None = None
 
 
-Handler = Callable[[Message], None]
+Handler = Callable[[Message], object]  # the return value, if any, is ignored
 ConnectionListener = Callable[[bool], None]
 
 

@@ -6,7 +6,7 @@ import json
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
-from shared.messaging.commands import COMMAND_TYPES, AnyCommand, Command
+from shared.messaging.commands import COMMAND_TYPES, PROTOCOL_VERSION, AnyCommand, Command
 from shared.messaging.replies import ErrorCode
 
 MAX_PAYLOAD_BYTES = 16 * 1024
@@ -47,7 +47,7 @@ def decode_command(payload: bytes, verb: str | None = None) -> Command:
         raise ProtocolError(
             ErrorCode.WRONG_TOPIC, f"Lệnh {kind!r} gửi sai chủ đề {verb!r}.", request_id
         )
-    if data.get("v", 1) != 1:
+    if data.get("v", PROTOCOL_VERSION) != PROTOCOL_VERSION:
         raise ProtocolError(
             ErrorCode.UNSUPPORTED_VERSION, f"Phiên bản {data.get('v')!r} chưa hỗ trợ.", request_id
         )
