@@ -15,7 +15,7 @@ from server.broker import free_port, wait_for_port
 from server.provision import ACL_FILE, PASSWORD_FILE, Account, credential_path, provision
 from shared.messaging.paho_bus import BrokerAddress
 from tests.deploy.probe import Probe
-from tests.helpers.sites import demo_config
+from tests.helpers.sites import ROOT, demo_config
 
 
 @dataclass
@@ -39,24 +39,35 @@ class AclBroker:
         return next(a for a in self.accounts if a.user == user)
 
 
+TEMPLATE = ROOT / "config" / "mosquitto" / "motcua.conf"
+
+
+def broker_config_for_test(out: Path, port: int) -> str:
+    """The shipped production config, with this test's files, port and no persistence."""
+    overrides = {
+        "listener": f"listener {port} 127.0.0.1",
+        "password_file": f"password_file {(out / PASSWORD_FILE).resolve()}",
+        "acl_file": f"acl_file {(out / ACL_FILE).resolve()}",
+        "persistence": "persistence false",
+        "persistence_location": "",
+        "autosave_interval": "",
+        "log_dest": "log_dest stderr",
+    }
+    lines = []
+    for line in TEMPLATE.read_text(encoding="utf-8").splitlines():
+        key = line.split(maxsplit=1)[0] if line.strip() and not line.startswith("#") else ""
+        replacement = overrides.get(key, line)
+        if replacement:
+            lines.append(replacement)
+    # As root Mosquitto would drop to `mosquitto`, who cannot read the 0640 files.
+    lines.append(f"user {getpass.getuser()}")
+    return "\n".join(lines) + "\n"
+
+
 def _start(out: Path, port: int) -> subprocess.Popen[bytes]:
     binary = shutil.which("mosquitto") or "/usr/sbin/mosquitto"
     config = out / "mosquitto.conf"
-    config.write_text(
-        "\n".join(
-            [
-                f"listener {port} 127.0.0.1",
-                "allow_anonymous false",
-                f"password_file {(out / PASSWORD_FILE).resolve()}",
-                f"acl_file {(out / ACL_FILE).resolve()}",
-                "persistence false",
-                # As root Mosquitto would drop to `mosquitto`, who cannot read the 0640 files.
-                f"user {getpass.getuser()}",
-                "log_dest stderr",
-                "",
-            ]
-        )
-    )
+    config.write_text(broker_config_for_test(out, port))
     log = (out / "mosquitto.log").open("ab")
     process = subprocess.Popen([binary, "-c", str(config)], stdout=log, stderr=log)
     log.close()
