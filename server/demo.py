@@ -14,14 +14,17 @@ from contextlib import ExitStack
 from typing import Any
 
 from server.demo_scanner import ScanDesk
-from server.main import add_common_arguments, load_config, start_server
+from server.demo_seed import PIN_FILE, SUPERVISOR, DemoSeed, seed_demo
+from server.main import add_common_arguments, load_catalogue, load_config, start_server
 from shared.config.site import SiteConfig
 from shared.domain.site import Site
 from shared.messaging import commands as c
 from shared.messaging.bus import Bus, Message
 from shared.messaging.client import CommandClient, new_request_id
+from shared.messaging.dossier_commands import OfficerLogin
 from shared.messaging.topics import Topics
-from shared.runtime import broker_address, connect_bus, setup_logging, stop_event
+from shared.runtime import broker_address, connect_bus, setup_logging, stop_event, utc_now
+from shared.storage.engine import open_database
 
 log = logging.getLogger("motcua.demo")
 
@@ -43,9 +46,16 @@ class HallBot:
     """Simulated citizens take numbers and officers call them, so the system can be watched."""
 
     def __init__(
-        self, site: Site, bus: Bus, pace: float, desk: ScanDesk | None = None, seed: int = 7
+        self,
+        site: Site,
+        bus: Bus,
+        pace: float,
+        desk: ScanDesk | None = None,
+        seed: int = 7,
+        pin: str = "",
     ) -> None:
         self.site = site
+        self.pin = pin
         self.topics = Topics(site.id)
         self.bus = bus
         self.pace = pace
@@ -58,9 +68,16 @@ class HallBot:
         }
 
     def open_counters(self) -> None:
-        """Open the bot's counters with demo officers."""
+        """Log the demo officers in at the bot's counters (or just open them without accounts)."""
         for index, client in enumerate(self.counters.values(), start=1):
-            client.send(c.OpenCounter(request_id=new_request_id(), officer_id=f"cb{index:02d}"))
+            officer = f"cb{index:02d}"
+            if self.pin:
+                login = OfficerLogin(
+                    request_id=new_request_id(), officer_id=officer, password=self.pin
+                )
+                client.send(login)
+            else:
+                client.send(c.OpenCounter(request_id=new_request_id(), officer_id=officer))
 
     def step(self) -> None:
         """One action: mostly a citizen taking a number, sometimes an officer calling."""
@@ -159,8 +176,15 @@ def run_demo(config: SiteConfig, args: argparse.Namespace, stop: threading.Event
     """Start the server and the simulated hall; return when `stop` is set."""
     site = config.to_domain()
     with ExitStack() as stack:
-        start_server(config, args.database_url, stack)
+        seed = _seed(config, args)
+        start_server(config, args.database_url, stack, args.config)
         print(f"Motcua demo: {site.name}")
+        print(
+            f"  {seed.officers} tài khoản cán bộ (cb01…, giám sát {SUPERVISOR}), "
+            f"mã PIN thử nghiệm: {seed.pin} (lưu trong {config.data_path() / PIN_FILE})"
+        )
+        for code, token in seed.slips:
+            print(f"  hồ sơ mẫu {code} — mã tra cứu {token}")
         print(
             f"  {len(site.counters)} quầy, {len(site.services)} dịch vụ, {len(site.zones)} khu vực"
         )
@@ -177,7 +201,7 @@ def run_demo(config: SiteConfig, args: argparse.Namespace, stop: threading.Event
                 f"  đầu đọc mô phỏng: gửi mã tới 127.0.0.1:{desk.port}, ví dụ "
                 f"echo 'MCT1:{site.id}:YYYYMMDD:A001' | nc -q1 127.0.0.1 {desk.port}"
             )
-            bot = HallBot(site, bus, args.pace, desk)
+            bot = HallBot(site, bus, args.pace, desk, pin=seed.pin)
             worker = threading.Thread(target=bot.run, args=(stop,), name="demo-bot", daemon=True)
             worker.start()
             stack.callback(worker.join, 5)
@@ -185,6 +209,19 @@ def run_demo(config: SiteConfig, args: argparse.Namespace, stop: threading.Event
         stop.wait(args.seconds or None)
         stop.set()
     return 0
+
+
+def _seed(config: SiteConfig, args: argparse.Namespace) -> DemoSeed:
+    """Load the catalogue, then create the demo's officers and dossiers (once per database)."""
+    sessions = open_database(
+        args.database_url or config.database_url(), config.database.sqlite_synchronous
+    )
+    load_catalogue(sessions, config, args.config)
+    seed = seed_demo(sessions, config, utc_now())
+    bind = sessions.kw.get("bind")
+    if bind is not None:
+        bind.dispose()
+    return seed
 
 
 def run(args: argparse.Namespace) -> int:

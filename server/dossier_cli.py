@@ -7,6 +7,7 @@ import sys
 from datetime import datetime
 from typing import Any
 
+from server import catalogue_cli, dossier_tools
 from shared.config.calendar import CalendarConfig
 from shared.config.site import ConfigError, load_site_config
 from shared.domain.deadlines import LOCAL_TIMEZONE, Pause, compute_deadline
@@ -33,6 +34,8 @@ def register(subparsers: Any) -> None:
         help='thời gian chờ bổ sung, "YYYY-MM-DD HH:MM/YYYY-MM-DD HH:MM" (lặp lại được)',
     )
     due.set_defaults(handler=run_due)
+    catalogue_cli.register(actions)
+    dossier_tools.register(actions)
 
 
 def run_due(args: argparse.Namespace) -> int:

@@ -3,9 +3,22 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from shared.domain.tickets import TicketEvent
+
+
+@dataclass(frozen=True)
+class DossierEvent:
+    """A dossier changed: what happened, its status and timeliness (no personal data)."""
+
+    kind: str
+    code: str
+    status: int
+    department: str
+    timeliness: str
+    at: datetime
 
 
 @dataclass
@@ -18,6 +31,8 @@ class Outcome:
     zones: set[str] = field(default_factory=set)
     queues: bool = False
     officer_id: str | None = None
+    dossier_events: list[DossierEvent] = field(default_factory=list)
+    late_dossiers: bool = False
 
     def merge(self, other: Outcome) -> None:
         """Add another outcome's events and publications to this one."""
@@ -25,3 +40,5 @@ class Outcome:
         self.counters |= other.counters
         self.zones |= other.zones
         self.queues = self.queues or other.queues
+        self.dossier_events.extend(other.dossier_events)
+        self.late_dossiers = self.late_dossiers or other.late_dossiers or bool(other.dossier_events)

@@ -9,6 +9,8 @@ from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from server.dossier_service import DossierService, DossierSettings
+from server.officer_service import OfficerService
 from server.outcome import Outcome
 from server.projections import ticket_info
 from server.service_times import ServiceTimes
@@ -16,12 +18,22 @@ from shared.domain import counters as counter_rules
 from shared.domain import tickets as rules
 from shared.domain.availability import check_can_issue
 from shared.domain.counters import CounterState
-from shared.domain.errors import InvalidInput, InvalidTransition, NotFound, QueueEmpty, WrongCounter
+from shared.domain.dossiers import DossierStatus
+from shared.domain.errors import (
+    Forbidden,
+    InvalidInput,
+    InvalidTransition,
+    NotFound,
+    QueueEmpty,
+    WrongCounter,
+)
 from shared.domain.numbering import format_number, parse_number, service_day
 from shared.domain.policy import QueueEntry, choose_next, eligible
 from shared.domain.site import Counter, Site
 from shared.domain.tickets import Ticket, TicketEvent, TicketEventKind, TicketState
 from shared.messaging import commands as cmd
+from shared.storage.dossier_repository import DossierRepository
+from shared.storage.officer_repository import OfficerRepository
 from shared.storage.repository import QueueRepository
 
 Clock = Callable[[], datetime]
@@ -45,11 +57,19 @@ COUNTER_COMMANDS = (
 class QueueService:
     """Applies queue commands for one site; only this class changes queue state."""
 
-    def __init__(self, site: Site, sessions: sessionmaker[Session], clock: Clock) -> None:
+    def __init__(
+        self,
+        site: Site,
+        sessions: sessionmaker[Session],
+        clock: Clock,
+        settings: DossierSettings | None = None,
+    ) -> None:
         self.site = site
         self.sessions = sessions
         self.clock = clock
         self.service_times = ServiceTimes(site.rules.estimate_sample)
+        self.dossiers = DossierService(site, settings or DossierSettings())
+        self.officers = OfficerService(site)
 
     def today(self, at: datetime | None = None) -> date:
         """Return the current service day."""
@@ -69,6 +89,12 @@ class QueueService:
         if isinstance(command, COUNTER_COMMANDS):
             counter = self._counter(device_id)
             return self._counter_command(repo, counter, command, at)
+        if self.dossiers.handles(command):
+            return self.dossiers.execute(repo, device_id, command, at)
+        if self.officers.handles(command):
+            counter = self._counter(device_id)
+            outcome = self.officers.execute(repo, counter, command, self.today(at), at)
+            return outcome
         raise InvalidInput(f"Lệnh {type(command).__name__} chưa được hỗ trợ.")
 
     # Tickets -----------------------------------------------------------------------------
@@ -85,11 +111,21 @@ class QueueService:
         number = format_number(service.prefix, sequence, self.site.rules.number_width)
         ticket, event = rules.issue(number, service.code, day, at, command.priority, device_id)
         ticket = repo.add_ticket(ticket, service.prefix, sequence)
+        if command.dossier is not None:
+            self._link_return(repo, ticket, command.dossier, at)
         return Outcome(
             result={"ticket": self._info(repo, ticket, at)},
             events=[replace(event, ticket=ticket)],
             queues=True,
         )
+
+    def _link_return(self, repo: QueueRepository, ticket: Ticket, text: str, at: datetime) -> None:
+        dossiers = DossierRepository(repo.session, self.site.id)
+        dossier = self.dossiers.look_up(dossiers, text)
+        if dossier.status is not DossierStatus.DONE:
+            raise InvalidTransition(f"Hồ sơ {dossier.code} chưa có kết quả để trả.")
+        if ticket.id is not None and dossier.id is not None:
+            dossiers.link_ticket(ticket.id, dossier.id, "return")
 
     def _void(
         self, repo: QueueRepository, device_id: str, command: cmd.VoidTicket, at: datetime
@@ -124,6 +160,7 @@ class QueueService:
         state = repo.counter_state(counter.id, lock=True)
         outcome = Outcome(counters={counter.id}, zones={counter.zone})
         if isinstance(command, cmd.OpenCounter):
+            self._require_login(repo, state, command.officer_id)
             state = counter_rules.open_counter(state, command.officer_id)
             outcome.queues = True
         elif isinstance(command, cmd.CloseCounter):
@@ -145,6 +182,13 @@ class QueueService:
         outcome.officer_id = state.officer_id
         outcome.result.setdefault("counter", {"id": counter.id, "status": state.status.value})
         return outcome
+
+    def _require_login(self, repo: QueueRepository, state: CounterState, officer_id: str) -> None:
+        """Where officer accounts exist, a counter opens only for the officer logged in there."""
+        if state.officer_id == officer_id:
+            return
+        if OfficerRepository(repo.session, self.site.id).has_accounts():
+            raise Forbidden("Hãy đăng nhập bằng mã cán bộ và mật khẩu để mở quầy.")
 
     def _current(self, repo: QueueRepository, state: CounterState) -> Ticket:
         if state.current_ticket_id is None:

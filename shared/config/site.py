@@ -12,6 +12,9 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from shared.config.calendar import CalendarConfig
+from shared.config.counter import CounterConsoleConfig
+from shared.config.dossiers import DossiersConfig
+from shared.config.kiosk import KioskConfig
 from shared.config.printer import PrinterConfig
 from shared.config.scanner import ScannerConfig
 from shared.domain import site as domain
@@ -128,6 +131,17 @@ class BrokerConfig(_Model):
     tls_ca_file: str = Field("", description="CA certificate; set it to connect with TLS.")
 
 
+class ServerConfig(_Model):
+    """The queue server's health and metrics endpoint (/healthz, /metrics)."""
+
+    health_host: str = Field(
+        "127.0.0.1", description="Address the endpoint listens on; keep it local (loopback)."
+    )
+    health_port: int = Field(
+        9181, ge=0, le=65535, description="Port of /healthz and /metrics; 0 = no endpoint."
+    )
+
+
 class DatabaseConfig(_Model):
     """Where the server keeps its state."""
 
@@ -153,10 +167,14 @@ class SiteConfig(_Model):
     priorities: list[PriorityConfig] = Field(default_factory=list)
     broker: BrokerConfig = Field(default_factory=lambda: BrokerConfig())
     database: DatabaseConfig = Field(default_factory=lambda: DatabaseConfig())
+    server: ServerConfig = Field(default_factory=lambda: ServerConfig())
     data_dir: str = Field("var", description="Data directory (overridden by MOTCUA_DATA_DIR).")
     printers: list[PrinterConfig] = Field(default_factory=list)
     scanners: list[ScannerConfig] = Field(default_factory=list)
     calendar: CalendarConfig = Field(default_factory=lambda: CalendarConfig())
+    dossiers: DossiersConfig = Field(default_factory=lambda: DossiersConfig())
+    kiosk: KioskConfig = Field(default_factory=lambda: KioskConfig())
+    counter_console: CounterConsoleConfig = Field(default_factory=lambda: CounterConsoleConfig())
 
     @model_validator(mode="after")
     def _check_references(self) -> SiteConfig:
@@ -172,6 +190,10 @@ class SiteConfig(_Model):
                 raise ValueError(
                     f"services.{i}.department: unknown department {service.department!r}"
                 )
+        if self.dossiers.return_service and self.dossiers.return_service not in services:
+            raise ValueError(
+                f"dossiers.return_service: unknown service {self.dossiers.return_service!r}"
+            )
         for i, counter in enumerate(self.counters):
             for code in counter.services:
                 if code not in services:

@@ -45,3 +45,9 @@ class InvalidInput(DomainError):
     """A value given to the domain is malformed (unknown priority category, bad number, …)."""
 
     code = "invalid_input"
+
+
+class Forbidden(DomainError):
+    """The device or officer may not do this (not logged in, not assigned, another branch's)."""
+
+    code = "forbidden"

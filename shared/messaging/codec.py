@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import json
 
-from pydantic import BaseModel, TypeAdapter, ValidationError
+from pydantic import BaseModel, ValidationError
 
-from shared.messaging.commands import COMMAND_TYPES, PROTOCOL_VERSION, AnyCommand, Command
+from shared.messaging.commands import PROTOCOL_VERSION, Command
+from shared.messaging.registry import COMMAND_TYPES
 from shared.messaging.replies import ErrorCode
 
 MAX_PAYLOAD_BYTES = 16 * 1024
-_COMMAND = TypeAdapter(AnyCommand)
 
 
 class ProtocolError(Exception):
@@ -52,10 +52,10 @@ def decode_command(payload: bytes, verb: str | None = None) -> Command:
             ErrorCode.UNSUPPORTED_VERSION, f"Phiên bản {data.get('v')!r} chưa hỗ trợ.", request_id
         )
     try:
-        command: Command = _COMMAND.validate_python(data)
+        command: Command = COMMAND_TYPES[kind].model_validate(data)
     except ValidationError as exc:
         problems = "; ".join(
-            f"{'.'.join(str(p) for p in e['loc'][1:]) or 'lệnh'}: {e['msg']}" for e in exc.errors()
+            f"{'.'.join(str(p) for p in e['loc']) or 'lệnh'}: {e['msg']}" for e in exc.errors()
         )
         raise ProtocolError(ErrorCode.INVALID_MESSAGE, problems, request_id) from None
     return command

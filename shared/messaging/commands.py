@@ -28,6 +28,11 @@ class IssueTicket(Command):
     type: Literal["issue_ticket"] = "issue_ticket"
     service: Code
     priority: Code | None = Field(None, description="Priority category id, if any.")
+    dossier: str | None = Field(
+        None,
+        max_length=200,
+        description="A scanned slip, dossier code or lookup token: a return ticket for it.",
+    )
 
 
 class VoidTicket(Command):
@@ -131,26 +136,6 @@ class Resume(Command):
     type: Literal["resume"] = "resume"
     number: Number
 
-
-AnyCommand = Annotated[
-    IssueTicket
-    | VoidTicket
-    | TicketStatus
-    | OpenCounter
-    | CloseCounter
-    | PauseCounter
-    | UnpauseCounter
-    | CallNext
-    | CallNumber
-    | Recall
-    | StartServing
-    | Finish
-    | NoShow
-    | Transfer
-    | Hold
-    | Resume,
-    Field(discriminator="type"),
-]
 
 COMMAND_TYPES: dict[str, type[Command]] = {
     cls.model_fields["type"].default: cls

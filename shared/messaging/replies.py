@@ -25,6 +25,7 @@ class ErrorCode(StrEnum):
     QUEUE_EMPTY = "queue_empty"
     INVALID_INPUT = "invalid_input"
     CONFLICT = "conflict"
+    FORBIDDEN = "forbidden"
     INTERNAL = "internal_error"
     TIMEOUT = "timeout"
 

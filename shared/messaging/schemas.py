@@ -11,12 +11,15 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from shared.messaging.commands import COMMAND_TYPES
+from shared.messaging.dossier_views import DossierFull, DossierPublic, ProcedureView
+from shared.messaging.registry import COMMAND_TYPES
 from shared.messaging.replies import Reply
 from shared.messaging.states import (
     BoardState,
     CounterStateMessage,
     DeviceStatus,
+    DossierEventMessage,
+    LateDossiersState,
     QueuesState,
     TicketEventMessage,
 )
@@ -28,6 +31,11 @@ OTHER_MESSAGES: dict[str, type[BaseModel]] = {
     "counter_state": CounterStateMessage,
     "queues": QueuesState,
     "status": DeviceStatus,
+    "dossier_event": DossierEventMessage,
+    "late_dossiers": LateDossiersState,
+    "view.dossier_public": DossierPublic,
+    "view.dossier_full": DossierFull,
+    "view.procedure": ProcedureView,
 }
 
 

@@ -107,3 +107,23 @@ class DeviceStatus(_Message):
     state: Literal["online", "offline"]
     detail: dict[str, Any] = Field(default_factory=dict)
     at: datetime | None = None
+
+
+class DossierEventMessage(_Message):
+    """A dossier changed (received, handed over, done, late notice…); no personal data."""
+
+    type: Literal["dossier_event"] = "dossier_event"
+    kind: str
+    code: str
+    status: int
+    department: str
+    timeliness: str
+    at: datetime
+
+
+class LateDossiersState(_Message):
+    """Retained: open dossiers due within one working day or overdue, for consoles."""
+
+    type: Literal["late_dossiers"] = "late_dossiers"
+    dossiers: list[dict[str, Any]] = Field(default_factory=list)
+    at: datetime

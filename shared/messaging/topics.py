@@ -59,6 +59,10 @@ class Topics:
         """Retained queue lengths and waiting estimates of every service."""
         return f"{self.base}/state/queues"
 
+    def late_dossiers(self) -> str:
+        """Retained list of dossiers near or past their due date (no personal data)."""
+        return f"{self.base}/state/dossiers/late"
+
     def status(self, client_id: str) -> str:
         """Retained online/offline and health of one process or device."""
         return f"{self.base}/status/{client_id}"

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy.orm import Session, sessionmaker
 
 from server.daemon import QueueServer
+from server.dossier_service import DossierSettings
 from shared.domain.site import Site
 from shared.messaging import commands as c
 from shared.messaging.bus import Message
@@ -21,12 +22,20 @@ from tests.helpers.clock import FakeClock
 class Hall:
     """A server plus devices on one in-memory broker; messages are delivered synchronously."""
 
-    def __init__(self, site: Site, sessions: sessionmaker[Session], clock: FakeClock) -> None:
+    def __init__(
+        self,
+        site: Site,
+        sessions: sessionmaker[Session],
+        clock: FakeClock,
+        settings: DossierSettings | None = None,
+        broker: MemoryBroker | None = None,
+    ) -> None:
         self.site = site
         self.clock = clock
-        self.broker = MemoryBroker()
+        self.broker = broker or MemoryBroker()
         self.topics = Topics(site.id)
-        self.server = QueueServer(site, sessions, MemoryBus(self.broker, "server"), clock)
+        bus = MemoryBus(self.broker, f"server-{site.id}")
+        self.server = QueueServer(site, sessions, bus, clock, settings)
         self.server.rollover()
         self.server.publish_all()
         # Deliver commands straight to the handler, so each send returns after it is applied.
@@ -54,6 +63,10 @@ class Hall:
         console = CounterConsole(self.device(counter_id))
         assert console.do(c.OpenCounter, officer_id=officer).ok
         return console
+
+    def do(self, device_id: str, kind: type[c.Command], **fields: Any) -> Reply:
+        """Send one command from a device with a fresh request id."""
+        return self.device(device_id).send(kind(request_id=new_request_id(), **fields))
 
 
 class CounterConsole:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from shared.domain.tickets import TicketEventKind
-from shared.messaging.commands import COMMAND_TYPES
+from shared.messaging.registry import COMMAND_TYPES
 from shared.messaging.replies import ErrorCode
 from shared.messaging.schemas import all_schemas
 

@@ -1,0 +1,98 @@
+"""`motcua dossier import-catalogue`: load a procedure catalogue into the site's database."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from server.main import DEFAULT_CONFIG, load_config
+from shared.catalogue import CatalogueError, read_catalogue
+from shared.config.site import SiteConfig
+from shared.domain.procedures import Procedure
+from shared.runtime import utc_now
+from shared.storage.catalogue import CatalogueRepository, ImportCounts
+from shared.storage.engine import open_database
+
+log = logging.getLogger("motcua.catalogue")
+
+
+def register(actions: Any) -> None:
+    """Add the `import-catalogue` action to the `dossier` subcommand's actions."""
+    parser = actions.add_parser(
+        "import-catalogue", help="nhập danh mục thủ tục hành chính từ tệp CSV hoặc XLSX"
+    )
+    parser.add_argument("file", metavar="FILE", help="tệp danh mục (.csv UTF-8 hoặc .xlsx)")
+    parser.add_argument("--config", default=DEFAULT_CONFIG, help="tệp cấu hình điểm phục vụ")
+    parser.add_argument("--database-url", default="", help="thay cho [database] url")
+    parser.set_defaults(handler=run_import)
+
+
+def run_import(args: argparse.Namespace) -> int:
+    """Import FILE; 0 when imported, 1 on a bad file (nothing imported), 2 on a bad config."""
+    config = load_config(args.config)
+    if config is None:
+        return 2
+    try:
+        procedures = read_catalogue(args.file, config)
+    except CatalogueError as exc:
+        print(f"Tệp {exc.path} có lỗi, chưa nhập thủ tục nào:", file=sys.stderr)
+        for line in exc.errors:
+            print(f"  {line}", file=sys.stderr)
+        return 1
+    sessions = open_database(
+        args.database_url or config.database_url(), config.database.sqlite_synchronous
+    )
+    try:
+        counts = import_procedures(sessions, config, procedures, utc_now())
+    finally:
+        _dispose(sessions)
+    print(f"Đã nhập {len(procedures)} thủ tục từ {args.file}: {counts.summary()}.")
+    return 0
+
+
+def catalogue_path(config: SiteConfig, config_file: Path) -> Path | None:
+    """Return the `[dossiers] catalogue` file, relative to the site file's folder, or None."""
+    name = config.dossiers.catalogue.strip()
+    if not name:
+        return None
+    path = Path(name).expanduser()
+    return path if path.is_absolute() else Path(config_file).parent / path
+
+
+def load_catalogue_at_start(
+    sessions: sessionmaker[Session], config: SiteConfig, config_file: Path, at: datetime
+) -> ImportCounts | None:
+    """Import the configured catalogue (idempotent); None when none is configured.
+
+    Raises CatalogueError when the file is missing or has bad rows; nothing is imported then.
+    """
+    path = catalogue_path(config, config_file)
+    if path is None:
+        return None
+    if not path.is_file():
+        raise CatalogueError(
+            str(path), ["không tìm thấy tệp danh mục thủ tục khai báo ở [dossiers] catalogue."]
+        )
+    counts = import_procedures(sessions, config, read_catalogue(path, config), at)
+    log.info("procedure catalogue %s: %s", path, counts.summary())
+    return counts
+
+
+def import_procedures(
+    sessions: sessionmaker[Session], config: SiteConfig, procedures: list[Procedure], at: datetime
+) -> ImportCounts:
+    """Replace the site's catalogue with `procedures` in one transaction."""
+    with sessions.begin() as session:
+        return CatalogueRepository(session, config.site.id).replace_all(procedures, at)
+
+
+def _dispose(sessions: sessionmaker[Session]) -> None:
+    bind = sessions.kw.get("bind")
+    if bind is not None:
+        bind.dispose()

@@ -1,0 +1,388 @@
+"""The rules engine for dossiers: receipt, hand-overs, pauses, refusals, results, apologies."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import datetime, time
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from server.dossier_projection import ViewContext, full_view, late_view, procedure_view, public_view
+from server.outcome import DossierEvent, Outcome
+from shared.config.site import SiteConfig, parse_hhmm
+from shared.domain import dossiers as rules
+from shared.domain.codes import CodeKind, classify
+from shared.domain.deadlines import DeadlineRule, WorkingCalendar, snapshot
+from shared.domain.dossier_codes import DossierCodePattern, new_token
+from shared.domain.dossiers import Channel, Citizen, Dossier, DossierStatus, ReceivedDocument
+from shared.domain.errors import Forbidden, InvalidInput, NotFound, WrongCounter
+from shared.domain.site import Site
+from shared.messaging import dossier_commands as dc
+from shared.messaging.commands import Command
+from shared.storage.dossier_repository import DossierRepository
+from shared.storage.repository import QueueRepository
+
+SEQUENCE_PREFIX = "#HS"
+STAFF_COMMANDS = (
+    dc.ReceiveDossier,
+    dc.HandOver,
+    dc.RequestSupplement,
+    dc.SupplementReceived,
+    dc.RefuseDossier,
+    dc.MarkDone,
+    dc.MarkReturned,
+    dc.Reschedule,
+    dc.DossierDetail,
+    dc.LateDossiers,
+)
+PUBLIC_COMMANDS = (dc.ListProcedures, dc.LookUpDossier)
+HANDLED = (*STAFF_COMMANDS, *PUBLIC_COMMANDS, dc.SyncDossier)
+
+
+@dataclass(frozen=True)
+class DossierSettings:
+    """The site's dossier rules: code pattern, calendar, deadline rule, return hour and service."""
+
+    agency_code: str = "000.00.00.H00"
+    pattern: DossierCodePattern = field(default_factory=DossierCodePattern)
+    calendar: WorkingCalendar = field(default_factory=WorkingCalendar)
+    rule: DeadlineRule = field(default_factory=DeadlineRule)
+    due_time: time = time(16, 30)
+    return_service: str | None = None
+    late_check_time: time = time(7, 0)
+    external_devices: frozenset[str] = frozenset()
+
+    @classmethod
+    def from_config(cls, config: SiteConfig) -> DossierSettings:
+        """Build the settings from a site file."""
+        section = config.dossiers
+        return cls(
+            agency_code=section.agency_code,
+            pattern=DossierCodePattern(section.code_pattern),
+            calendar=config.calendar.to_calendar(),
+            rule=config.calendar.to_rule(config.site.timezone),
+            due_time=parse_hhmm(section.due_time),
+            return_service=section.return_service,
+            late_check_time=parse_hhmm(section.late_check_time),
+            external_devices=frozenset(section.external_systems),
+        )
+
+
+class DossierService:
+    """Applies dossier commands inside the server's transaction."""
+
+    def __init__(self, site: Site, settings: DossierSettings) -> None:
+        self.site = site
+        self.settings = settings
+        self.views = ViewContext(site, settings.due_time, settings.return_service)
+        self._counters = {c.id for c in site.counters}
+
+    def handles(self, command: Command) -> bool:
+        """Tell whether the command is a dossier command."""
+        return isinstance(command, HANDLED)
+
+    def execute(
+        self, queue: QueueRepository, device_id: str, command: Command, at: datetime
+    ) -> Outcome:
+        """Apply a dossier command; raise DomainError when it is refused."""
+        session = queue.session
+        repo = DossierRepository(session, self.site.id)
+        if isinstance(command, dc.ListProcedures):
+            return self._procedures(session, command)
+        if isinstance(command, dc.LookUpDossier):
+            dossier = self.look_up(repo, command.text)
+            return Outcome(result={"dossier": self._json(public_view(dossier, self.views, at))})
+        if isinstance(command, dc.SyncDossier):
+            if device_id not in self.settings.external_devices:
+                raise Forbidden(f"Thiết bị {device_id!r} không được đồng bộ hồ sơ.")
+            return self._sync(session, repo, device_id, command, at)
+        officer = self._officer(queue, device_id)
+        if isinstance(command, dc.ReceiveDossier):
+            return self._receive(session, queue, repo, device_id, officer, command, at)
+        if isinstance(command, dc.LateDossiers):
+            dossiers = self.near_due(repo, at, command.department)
+            views = [self._json(late_view(d, self.views, at)) for d in dossiers]
+            return Outcome(result={"dossiers": views}, officer_id=officer)
+        assert isinstance(command, dc.DossierAction)
+        dossier = self._get(repo, command.code)
+        if isinstance(command, dc.DossierDetail):
+            return self._full(dossier, at, officer)
+        self._own(dossier)
+        after = self._transition(dossier, officer, command, at)
+        stored = repo.save(dossier, after, at)
+        if isinstance(command, dc.MarkReturned):
+            self._link_current(queue, repo, device_id, stored, "return")
+        outcome = self._full(stored, at, officer)
+        kind = str(type(command).model_fields["type"].default)
+        outcome.dossier_events.append(self._event(stored, at, kind))
+        return outcome
+
+    # Reading ------------------------------------------------------------------------------
+
+    def _procedures(self, session: Session, command: dc.ListProcedures) -> Outcome:
+        from shared.storage.catalogue import CatalogueRepository
+
+        catalogue = CatalogueRepository(session, self.site.id)
+        found = catalogue.search(command.query, command.department)
+        views = [self._json(procedure_view(p, self.views)) for p in found]
+        return Outcome(result={"procedures": views})
+
+    def look_up(self, repo: DossierRepository, text: str) -> Dossier:
+        """Find a dossier from a scanned slip, a code or a token; raise when there is none."""
+        scanned = classify(text, self.settings.pattern.regex())
+        dossier: Dossier | None = None
+        if scanned.kind is CodeKind.DOSSIER:
+            dossier = repo.by_code(scanned.dossier_code)
+            if dossier and scanned.lookup_token and dossier.token != scanned.lookup_token:
+                dossier = None
+        elif scanned.kind is CodeKind.LOOKUP_TOKEN:
+            dossier = repo.by_token(scanned.lookup_token)
+        else:
+            raise InvalidInput(
+                "Mã vừa quét không phải mã hồ sơ. Vui lòng quét mã QR trên giấy hẹn trả kết quả."
+            )
+        if dossier is None:
+            raise NotFound("Không tìm thấy hồ sơ với mã này. Vui lòng hỏi bàn hướng dẫn.")
+        return dossier
+
+    def _get(self, repo: DossierRepository, code: str) -> Dossier:
+        dossier = repo.by_code(code)
+        if dossier is None:
+            raise NotFound(f"Không có hồ sơ {code}.")
+        return dossier
+
+    def _own(self, dossier: Dossier) -> None:
+        if dossier.site_id != self.site.id:
+            raise Forbidden(
+                f"Hồ sơ {dossier.code} do điểm {dossier.site_id} tiếp nhận; chỉ điểm đó cập nhật."
+            )
+
+    def _full(self, dossier: Dossier, at: datetime, officer: str | None) -> Outcome:
+        view = full_view(dossier, self.views, at)
+        return Outcome(result={"dossier": self._json(view)}, officer_id=officer)
+
+    def near_due(
+        self, repo: DossierRepository, at: datetime, department: str | None = None
+    ) -> list[Dossier]:
+        """Open dossiers due within one working day, or overdue, oldest due first."""
+        today = self.settings.rule.local(at).date()
+        last = self.settings.calendar.next_working_day(today)
+        return repo.open_due_by(last, department)
+
+    # Writing ------------------------------------------------------------------------------
+
+    def _officer(self, queue: QueueRepository, device_id: str) -> str:
+        if device_id not in self._counters:
+            raise WrongCounter(f"Thiết bị {device_id!r} không phải là một quầy.")
+        officer = queue.counter_state(device_id).officer_id
+        if officer is None:
+            raise Forbidden(f"Quầy {device_id} chưa có cán bộ đăng nhập.")
+        return officer
+
+    def _new_code(self, queue: QueueRepository, at: datetime) -> str:
+        day = self.settings.rule.local(at).date()
+        sequence = queue.next_sequence(day, SEQUENCE_PREFIX)
+        return self.settings.pattern.format(self.settings.agency_code, day, sequence)
+
+    def _new_token(self, repo: DossierRepository) -> str:
+        while True:
+            token = new_token()
+            if not repo.token_taken(token):
+                return token
+
+    def _receive(
+        self,
+        session: Session,
+        queue: QueueRepository,
+        repo: DossierRepository,
+        device_id: str,
+        officer: str,
+        command: dc.ReceiveDossier,
+        at: datetime,
+    ) -> Outcome:
+        from shared.storage.catalogue import CatalogueRepository
+
+        procedure = CatalogueRepository(session, self.site.id).get(command.procedure)
+        if procedure is None:
+            raise NotFound(f"Không có thủ tục {command.procedure} trong danh mục.")
+        documents = tuple(
+            ReceivedDocument(d.name, d.form, d.quantity) for d in command.documents
+        ) or tuple(ReceivedDocument(d.name, d.form, d.quantity) for d in procedure.documents)
+        state = queue.counter_state(device_id)
+        ticket = None
+        if command.link_current_ticket and state.current_ticket_id is not None:
+            ticket = queue.get_ticket(state.current_ticket_id)
+        dossier = rules.receive(
+            code=self._new_code(queue, at),
+            token=self._new_token(repo),
+            site_id=self.site.id,
+            procedure_code=procedure.code,
+            procedure_name=procedure.name,
+            department=procedure.department,
+            channel=Channel(command.channel),
+            citizen=_citizen(command.citizen),
+            documents=documents,
+            sets=command.sets,
+            legal_days=procedure.legal_days,
+            at=at,
+            officer=officer,
+            rules=snapshot(self.settings.calendar, self.settings.rule),
+            return_place=procedure.return_place,
+            fee=procedure.fee,
+            counter_id=device_id,
+            ticket_number=ticket.number if ticket else None,
+        )
+        stored = repo.add(dossier, at)
+        if ticket is not None and ticket.id is not None and stored.id is not None:
+            repo.link_ticket(ticket.id, stored.id, "receive")
+        outcome = self._full(stored, at, officer)
+        outcome.dossier_events.append(self._event(stored, at, "received"))
+        return outcome
+
+    def _transition(
+        self, dossier: Dossier, officer: str, command: dc.DossierAction, at: datetime
+    ) -> Dossier:
+        if isinstance(command, dc.HandOver):
+            from_unit = command.from_unit or self.views.department_name(dossier.department)
+            return rules.handover(
+                dossier, at, officer, command.receiver, from_unit, command.to_unit, command.note
+            )
+        if isinstance(command, dc.RequestSupplement):
+            missing = "; ".join(m.name for m in command.missing)
+            note = f"{command.reason} — {missing}" if missing else command.reason
+            return rules.request_supplement(dossier, at, officer, note[:400])
+        if isinstance(command, dc.SupplementReceived):
+            return rules.resume_processing(dossier, at, officer, command.note)
+        if isinstance(command, dc.RefuseDossier):
+            return rules.refuse(dossier, at, officer, command.reason)
+        if isinstance(command, dc.MarkDone):
+            return rules.mark_done(dossier, at, officer, command.note)
+        if isinstance(command, dc.MarkReturned):
+            return rules.mark_returned(dossier, at, officer, command.note)
+        if isinstance(command, dc.Reschedule):
+            return rules.reschedule(dossier, at, officer, command.reason, command.new_due)
+        raise InvalidInput(f"Lệnh {type(command).__name__} chưa được hỗ trợ.")
+
+    def _link_current(
+        self,
+        queue: QueueRepository,
+        repo: DossierRepository,
+        device_id: str,
+        dossier: Dossier,
+        purpose: str,
+    ) -> None:
+        ticket_id = queue.counter_state(device_id).current_ticket_id
+        if ticket_id is not None and dossier.id is not None:
+            repo.link_ticket(ticket_id, dossier.id, purpose)
+
+    def _sync(
+        self,
+        session: Session,
+        repo: DossierRepository,
+        device_id: str,
+        command: dc.SyncDossier,
+        at: datetime,
+    ) -> Outcome:
+        status = DossierStatus(command.status)
+        dossier = repo.by_code(command.code)
+        created = False
+        if dossier is None:
+            dossier = self._external_dossier(session, repo, device_id, command)
+            created = True
+        else:
+            self._own(dossier)
+            if command.at <= dossier.steps[-1].at:
+                # Already applied, or older than what is known: re-sending changes nothing.
+                result = {"code": dossier.code, "status": int(dossier.status), "created": False}
+                return Outcome(result=result, officer_id=device_id)
+        after = rules.sync_status(dossier, status, command.at, device_id, command.note)
+        stored = dossier if after is dossier else repo.save(dossier, after, at)
+        outcome = Outcome(
+            result={"code": stored.code, "status": int(stored.status), "created": created},
+            officer_id=device_id,
+        )
+        if created or after is not dossier:
+            outcome.dossier_events.append(self._event(stored, at, "synced"))
+        return outcome
+
+    def _external_dossier(
+        self, session: Session, repo: DossierRepository, device_id: str, command: dc.SyncDossier
+    ) -> Dossier:
+        if command.citizen is None or not command.procedure or command.received_at is None:
+            raise InvalidInput(
+                f"Hồ sơ {command.code} chưa có trong hệ thống: cần gửi kèm procedure, "
+                "citizen và received_at."
+            )
+        from shared.storage.catalogue import CatalogueRepository
+
+        procedure = CatalogueRepository(session, self.site.id).get(command.procedure)
+        if procedure is None:
+            raise NotFound(f"Không có thủ tục {command.procedure} trong danh mục.")
+        dossier = rules.receive(
+            code=command.code,
+            token=self._new_token(repo),
+            site_id=self.site.id,
+            procedure_code=procedure.code,
+            procedure_name=procedure.name,
+            department=procedure.department,
+            channel=Channel(command.channel),
+            citizen=_citizen(command.citizen),
+            documents=tuple(
+                ReceivedDocument(d.name, d.form, d.quantity) for d in procedure.documents
+            ),
+            sets=1,
+            legal_days=procedure.legal_days,
+            at=command.received_at,
+            officer=device_id,
+            rules=snapshot(self.settings.calendar, self.settings.rule),
+            return_place=procedure.return_place,
+            fee=procedure.fee,
+        )
+        return repo.add(dossier, command.received_at, source=device_id)
+
+    # Late dossiers ------------------------------------------------------------------------
+
+    def late_check(self, session: Session, at: datetime) -> Outcome:
+        """Flag open dossiers due within one working day or overdue, once a day each."""
+        repo = DossierRepository(session, self.site.id)
+        outcome = Outcome()
+        today = self.settings.rule.local(at).date()
+        flagged = []
+        for dossier in self.near_due(repo, at):
+            noticed = dossier.late_notice_at
+            if noticed is not None and self.settings.rule.local(noticed).date() == today:
+                continue
+            stored = repo.save(dossier, replace(dossier, late_notice_at=at), at)
+            outcome.dossier_events.append(self._event(stored, at, "late_notice"))
+            flagged.append(stored.code)
+        outcome.result = {"flagged": flagged}
+        outcome.late_dossiers = True
+        return outcome
+
+    def late_list(self, session: Session, at: datetime) -> list[dict[str, Any]]:
+        """The retained list of dossiers near or past their due date (no personal data)."""
+        repo = DossierRepository(session, self.site.id)
+        return [self._json(late_view(d, self.views, at)) for d in self.near_due(repo, at)]
+
+    # Helpers ------------------------------------------------------------------------------
+
+    def _event(self, dossier: Dossier, at: datetime, kind: str) -> DossierEvent:
+        timeliness = rules.timeliness(dossier, at)
+        return DossierEvent(
+            kind=kind,
+            code=dossier.code,
+            status=int(dossier.status),
+            department=dossier.department,
+            timeliness=timeliness.value,
+            at=at,
+        )
+
+    @staticmethod
+    def _json(view: Any) -> dict[str, Any]:
+        result: dict[str, Any] = view.model_dump(mode="json")
+        return result
+
+
+def _citizen(data: dc.CitizenData) -> Citizen:
+    return Citizen(data.name.strip(), data.id_number, data.address, data.phone, data.email)
