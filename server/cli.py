@@ -16,9 +16,17 @@ SUBCOMMANDS: dict[str, str] = {
     "check-config": "shared.config.cli",
     "hw": "hw.cli",
     "dossier": "server.dossier_cli",
+    "officer": "server.officer_cli",
     "devices": "server.devices",
     "display": "display.app",
+    "counter": "counter_console.app",
+    "kiosk": "kiosk.app",
     "provision": "server.provision",
+    "status": "server.status",
+    "backup": "server.backup",
+    "restore": "server.backup",
+    "report": "reports.cli",
+    "demo-data": "reports.demo_data",
 }
 
 

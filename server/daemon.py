@@ -7,12 +7,14 @@ import queue
 import threading
 import time
 from collections.abc import Callable
-from datetime import datetime
+from datetime import date, datetime
 from functools import partial
 
 from sqlalchemy.orm import Session, sessionmaker
 
 from server import projections
+from server.dossier_service import DossierSettings
+from server.health import ServerMetrics
 from server.outcome import Outcome
 from server.queue_service import Clock, QueueService
 from shared.domain.errors import DomainError
@@ -21,7 +23,7 @@ from shared.messaging.bus import Bus, Message
 from shared.messaging.codec import ProtocolError, decode_command, encode
 from shared.messaging.commands import Command
 from shared.messaging.replies import ErrorCode, Reply
-from shared.messaging.states import TicketEventMessage
+from shared.messaging.states import DossierEventMessage, LateDossiersState, TicketEventMessage
 from shared.messaging.topics import CommandTopic, Topics
 from shared.storage.repository import ConcurrentUpdate, QueueRepository
 
@@ -34,21 +36,31 @@ MAX_BATCH = 200
 class QueueServer:
     """Receives commands from the bus, applies them one at a time, replies and publishes."""
 
-    def __init__(self, site: Site, sessions: sessionmaker[Session], bus: Bus, clock: Clock) -> None:
+    def __init__(
+        self,
+        site: Site,
+        sessions: sessionmaker[Session],
+        bus: Bus,
+        clock: Clock,
+        settings: DossierSettings | None = None,
+    ) -> None:
         self.site = site
         self.sessions = sessions
         self.bus = bus
         self.clock = clock
         self.topics = Topics(site.id)
-        self.service = QueueService(site, sessions, clock)
+        self.service = QueueService(site, sessions, clock, settings)
         self._inbox: queue.Queue[Message | None] = queue.Queue()
         self._worker = threading.Thread(target=self._run, name="queue-server", daemon=True)
         self.handled = 0
         self._counter_ids = frozenset(c.id for c in site.counters)
+        self._late_checked: date | None = None
+        self.metrics = ServerMetrics()
 
     def start(self) -> None:
         """Roll over to today, publish every retained state, then start taking commands."""
         self.rollover()
+        self.late_check()
         self.publish_all()
         self._worker.start()
         self.bus.subscribe(self.topics.commands(), self._inbox.put)
@@ -64,6 +76,7 @@ class QueueServer:
             # The day is checked on a timer, not only when idle: a busy hall still rolls over.
             if time.monotonic() >= next_check:
                 self._safely(self.rollover)
+                self._safely(self.late_check_if_due)
                 next_check = time.monotonic() + ROLLOVER_CHECK_SECONDS
             try:
                 first = self._inbox.get(timeout=max(0.0, next_check - time.monotonic()))
@@ -100,6 +113,7 @@ class QueueServer:
         covers the batch (group commit), and replies go out only after it: an acknowledged
         command is durable. Under load, batches grow and state is published once per batch.
         """
+        batch_started = time.perf_counter()
         decoded: list[tuple[Message, CommandTopic, Command] | Reply | None] = []
         for message in messages:
             decoded.append(self._decode(message))
@@ -109,10 +123,14 @@ class QueueServer:
             repo = QueueRepository(session, self.site.id)
             for item in decoded:
                 if item is None or isinstance(item, Reply):
+                    if item is not None:
+                        self.metrics.rejected(item)
                     results.append(item)
                     continue
                 _, parts, command = item
+                started = time.perf_counter()
                 reply, outcome = self._apply(repo, parts.device, parts.verb, command)
+                self.metrics.command(parts.verb, reply, outcome, time.perf_counter() - started)
                 results.append(reply)
                 if outcome is not None:
                     merged.merge(outcome)
@@ -121,6 +139,7 @@ class QueueServer:
                 self._reply(message, answer)
         self.handled += len(messages)
         self.publish(merged)
+        self.metrics.batch(time.perf_counter() - batch_started)
         return results
 
     def _decode(self, message: Message) -> tuple[Message, CommandTopic, Command] | Reply | None:
@@ -196,6 +215,24 @@ class QueueServer:
             reply=reply.model_dump_json(),
         )
 
+    def _publish_dossiers(self, outcome: Outcome) -> None:
+        for event in outcome.dossier_events:
+            message = DossierEventMessage(
+                kind=event.kind,
+                code=event.code,
+                status=event.status,
+                department=event.department,
+                timeliness=event.timeliness,
+                at=event.at,
+            )
+            self.bus.publish(self.topics.event("dossier"), encode(message))
+        if outcome.late_dossiers:
+            at = self.clock()
+            with self.sessions() as session:
+                late = self.service.dossiers.late_list(session, at)
+            state = LateDossiersState(dossiers=late, at=at)
+            self.bus.publish(self.topics.late_dossiers(), encode(state), retain=True)
+
     def _reply(self, message: Message, reply: Reply) -> None:
         if message.response_topic:
             self.bus.publish(
@@ -212,6 +249,23 @@ class QueueServer:
             log.info("new service day %s", outcome.result)
             self.publish(outcome)
 
+    def late_check_if_due(self) -> None:
+        """Run the daily late-dossier check once the local check time has passed."""
+        settings = self.service.dossiers.settings
+        local = settings.rule.local(self.clock())
+        if self._late_checked != local.date() and local.time() >= settings.late_check_time:
+            self.late_check()
+
+    def late_check(self) -> None:
+        """Flag dossiers due within one working day or overdue, and publish them."""
+        at = self.clock()
+        with self.sessions.begin() as session:
+            outcome = self.service.dossiers.late_check(session, at)
+        self._late_checked = self.service.dossiers.settings.rule.local(at).date()
+        if outcome.result.get("flagged"):
+            log.info("late-dossier check flagged %s", outcome.result["flagged"])
+        self.publish(outcome)
+
     def publish_all(self) -> None:
         """Publish every retained state (on start, so late subscribers see the truth)."""
         self.publish(
@@ -219,11 +273,13 @@ class QueueServer:
                 counters={c.id for c in self.site.counters},
                 zones={z.id for z in self.site.zones},
                 queues=True,
+                late_dossiers=True,
             )
         )
 
     def publish(self, outcome: Outcome) -> None:
         """Publish an outcome's events, then the retained states it changed."""
+        self._publish_dossiers(outcome)
         for event in outcome.events:
             counter = self.site.counter(event.counter_id) if event.counter_id else None
             message = TicketEventMessage(

@@ -6,10 +6,16 @@ import argparse
 import logging
 import sys
 from contextlib import ExitStack
+from pathlib import Path
 from typing import Any
+
+from sqlalchemy.orm import Session, sessionmaker
 
 from server.broker import BrokerError, EmbeddedBroker
 from server.daemon import QueueServer
+from server.dossier_service import DossierSettings
+from server.health import HealthServer
+from server.sdnotify import Watchdog, notify
 from shared.config.site import ConfigError, SiteConfig, load_site_config
 from shared.runtime import (
     broker_address,
@@ -49,11 +55,15 @@ def load_config(path: str) -> SiteConfig | None:
         return None
 
 
-def start_server(config: SiteConfig, database_url: str, stack: ExitStack) -> QueueServer:
+def start_server(
+    config: SiteConfig, database_url: str, stack: ExitStack, config_file: str | None = None
+) -> QueueServer:
     """Open the database, start or find the broker, and start the queue server."""
     sessions = open_database(
         database_url or config.database_url(), config.database.sqlite_synchronous
     )
+    if config_file is not None:
+        load_catalogue(sessions, config, config_file)
     if config.broker.host:
         address = broker_address(config)
     else:
@@ -65,10 +75,43 @@ def start_server(config: SiteConfig, database_url: str, stack: ExitStack) -> Que
         log.info("embedded broker on 127.0.0.1:%d", address.port)
     bus = connect_bus(address, config.site.id, f"server-{config.site.id}", "server", True)
     stack.callback(bus.close)
-    server = QueueServer(config.to_domain(), sessions, bus, utc_now)
+    settings = DossierSettings.from_config(config)
+    server = QueueServer(config.to_domain(), sessions, bus, utc_now, settings)
     server.start()
     stack.callback(server.stop)
+    start_health(config, server, stack)
     return server
+
+
+def start_health(config: SiteConfig, server: QueueServer, stack: ExitStack) -> HealthServer | None:
+    """Serve /healthz and /metrics on the configured port; a busy port is logged, not fatal."""
+    if not config.server.health_port:
+        return None
+    host, port = config.server.health_host, config.server.health_port
+    try:
+        endpoint = HealthServer(server, host, port).start()
+    except OSError as exc:
+        log.error("no /healthz and /metrics: cannot listen on %s:%d (%s)", host, port, exc)
+        return None
+    stack.callback(endpoint.stop)
+    log.info("health and metrics on http://%s:%d/healthz and /metrics", host, endpoint.port)
+    return endpoint
+
+
+def worker_alive(server: QueueServer) -> bool:
+    """Tell whether the server's command worker is still running (what the watchdog guards)."""
+    return server._worker.is_alive()
+
+
+def load_catalogue(sessions: sessionmaker[Session], config: SiteConfig, config_file: str) -> None:
+    """Import the configured procedure catalogue; a bad file is logged, the queue still runs."""
+    from server.catalogue_cli import load_catalogue_at_start
+    from shared.catalogue import CatalogueError
+
+    try:
+        load_catalogue_at_start(sessions, config, Path(config_file), utc_now())
+    except CatalogueError as exc:
+        log.error("procedure catalogue not loaded: %s", exc)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -80,11 +123,17 @@ def run(args: argparse.Namespace) -> int:
     stop = stop_event()
     with ExitStack() as stack:
         try:
-            start_server(config, args.database_url, stack)
+            server = start_server(config, args.database_url, stack, args.config)
         except (BrokerError, FileNotFoundError) as exc:
             print(f"motcua server: {exc}", file=sys.stderr)
             return 1
         log.info("queue server for %s is running", config.site.name)
+        # Under systemd (Type=notify): ready only now, then watchdog pings while the worker lives.
+        watchdog = Watchdog(lambda: worker_alive(server))
+        stack.callback(watchdog.stop)
+        notify(f"READY=1\nSTATUS=Máy chủ xếp hàng {config.site.id} đang chạy")
+        watchdog.start()
         stop.wait()
+        notify("STOPPING=1")
         log.info("stopping")
     return 0

@@ -13,18 +13,23 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from server import bridge
+from server.certificates import TlsFiles, default_server_names, write_tls
 from shared.config.site import ConfigError, SiteConfig, load_site_config
-from shared.messaging.commands import COMMAND_TYPES
+from shared.messaging.registry import COMMAND_TYPES
 from shared.messaging.topics import Topics
 
 DEFAULT_CONFIG = "config/demo-site.toml"
 PASSWORD_FILE = "passwd"
 ACL_FILE = "acl"
 CREDENTIALS_DIR = "credentials"
-# Verbs only a kiosk sends; every other verb is a counter's (the server checks the rest).
-KIOSK_VERBS = ("issue_ticket", "void_ticket", "ticket_status")
-COUNTER_VERBS = tuple(v for v in COMMAND_TYPES if v not in ("issue_ticket", "void_ticket"))
-EXTERNAL_VERBS = ("ticket_status",)
+# What a kiosk and an external system may ask; every other verb is a counter's (the server
+# checks the rest: a logged-in officer, the officer's own counter, the dossier's own branch).
+KIOSK_VERBS = ("issue_ticket", "void_ticket", "ticket_status", "list_procedures", "look_up_dossier")
+EXTERNAL_VERBS = ("ticket_status", "sync_dossier", "look_up_dossier", "list_procedures")
+COUNTER_VERBS = tuple(
+    v for v in COMMAND_TYPES if v not in ("issue_ticket", "void_ticket", "sync_dossier")
+)
 DISPLAY_EVENTS = ("called", "recalled")
 _USER = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 
@@ -71,14 +76,14 @@ def supervisor_account(topics: Topics) -> Account:
 
 
 def external_account(topics: Topics) -> Account:
-    """An external system: asks where tickets stand and follows events."""
+    """An external system: pushes dossier statuses, looks up tickets and dossiers, reads events."""
     user = "external"
     write = [topics.command(verb, user) for verb in EXTERNAL_VERBS]
     return _account(topics, user, "external", [topics.events()], write)
 
 
 def kiosk_account(topics: Topics, user: str) -> Account:
-    """A kiosk: issues, voids and looks up tickets as itself; reads queue lengths."""
+    """A kiosk: issues, voids and looks up tickets, procedures and dossiers; reads queues."""
     write = [topics.command(verb, user) for verb in KIOSK_VERBS]
     return _account(topics, user, "kiosk", [topics.queues()], write)
 
@@ -90,9 +95,13 @@ def display_account(topics: Topics, user: str, zone: str) -> Account:
 
 
 def counter_account(topics: Topics, counter_id: str) -> Account:
-    """A counter console: acts only as its own counter (user name = counter id)."""
+    """A counter console: acts only as its own counter (user name = counter id).
+
+    It reads every retained state and device status, for the supervisor view an officer with
+    the supervisor role opens there (no state topic carries personal data).
+    """
     write = [topics.command(verb, counter_id) for verb in COUNTER_VERBS]
-    read = [topics.counter(counter_id), topics.queues(), topics.boards(), topics.events()]
+    read = [topics.states(), topics.statuses(), topics.events()]
     return _account(topics, counter_id, "counter", read, write)
 
 
@@ -181,6 +190,15 @@ def write_password_file(path: Path, passwords: dict[str, str]) -> None:
         staging.unlink(missing_ok=True)
 
 
+@dataclass(frozen=True)
+class BridgeOptions:
+    """Bridge this branch's broker to a central one (`--bridge-to`)."""
+
+    target: bridge.BridgeTarget
+    remote_prefix: str = ""
+    cafile: str = ""
+
+
 def provision(
     config: SiteConfig, out: Path, kiosks: int = 2, rotate: bool = False
 ) -> tuple[list[Account], list[str]]:
@@ -190,6 +208,8 @@ def provision(
         if not _USER.match(account.user):
             raise ProvisionError(f"unusable broker user name {account.user!r}")
     out.mkdir(parents=True, exist_ok=True)
+    # The production config includes this folder (bridge.conf goes there): it must exist.
+    (out / bridge.CONF_DIR).mkdir(exist_ok=True)
     passwords, made = passwords_for(out, [a.user for a in accounts], rotate)
     write_credentials(out, passwords)
     write_password_file(out / PASSWORD_FILE, passwords)
@@ -197,6 +217,38 @@ def provision(
     acl.write_text(acl_text(accounts), encoding="utf-8")
     acl.chmod(0o640)
     return accounts, made
+
+
+def provision_tls(
+    config: SiteConfig, out: Path, users: list[str], names: list[str], rotate: bool = False
+) -> TlsFiles:
+    """Make or keep the site's CA, the broker certificate and one client certificate per user."""
+    return write_tls(out, config.site.id, users, names or default_server_names(), rotate)
+
+
+def provision_bridge(
+    config: SiteConfig, out: Path, options: BridgeOptions, rotate: bool = False
+) -> list[str]:
+    """Write conf.d/bridge.conf and the central broker's account files; return new users."""
+    site = config.site.id
+    user = bridge.bridge_user(site)
+    passwords, made = passwords_for(out, [user], rotate)
+    write_credentials(out, passwords)
+    conf = bridge.bridge_conf(
+        site, options.target, passwords[user], options.remote_prefix, options.cafile
+    )
+    conf_dir = out / bridge.CONF_DIR
+    conf_dir.mkdir(exist_ok=True)
+    path = conf_dir / bridge.BRIDGE_CONF
+    _write_private(path, conf)
+    path.chmod(0o640)
+    central = out / bridge.CENTRAL_DIR
+    central.mkdir(exist_ok=True)
+    write_password_file(central / f"{user}.passwd", {user: passwords[user]})
+    acl = central / f"{user}.acl"
+    acl.write_text(bridge.central_acl(site, options.remote_prefix), encoding="utf-8")
+    acl.chmod(0o640)
+    return made
 
 
 def register(subparsers: Any) -> None:
@@ -207,7 +259,38 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--config", default=DEFAULT_CONFIG, help="site TOML file")
     parser.add_argument("--out", required=True, help="directory for passwd, acl, credentials/")
     parser.add_argument("--kiosks", type=int, default=2, help="number of kiosks (kiosk-1 …)")
-    parser.add_argument("--rotate", action="store_true", help="give every account a new password")
+    parser.add_argument(
+        "--rotate", action="store_true", help="cấp mật khẩu và chứng chỉ mới cho mọi tài khoản"
+    )
+    parser.add_argument(
+        "--tls", action="store_true", help="tạo CA riêng, chứng chỉ broker và chứng chỉ thiết bị"
+    )
+    parser.add_argument(
+        "--tls-name",
+        action="append",
+        default=[],
+        metavar="TÊN",
+        help="tên DNS hoặc địa chỉ IP của broker trong chứng chỉ (lặp lại được; "
+        "mặc định: tên máy này, localhost, 127.0.0.1)",
+    )
+    parser.add_argument(
+        "--bridge-to",
+        default="",
+        metavar="MÁY:CỔNG",
+        help="nối broker của chi nhánh này tới broker trung tâm (tạo conf.d/bridge.conf)",
+    )
+    parser.add_argument(
+        "--bridge-prefix",
+        default="",
+        metavar="TIỀN_TỐ",
+        help="tiền tố chủ đề của chi nhánh trên broker trung tâm (mặc định: giữ nguyên)",
+    )
+    parser.add_argument(
+        "--bridge-cafile",
+        default="",
+        metavar="TỆP",
+        help="CA của broker trung tâm, để cầu nối dùng TLS",
+    )
     parser.set_defaults(handler=run)
 
 
@@ -222,9 +305,22 @@ def run(args: argparse.Namespace) -> int:
     if args.kiosks < 0:
         print("motcua provision: --kiosks must be 0 or more", file=sys.stderr)
         return 2
+    options = None
+    if args.bridge_to:
+        try:
+            options = BridgeOptions(
+                bridge.BridgeTarget.parse(args.bridge_to), args.bridge_prefix, args.bridge_cafile
+            )
+        except ValueError:
+            print("motcua provision: --bridge-to phải có dạng MÁY:CỔNG", file=sys.stderr)
+            return 2
     out = Path(args.out)
     try:
         accounts, made = provision(config, out, args.kiosks, args.rotate)
+        users = [a.user for a in accounts]
+        tls = provision_tls(config, out, users, args.tls_name, args.rotate) if args.tls else None
+        if options is not None:
+            made += provision_bridge(config, out, options, args.rotate)
     except (ProvisionError, OSError) as exc:
         print(f"motcua provision: {exc}", file=sys.stderr)
         return 1
@@ -232,4 +328,14 @@ def run(args: argparse.Namespace) -> int:
         state = "new password" if account.user in made else "kept"
         print(f"{account.role:<10} {account.user:<24} {state}")
     print(f"wrote {out / PASSWORD_FILE}, {out / ACL_FILE} and {out / CREDENTIALS_DIR}/")
+    if tls is not None:
+        renewed = ", ".join(tls.made) or "không có (giữ nguyên)"
+        print(f"TLS: {tls.directory}/ — tạo mới: {renewed}")
+    if options is not None:
+        user = bridge.bridge_user(config.site.id)
+        print(
+            f"cầu nối: {out / bridge.CONF_DIR / bridge.BRIDGE_CONF} → "
+            f"{options.target.host}:{options.target.port}; thêm "
+            f"{out / bridge.CENTRAL_DIR}/{user}.passwd và .acl vào broker trung tâm"
+        )
     return 0

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from server.broker import free_port, wait_for_port
-from server.provision import ACL_FILE, PASSWORD_FILE, Account, credential_path, provision
+from server.provision import Account, credential_path, provision
 from shared.messaging.paho_bus import BrokerAddress
 from tests.deploy.probe import Probe
 from tests.helpers.sites import ROOT, demo_config
@@ -40,38 +40,61 @@ class AclBroker:
 
 
 TEMPLATE = ROOT / "config" / "mosquitto" / "motcua.conf"
+PRODUCTION_DIR = "/etc/mosquitto/motcua"
+TLS_KEYS = {"cafile", "certfile", "keyfile", "tls_version", "require_certificate"}
+DROPPED = {"persistence_location", "autosave_interval"}
+REPLACED = {"persistence": "persistence false", "log_dest": "log_dest stderr"}
 
 
-def broker_config_for_test(out: Path, port: int) -> str:
-    """The shipped production config, with this test's files, port and no persistence."""
-    overrides = {
-        "listener": f"listener {port} 127.0.0.1",
-        "password_file": f"password_file {(out / PASSWORD_FILE).resolve()}",
-        "acl_file": f"acl_file {(out / ACL_FILE).resolve()}",
-        "persistence": "persistence false",
-        "persistence_location": "",
-        "autosave_interval": "",
-        "log_dest": "log_dest stderr",
-    }
+def broker_config_for_test(
+    out: Path, port: int, tls_port: int | None = None, settings: dict[str, str] | None = None
+) -> str:
+    """The shipped production config, with this test's files, ports and no persistence.
+
+    The TLS listener is kept only when `tls_port` is given; `settings` replaces whole lines
+    by key (e.g. `require_certificate`).
+    """
+    replaced = {**REPLACED, **(settings or {})}
     lines = []
+    tls_block = False
     for line in TEMPLATE.read_text(encoding="utf-8").splitlines():
         key = line.split(maxsplit=1)[0] if line.strip() and not line.startswith("#") else ""
-        replacement = overrides.get(key, line)
-        if replacement:
-            lines.append(replacement)
+        if key == "listener":
+            tls_block = line.split()[1] == "8883"
+            if tls_block and tls_port is None:
+                continue
+            line = f"listener {tls_port if tls_block else port} 127.0.0.1"
+        elif (key in TLS_KEYS and tls_block and tls_port is None) or key in DROPPED:
+            continue
+        elif key in replaced:
+            line = replaced[key]
+        lines.append(line.replace(PRODUCTION_DIR, str(out.resolve())))
     # As root Mosquitto would drop to `mosquitto`, who cannot read the 0640 files.
     lines.append(f"user {getpass.getuser()}")
     return "\n".join(lines) + "\n"
 
 
-def _start(out: Path, port: int) -> subprocess.Popen[bytes]:
+def start_mosquitto(
+    out: Path, config_text: str, name: str = "mosquitto"
+) -> subprocess.Popen[bytes]:
+    """Start Mosquitto with a config written into `out`; its log goes to `out/NAME.log`."""
     binary = shutil.which("mosquitto") or "/usr/sbin/mosquitto"
-    config = out / "mosquitto.conf"
-    config.write_text(broker_config_for_test(out, port))
-    log = (out / "mosquitto.log").open("ab")
+    config = out / f"{name}.conf"
+    config.write_text(config_text)
+    log = (out / f"{name}.log").open("ab")
     process = subprocess.Popen([binary, "-c", str(config)], stdout=log, stderr=log)
     log.close()
     return process
+
+
+def stop_process(process: subprocess.Popen[bytes]) -> None:
+    """Terminate a child process and wait for it."""
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
 
 
 @pytest.fixture(scope="module")
@@ -82,13 +105,12 @@ def acl_broker(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AclBroker]:
     out = tmp_path_factory.mktemp("provisioned")
     accounts, _ = provision(demo_config(), out)
     port = free_port()
-    process = _start(out, port)
+    process = start_mosquitto(out, broker_config_for_test(out, port))
     try:
         assert wait_for_port(port, 10), (out / "mosquitto.log").read_text()
         yield AclBroker(port, out, accounts)
     finally:
-        process.terminate()
-        process.wait(timeout=10)
+        stop_process(process)
 
 
 @pytest.fixture

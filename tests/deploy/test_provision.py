@@ -10,7 +10,7 @@ import pytest
 from paho.mqtt.client import topic_matches_sub
 
 from server import provision as p
-from shared.messaging.commands import COMMAND_TYPES
+from shared.messaging.registry import COMMAND_TYPES
 from shared.messaging.topics import Topics
 from tests.helpers.sites import DEMO_CONFIG, demo_config
 
@@ -54,10 +54,11 @@ def test_every_account_writes_its_own_status_and_reads_its_own_replies_only() ->
 
 def test_a_kiosk_may_request_tickets_and_lookups_but_not_call() -> None:
     kiosk = accounts()["kiosk-1"]
-    for verb in ("issue_ticket", "void_ticket", "ticket_status"):
+    lookups = {"issue_ticket", "void_ticket", "ticket_status", "list_procedures", "look_up_dossier"}
+    for verb in lookups:
         assert may_write(kiosk, T.command(verb, "kiosk-1"))
         assert not may_write(kiosk, T.command(verb, "kiosk-2"))
-    for verb in COMMAND_TYPES.keys() - {"issue_ticket", "void_ticket", "ticket_status"}:
+    for verb in COMMAND_TYPES.keys() - lookups:
         assert not may_write(kiosk, T.command(verb, "kiosk-1")), verb
     assert may_read(kiosk, T.queues())
     assert not may_read(kiosk, T.commands())
@@ -68,7 +69,11 @@ def test_a_counter_acts_only_as_its_own_counter() -> None:
     assert may_write(q01, T.command("call_next", "q01"))
     assert not may_write(q01, T.command("call_next", "q02"))
     assert not may_write(q01, T.command("issue_ticket", "q01"))
-    assert may_read(q01, T.counter("q01")) and not may_read(q01, T.counter("q02"))
+    assert not may_write(q01, T.command("sync_dossier", "q01"))
+    assert may_write(q01, T.command("receive_dossier", "q01"))
+    assert not may_write(q01, T.command("receive_dossier", "q02"))
+    assert may_read(q01, T.late_dossiers()) and may_read(q01, T.status("printer-1"))
+    assert not may_read(q01, T.reply("q02")) and not may_read(q01, T.commands())
 
 
 def test_a_display_only_reads_its_board_and_calls() -> None:
