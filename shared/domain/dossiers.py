@@ -15,6 +15,10 @@ from zoneinfo import ZoneInfo
 
 from shared.domain.deadlines import Pause, RuleSnapshot, compute_deadline
 from shared.domain.errors import InvalidInput, InvalidTransition
+from shared.domain.procedures import RequiredDocument
+
+# A paper received with a dossier has the same three facts as one a procedure requires.
+ReceivedDocument = RequiredDocument
 
 
 class DossierStatus(IntEnum):
@@ -143,15 +147,6 @@ class Citizen:
     address: str = ""
     phone: str = ""
     email: str = ""
-
-
-@dataclass(frozen=True)
-class ReceivedDocument:
-    """One paper received: its name, its form and how many."""
-
-    name: str
-    form: str = "Bản chính"
-    quantity: int = 1
 
 
 @dataclass(frozen=True)

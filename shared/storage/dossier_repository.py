@@ -66,6 +66,16 @@ def _step_row(dossier_id: int, position: int, step: Step) -> DossierStepRow:
     )
 
 
+def _pause_row(dossier_id: int, position: int, pause: ClockPause) -> DossierPauseRow:
+    return DossierPauseRow(
+        dossier_id=dossier_id,
+        position=position,
+        kind=pause.kind.value,
+        started_at=pause.start,
+        ended_at=pause.end,
+    )
+
+
 def _columns(dossier: Dossier) -> dict[str, Any]:
     """Return the row columns that change over a dossier's life."""
     apology = dossier.apology
@@ -125,15 +135,7 @@ class DossierRepository:
         for position, step in enumerate(dossier.steps):
             self.session.add(_step_row(row.id, position, step))
         for position, pause in enumerate(dossier.pauses):
-            self.session.add(
-                DossierPauseRow(
-                    dossier_id=row.id,
-                    position=position,
-                    kind=pause.kind.value,
-                    started_at=pause.start,
-                    ended_at=pause.end,
-                )
-            )
+            self.session.add(_pause_row(row.id, position, pause))
         self.session.flush()
         return self._dossier(row)
 
@@ -153,15 +155,7 @@ class DossierRepository:
             self.session.add(_step_row(before.id, position, after.steps[position]))
         for position, pause in enumerate(after.pauses):
             if position >= len(before.pauses):
-                self.session.add(
-                    DossierPauseRow(
-                        dossier_id=before.id,
-                        position=position,
-                        kind=pause.kind.value,
-                        started_at=pause.start,
-                        ended_at=pause.end,
-                    )
-                )
+                self.session.add(_pause_row(before.id, position, pause))
             elif before.pauses[position].end != pause.end:
                 self.session.execute(
                     update(DossierPauseRow)

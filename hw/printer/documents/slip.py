@@ -10,17 +10,12 @@ from PIL import Image
 from hw.printer.canvas import PageStyle
 from hw.printer.documents.common import clock_date, finish_form, start_form
 from shared.domain.codes import dossier_qr
+from shared.domain.procedures import RequiredDocument
+
+# One paper in the dossier: its name, its form (bản chính, bản sao…) and how many.
+SubmittedDocument = RequiredDocument
 
 COPY_LABELS = ("Liên 1: Giao người nộp hồ sơ", "Liên 2: Lưu tại Bộ phận Tiếp nhận và Trả kết quả")
-
-
-@dataclass(frozen=True)
-class SubmittedDocument:
-    """One paper in the dossier: its name, its form (bản chính, bản sao…) and how many."""
-
-    name: str
-    form: str = "Bản chính"
-    quantity: int = 1
 
 
 @dataclass(frozen=True)
