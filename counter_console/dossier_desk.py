@@ -1,0 +1,276 @@
+"""The dossier desk: receive a dossier and print Mẫu 01, ask a supplement, refuse, return."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from concurrent.futures import Future
+from dataclasses import replace
+from datetime import UTC, datetime
+
+from pydantic import ValidationError
+from PySide6.QtCore import QObject, Signal, Slot
+
+from counter_console.runner import CommandRunner
+from hw.printer.documents import Document, MissingDocument
+from hw.printer.documents.from_dossier import (
+    FormContext,
+    appointment_slip,
+    refusal,
+    supplement_request,
+)
+from hw.printer.results import PrintResult
+from hw.printer.service import ReceiptPrinter
+from shared.messaging import dossier_commands as d
+from shared.messaging.client import new_request_id
+from shared.messaging.commands import Command
+from shared.messaging.dossier_views import DossierFull, DossierPublic, ProcedureView
+from shared.messaging.replies import Reply
+
+log = logging.getLogger(__name__)
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class DossierDeskModel(QObject):
+    """Dossier commands of one counter and the forms they print; results come on the UI thread."""
+
+    changed = Signal()
+    _printed = Signal(object)
+
+    def __init__(
+        self,
+        runner: CommandRunner,
+        context: FormContext,
+        printer: ReceiptPrinter | None,
+        officer_name: Callable[[], str],
+        *,
+        now: Callable[[], datetime] = _utc_now,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.runner = runner
+        self.context = context
+        self.printer = printer
+        self.officer_name = officer_name
+        self._now = now
+        self.procedures: list[ProcedureView] = []
+        self.dossier: DossierFull | None = None
+        self.busy = False
+        self.message = ""
+        self.message_is_error = False
+        self.print_results: list[PrintResult] = []
+        self._printed.connect(self._show_print)
+
+    # -- catalogue ------------------------------------------------------------------------------
+
+    def search(self, query: str = "") -> None:
+        """Load the procedures matching a search (diacritics ignored by the server)."""
+        command = d.ListProcedures(request_id=new_request_id(), query=query.strip()[:100])
+        self._send(command, self._listed)
+
+    def _listed(self, reply: Reply) -> None:
+        if self._ok(reply):
+            items = reply.result.get("procedures") or []
+            self.procedures = [ProcedureView.model_validate(p) for p in items]
+
+    def procedure(self, code: str) -> ProcedureView | None:
+        """Return a loaded procedure by code."""
+        return next((p for p in self.procedures if p.code == code), None)
+
+    # -- receiving ------------------------------------------------------------------------------
+
+    def receive(
+        self,
+        procedure: str,
+        citizen: dict[str, str],
+        documents: list[d.DocumentData],
+        sets: int = 1,
+    ) -> bool:
+        """Register the dossier for the counter's current ticket; print the slip in two copies."""
+        try:
+            command = d.ReceiveDossier(
+                request_id=new_request_id(),
+                procedure=procedure,
+                citizen=d.CitizenData.model_validate(citizen),
+                documents=documents,
+                sets=sets,
+            )
+        except ValidationError as exc:
+            return self._refuse_input(exc)
+        self._send(command, self._received)
+        return True
+
+    def _signed(self) -> FormContext:
+        """The site's form context signed by the officer logged in now."""
+        return replace(self.context, officer_name=self.officer_name())
+
+    def _received(self, reply: Reply) -> None:
+        if not self._took_dossier(reply):
+            return
+        assert self.dossier is not None
+        slip = appointment_slip(self.dossier, self._signed(), self._now())
+        self.say(f"Đã tiếp nhận hồ sơ {self.dossier.code}. Đang in phiếu hẹn…")
+        self._print(slip)
+
+    def request_supplement(
+        self, reason: str, missing: list[d.MissingDocumentData], contact: str = ""
+    ) -> bool:
+        """Ask the citizen for missing papers (Mẫu 02); the legal clock stops."""
+        if self.dossier is None:
+            return self._refuse("Chưa có hồ sơ: tiếp nhận hoặc tra cứu hồ sơ trước.")
+        try:
+            command = d.RequestSupplement(
+                request_id=new_request_id(),
+                code=self.dossier.code,
+                reason=reason.strip(),
+                missing=missing,
+                contact=contact,
+            )
+        except ValidationError as exc:
+            return self._refuse_input(exc)
+
+        def done(reply: Reply) -> None:
+            if self._took_dossier(reply) and self.dossier is not None:
+                papers = tuple(
+                    MissingDocument(m.name, m.originals, m.certified_copies, m.copies)
+                    for m in missing
+                )
+                form = supplement_request(
+                    self.dossier,
+                    replace(self._signed(), contact=contact),
+                    self._now(),
+                    command.reason,
+                    papers,
+                )
+                self.say("Đã ghi yêu cầu bổ sung. Đang in phiếu (Mẫu 02)…")
+                self._print(form)
+
+        self._send(command, done)
+        return True
+
+    def refuse(self, reason: str) -> bool:
+        """Refuse the dossier with a reason (Mẫu 03)."""
+        if self.dossier is None:
+            return self._refuse("Chưa có hồ sơ: tiếp nhận hoặc tra cứu hồ sơ trước.")
+        try:
+            command = d.RefuseDossier(
+                request_id=new_request_id(), code=self.dossier.code, reason=reason.strip()
+            )
+        except ValidationError as exc:
+            return self._refuse_input(exc)
+
+        def done(reply: Reply) -> None:
+            if self._took_dossier(reply) and self.dossier is not None:
+                form = refusal(self.dossier, self._signed(), self._now(), command.reason)
+                self.say("Đã từ chối tiếp nhận. Đang in phiếu (Mẫu 03)…")
+                self._print(form)
+
+        self._send(command, done)
+        return True
+
+    # -- returning ------------------------------------------------------------------------------
+
+    def look_up(self, text: str) -> bool:
+        """Find the dossier of a scanned slip, a dossier code or a lookup token."""
+        text = text.strip()
+        if not text:
+            return self._refuse("Quét phiếu hẹn hoặc nhập mã hồ sơ.")
+        command = d.LookUpDossier(request_id=new_request_id(), text=text[:200])
+        self._send(command, self._found)
+        return True
+
+    def _found(self, reply: Reply) -> None:
+        if not self._ok(reply):
+            return
+        public = DossierPublic.model_validate(reply.result["dossier"])
+        self.open_dossier(public.code)
+
+    def open_dossier(self, code: str) -> bool:
+        """Load everything about a dossier (staff view)."""
+        try:
+            command = d.DossierDetail(request_id=new_request_id(), code=code)
+        except ValidationError as exc:
+            return self._refuse_input(exc)
+        self._send(command, self._opened)
+        return True
+
+    def _opened(self, reply: Reply) -> None:
+        self._took_dossier(reply)
+
+    def mark_returned(self, note: str = "") -> bool:
+        """Record that the result was handed to the citizen (linked to the current ticket)."""
+        if self.dossier is None:
+            return self._refuse("Chưa có hồ sơ: quét phiếu hẹn trước.")
+        command = d.MarkReturned(request_id=new_request_id(), code=self.dossier.code, note=note)
+
+        def done(reply: Reply) -> None:
+            if self._took_dossier(reply) and self.dossier is not None:
+                self.say(f"Đã trả kết quả hồ sơ {self.dossier.code}.")
+
+        self._send(command, done)
+        return True
+
+    # -- plumbing -------------------------------------------------------------------------------
+
+    def say(self, text: str, error: bool = False) -> None:
+        """Show a message on the desk."""
+        self.message = text
+        self.message_is_error = error
+        self.changed.emit()
+
+    def _refuse(self, text: str) -> bool:
+        self.say(text, error=True)
+        return False
+
+    def _refuse_input(self, error: ValidationError) -> bool:
+        where = ", ".join(".".join(str(p) for p in e["loc"]) for e in error.errors())
+        return self._refuse(f"Thông tin chưa hợp lệ: {where}.")
+
+    def _send(self, command: Command, on_reply: Callable[[Reply], None]) -> None:
+        if self.busy:
+            self.say("Đang chờ máy chủ trả lời lệnh trước…", error=True)
+            return
+
+        def done(reply: Reply) -> None:
+            self.busy = False
+            on_reply(reply)
+            self.changed.emit()
+
+        self.busy = True
+        self.changed.emit()
+        self.runner.submit(command, done)
+
+    def _ok(self, reply: Reply) -> bool:
+        if reply.ok:
+            return True
+        self.say(reply.error.message if reply.error else "Máy chủ từ chối lệnh.", error=True)
+        return False
+
+    def _took_dossier(self, reply: Reply) -> bool:
+        if not self._ok(reply):
+            return False
+        try:
+            self.dossier = DossierFull.model_validate(reply.result["dossier"])
+        except (KeyError, ValidationError):
+            log.exception("the server's dossier reply does not match DossierFull")
+            self.say("Máy chủ trả về hồ sơ không đúng định dạng.", error=True)
+            return False
+        return True
+
+    def _print(self, document: Document) -> None:
+        if self.printer is None:
+            self.say(self.message + " Quầy này chưa có máy in.", error=True)
+            return
+        future = self.printer.print_async(document)
+        future.add_done_callback(self._job_done)
+
+    def _job_done(self, future: Future[PrintResult]) -> None:
+        self._printed.emit(future.result())  # from the printer's thread to the UI thread
+
+    @Slot(object)
+    def _show_print(self, result: PrintResult) -> None:
+        self.print_results.append(result)
+        self.say(result.message, error=not result.printed)

@@ -1,0 +1,236 @@
+"""The dossier pages: receiving (procedure, citizen, documents, slip) and returning results."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QHBoxLayout,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from counter_console.dossier_desk import DossierDeskModel
+from counter_console.serving_view import card
+from counter_console.style import BLUE, GREY, RED, label, text_style
+from shared.messaging.dossier_commands import DocumentData, MissingDocumentData
+
+CITIZEN_FIELDS = (
+    ("name", "Họ và tên"),
+    ("id_number", "Số CCCD"),
+    ("address", "Địa chỉ"),
+    ("phone", "Điện thoại"),
+    ("email", "Email"),
+)
+
+
+class ReceivePage(QWidget):
+    """Pick the procedure, fill the citizen's details, tick the papers, print the slip."""
+
+    def __init__(self, desk: DossierDeskModel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.desk = desk
+        self.setObjectName("page")
+        root = QHBoxLayout(self)
+        root.setContentsMargins(14, 14, 14, 14)
+        root.setSpacing(14)
+
+        left = card()
+        lbox = QVBoxLayout(left)
+        lbox.addWidget(label("1. THỦ TỤC", 14, bold=True, colour=GREY))
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("Tìm thủ tục (gõ không dấu cũng được)")
+        self.procedures = QListWidget()
+        self.procedures.setWordWrap(True)
+        self.procedure_info = label("", 14)
+        self.procedure_info.setWordWrap(True)
+        for widget in (self.search, self.procedures, self.procedure_info):
+            lbox.addWidget(widget)
+        root.addWidget(left, 4)
+
+        middle = card()
+        mbox = QVBoxLayout(middle)
+        mbox.addWidget(label("2. NGƯỜI NỘP HỒ SƠ", 14, bold=True, colour=GREY))
+        form = QFormLayout()
+        self.fields: dict[str, QLineEdit] = {}
+        for key, text in CITIZEN_FIELDS:
+            edit = QLineEdit()
+            self.fields[key] = edit
+            form.addRow(text, edit)
+        self.sets = QSpinBox()
+        self.sets.setRange(1, 99)
+        form.addRow("Số bộ hồ sơ", self.sets)
+        mbox.addLayout(form)
+        mbox.addWidget(label("3. THÀNH PHẦN HỒ SƠ ĐÃ NHẬN", 14, bold=True, colour=GREY))
+        self.documents = QListWidget()
+        mbox.addWidget(self.documents, 1)
+        root.addWidget(middle, 5)
+
+        right = card()
+        rbox = QVBoxLayout(right)
+        rbox.addWidget(label("4. KẾT QUẢ", 14, bold=True, colour=GREY))
+        self.receive = QPushButton("Tiếp nhận và in phiếu hẹn  (Ctrl+Enter)")
+        self.receive.setObjectName("primary")
+        self.receive.setShortcut("Ctrl+Return")
+        self.reason = QLineEdit()
+        self.reason.setPlaceholderText("Lý do yêu cầu bổ sung / từ chối")
+        self.supplement = QPushButton("Yêu cầu bổ sung (Mẫu 02) — giấy tờ chưa tích")
+        self.refuse = QPushButton("Từ chối tiếp nhận (Mẫu 03)")
+        self.dossier = label("", 15, bold=True, colour=BLUE)
+        self.dossier.setWordWrap(True)
+        self.message = label("", 14)
+        self.message.setWordWrap(True)
+        for item in (self.receive, self.reason, self.supplement, self.refuse, self.dossier):
+            rbox.addWidget(item)
+        rbox.addWidget(self.message)
+        rbox.addStretch(1)
+        root.addWidget(right, 3)
+
+        self.search.returnPressed.connect(lambda: desk.search(self.search.text()))
+        self.procedures.currentItemChanged.connect(lambda *_: self._picked())
+        self.receive.clicked.connect(self.submit)
+        self.supplement.clicked.connect(self.ask_supplement)
+        self.refuse.clicked.connect(lambda: desk.refuse(self.reason.text()))
+        desk.changed.connect(self.refresh)
+        self._shown_codes: list[str] = []
+        self.refresh()
+
+    def focus(self) -> None:
+        """Load the catalogue the first time and put the cursor in the search box."""
+        if not self.desk.procedures and not self.desk.busy:
+            self.desk.search("")
+        self.search.setFocus()
+
+    def refresh(self) -> None:
+        """Show the catalogue, the dossier in hand and the last message."""
+        codes = [p.code for p in self.desk.procedures]
+        if codes != self._shown_codes:
+            self._shown_codes = codes
+            self.procedures.clear()
+            for p in self.desk.procedures:
+                item = QListWidgetItem(f"{p.name}\n{p.code} · {p.department_name}")
+                item.setData(Qt.ItemDataRole.UserRole, p.code)
+                self.procedures.addItem(item)
+        dossier = self.desk.dossier
+        self.dossier.setText(
+            f"Hồ sơ {dossier.code}\n{dossier.citizen.name} · hẹn trả {dossier.due:%d/%m/%Y}"
+            if dossier
+            else ""
+        )
+        self.message.setText(self.desk.message)
+        colour = RED if self.desk.message_is_error else GREY
+        self.message.setStyleSheet(text_style(15, self.desk.message_is_error, colour))
+        for button in (self.receive, self.supplement, self.refuse):
+            button.setEnabled(not self.desk.busy)
+
+    def _picked(self) -> None:
+        item = self.procedures.currentItem()
+        procedure = self.desk.procedure(item.data(Qt.ItemDataRole.UserRole)) if item else None
+        self.documents.clear()
+        if procedure is None:
+            self.procedure_info.setText("")
+            return
+        days = f"{procedure.legal_days} ngày làm việc" if procedure.legal_days else "trong ngày"
+        self.procedure_info.setText(
+            f"Thời hạn: {days}\nLệ phí: {procedure.fee}\nNhận kết quả: {procedure.return_place}"
+        )
+        for doc in procedure.documents:
+            item = QListWidgetItem(f"{doc.name} — {doc.form}: {doc.quantity}")
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Unchecked)
+            item.setData(Qt.ItemDataRole.UserRole, doc)
+            self.documents.addItem(item)
+
+    def selected_procedure(self) -> str:
+        """Return the code of the picked procedure ('' when none)."""
+        item = self.procedures.currentItem()
+        return str(item.data(Qt.ItemDataRole.UserRole)) if item else ""
+
+    def _documents(self, checked: bool) -> list[DocumentData]:
+        state = Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked
+        items = [self.documents.item(i) for i in range(self.documents.count())]
+        return [i.data(Qt.ItemDataRole.UserRole) for i in items if i.checkState() == state]
+
+    def submit(self) -> None:
+        """Receive the dossier with the ticked papers."""
+        if not self.selected_procedure():
+            self.desk.say("Chọn thủ tục trước.", error=True)
+            return
+        citizen = {key: edit.text().strip() for key, edit in self.fields.items()}
+        if not citizen["name"]:
+            self.desk.say("Nhập họ và tên người nộp hồ sơ.", error=True)
+            return
+        self.desk.receive(
+            self.selected_procedure(), citizen, self._documents(True), self.sets.value()
+        )
+
+    def ask_supplement(self) -> None:
+        """Ask for the papers left unticked, with the reason typed."""
+        missing = [
+            MissingDocumentData(name=doc.name, originals=1) for doc in self._documents(False)
+        ]
+        self.desk.request_supplement(self.reason.text(), missing)
+
+
+class ReturnPage(QWidget):
+    """Scan the citizen's slip, check the dossier, hand over the result."""
+
+    def __init__(self, desk: DossierDeskModel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.desk = desk
+        self.setObjectName("page")
+        root = QVBoxLayout(self)
+        root.setContentsMargins(14, 14, 14, 14)
+        box = card()
+        layout = QVBoxLayout(box)
+        layout.addWidget(label("TRẢ KẾT QUẢ", 14, bold=True, colour=GREY))
+        self.scan = QLineEdit()
+        self.scan.setPlaceholderText("Quét mã QR trên phiếu hẹn, hoặc nhập mã hồ sơ rồi Enter")
+        # Vietnamese input methods rewrite scanned keystrokes ("dd" → "đ"): keep them off here.
+        self.scan.setAttribute(Qt.WidgetAttribute.WA_InputMethodEnabled, False)
+        self.details = label("", 17)
+        self.details.setWordWrap(True)
+        self.details.setTextFormat(Qt.TextFormat.PlainText)
+        self.hand_over = QPushButton("Đã trả kết quả cho công dân  (Ctrl+Enter)")
+        self.hand_over.setObjectName("primary")
+        self.hand_over.setShortcut("Ctrl+Return")
+        self.message = label("", 15)
+        self.message.setWordWrap(True)
+        for widget in (self.scan, self.details, self.hand_over, self.message):
+            layout.addWidget(widget)
+        layout.addStretch(1)
+        root.addWidget(box)
+        self.scan.returnPressed.connect(self._scanned)
+        self.hand_over.clicked.connect(lambda: desk.mark_returned())
+        desk.changed.connect(self.refresh)
+        self.refresh()
+
+    def focus(self) -> None:
+        """Wait for a scan."""
+        self.scan.setFocus()
+
+    def _scanned(self) -> None:
+        self.desk.look_up(self.scan.text())
+        self.scan.clear()
+
+    def refresh(self) -> None:
+        """Show the dossier found and whether its result is ready."""
+        d = self.desk.dossier
+        if d is None:
+            self.details.setText("Chưa có hồ sơ.")
+        else:
+            ready = "Kết quả đã sẵn sàng để trả." if d.ready else "Kết quả CHƯA sẵn sàng."
+            returned = f"\nĐã trả lúc {d.returned_at:%H:%M %d/%m/%Y}" if d.returned_at else ""
+            self.details.setText(
+                f"Mã hồ sơ: {d.code}\nNgười nộp: {d.citizen.name}\nThủ tục: {d.procedure_name}\n"
+                f"Trạng thái: {d.status_label} · hẹn trả {d.due:%d/%m/%Y}\n{ready}{returned}"
+            )
+        self.hand_over.setEnabled(d is not None and not self.desk.busy and d.returned_at is None)
+        self.message.setText(self.desk.message)
+        colour = RED if self.desk.message_is_error else GREY
+        self.message.setStyleSheet(text_style(15, self.desk.message_is_error, colour))

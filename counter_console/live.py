@@ -1,0 +1,86 @@
+"""Run a console connected to the site's broker, with its rating pad and optional keypad."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from PySide6.QtCore import QObject, Signal
+
+from shared.config.printer import PrinterConfig
+from shared.config.site import SiteConfig
+
+
+class KeypadBridge(QObject):
+    """Carries keypad actions from the serial reader thread to the UI thread."""
+
+    pressed = Signal(str)
+
+
+def show(
+    args: argparse.Namespace, config: SiteConfig, counter_id: str, printer: PrinterConfig
+) -> int:
+    """Connect and show the console until stopped."""
+    from PySide6.QtWidgets import QApplication
+
+    from counter_console.actions import Action
+    from counter_console.build import build_console
+    from hw.keypad import KeyMap, SerialKeypad
+    from hw.printer.service import ReceiptPrinter
+    from shared.messaging.client import CommandClient
+    from shared.messaging.topics import Topics
+    from shared.qt.bridge import BusBridge
+    from shared.qt.signals import QuitOnSignals
+    from shared.runtime import broker_address, connect_bus
+
+    try:
+        address = broker_address(config)
+    except (FileNotFoundError, OSError) as exc:
+        print(f"counter: {exc}", file=sys.stderr)
+        return 2
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
+    bus = connect_bus(address, config.site.id, f"counter-{counter_id}", "counter")
+    client = CommandClient(bus, Topics(config.site.id), counter_id)
+    console = build_console(config, counter_id, client, ReceiptPrinter(printer))
+    console.attach(BusBridge(bus))
+    console.model.start_clock()
+    console.supervisor.start()
+    app.installEventFilter(console.window)
+    keypad = None
+    if args.keypad:
+        bridge = KeypadBridge()
+        bridge.pressed.connect(lambda name: console.window.trigger(Action(name)))
+        keypad = SerialKeypad(
+            args.keypad,
+            bridge.pressed.emit,
+            keymap=KeyMap(config.counter_console.keys or None),
+            baudrate=args.keypad_baudrate,
+        )
+        keypad.start()
+    window = console.window
+    if args.windowed:
+        window.resize(1366, 768)
+        window.show()
+    else:
+        window.showFullScreen()
+    if not args.no_rating_pad:
+        pad = console.rating_window
+        screens = app.screens()
+        if len(screens) > 1 and not args.windowed:
+            pad.setScreen(screens[1])
+            pad.move(screens[1].geometry().topLeft())
+            pad.showFullScreen()
+        else:
+            pad.resize(800, 500)
+            pad.show()
+    quit_on_signals = QuitOnSignals(app)
+    try:
+        app.exec()
+    finally:
+        quit_on_signals.close()
+        if keypad is not None:
+            keypad.stop()
+        console.close()
+        bus.close()
+    return 0

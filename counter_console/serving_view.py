@@ -1,0 +1,199 @@
+"""The serving page: the current ticket, one button per action, the counter's queues and day."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from counter_console.actions import LABELS, Action
+from counter_console.prompt import PromptPanel
+from counter_console.style import AMBER, BLUE, GREEN, GREY, RED, label, text_style
+from counter_console.viewmodel import CounterViewModel, minutes_text
+from hw.keypad import KeyMap
+
+BUTTONS = (
+    Action.CALL_NEXT,
+    Action.RECALL,
+    Action.START_SERVING,
+    Action.NO_SHOW,
+    Action.FINISH,
+    Action.CALL_NUMBER,
+    Action.TRANSFER,
+    Action.HOLD,
+    Action.RESUME,
+    Action.PAUSE,
+    Action.DOSSIER,
+    Action.RETURN_DOSSIER,
+)
+STATE_COLOURS = {"called": AMBER, "serving": GREEN, "on_hold": GREY}
+
+
+def card() -> QFrame:
+    """Make a white rounded panel."""
+    frame = QFrame()
+    frame.setObjectName("card")
+    return frame
+
+
+class ServingPage(QWidget):
+    """A thin view over CounterViewModel; buttons call `trigger(action)` like the keys do."""
+
+    def __init__(
+        self,
+        model: CounterViewModel,
+        keymap: KeyMap,
+        trigger: Callable[[Action], None],
+        services: Sequence[tuple[str, str]],
+        counters: Sequence[tuple[str, str]],
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.model = model
+        self.setObjectName("page")
+        root = QHBoxLayout(self)
+        root.setContentsMargins(14, 14, 14, 14)
+        root.setSpacing(14)
+        left = QVBoxLayout()
+        right = QVBoxLayout()
+        root.addLayout(left, 3)
+        root.addLayout(right, 2)
+
+        ticket = card()
+        tbox = QVBoxLayout(ticket)
+        tbox.setContentsMargins(20, 14, 20, 14)
+        tbox.addWidget(label("SỐ ĐANG PHỤC VỤ", 14, bold=True, colour=GREY))
+        row = QHBoxLayout()
+        self.number = label("—", 76, bold=True, colour=BLUE)
+        self.number.setObjectName("current-number")
+        row.addWidget(self.number)
+        details = QVBoxLayout()
+        self.service = label("", 18, bold=True)
+        self.service.setWordWrap(True)
+        self.priority = label("", 15, bold=True, colour=RED)
+        self.state = label("", 16, bold=True)
+        self.waited = label("", 15)
+        for widget in (self.service, self.priority, self.state, self.waited):
+            details.addWidget(widget)
+        row.addLayout(details, 1)
+        tbox.addLayout(row)
+        self.held = label("", 14, colour=GREY)
+        tbox.addWidget(self.held)
+        left.addWidget(ticket)
+
+        self.prompt = PromptPanel(services, counters)
+        left.addWidget(self.prompt)
+
+        grid = QGridLayout()
+        grid.setSpacing(8)
+        self.buttons: dict[Action, QPushButton] = {}
+        for i, action in enumerate(BUTTONS):
+            keys = keymap.keys_for(action.value)
+            shortcut = keys[0] if keys else ""
+            button = QPushButton(f"{shortcut:<4}  {LABELS[action]}" if shortcut else LABELS[action])
+            button.setMinimumHeight(54 if action is Action.CALL_NEXT else 44)
+            if action is Action.CALL_NEXT:
+                button.setObjectName("primary")
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            button.clicked.connect(lambda _=False, a=action: trigger(a))
+            self.buttons[action] = button
+            if action is Action.CALL_NEXT:
+                grid.addWidget(button, 0, 0, 1, 2)
+            else:
+                r, col = divmod(i - 1, 2)
+                grid.addWidget(button, r + 1, col)
+        left.addLayout(grid)
+        left.addStretch(1)
+
+        queues = card()
+        qbox = QVBoxLayout(queues)
+        qbox.addWidget(label("HÀNG CHỜ CỦA QUẦY", 14, bold=True, colour=GREY))
+        self.table = QTableWidget(0, 4)
+        self.table.setHorizontalHeaderLabels(["Dịch vụ", "Đang chờ", "Ưu tiên", "Chờ lâu nhất"])
+        self.table.verticalHeader().setVisible(False)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for col in (1, 2, 3):
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
+        qbox.addWidget(self.table)
+        right.addWidget(queues, 3)
+
+        day = card()
+        dbox = QVBoxLayout(day)
+        dbox.addWidget(label("HÔM NAY TẠI QUẦY", 14, bold=True, colour=GREY))
+        self.served = label("", 18, bold=True)
+        self.average = label("", 16)
+        dbox.addWidget(self.served)
+        dbox.addWidget(self.average)
+        right.addWidget(day, 1)
+
+        model.changed.connect(self.refresh)
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Show the model's state and enable only the actions allowed now."""
+        m = self.model
+        current = m.current
+        if current is None:
+            self.number.setText("—")
+            self.service.setText("Chưa gọi số nào" if not m.paused else "Quầy đang tạm dừng")
+            self.priority.setText("")
+            self.state.setText(f"Lý do: {m.state.pause_reason}" if m.paused and m.state else "")
+            self.waited.setText("")
+        else:
+            self.number.setText(current.number)
+            self.service.setText(current.service_name)
+            self.priority.setText("ƯU TIÊN" if current.priority else "")
+            colour = STATE_COLOURS.get(current.state, BLUE)
+            self.state.setText(m.state_label())
+            self.state.setStyleSheet(text_style(17, True, colour))
+            recalls = f" · đã gọi lại {current.recall_count} lần" if current.recall_count else ""
+            self.waited.setText(
+                f"Lấy số lúc {self._local(current)} · chờ {m.current_waited_text()}{recalls}"
+            )
+        held = m.state.held if m.state is not None else []
+        self.held.setText("Đang tạm giữ: " + ", ".join(held) if held else "")
+        for action, button in self.buttons.items():
+            reason = m.why_not(action)
+            button.setEnabled(reason is None)
+            button.setToolTip(reason or "")
+        pause = self.buttons[Action.PAUSE]
+        keys = pause.text().split("  ")[0]
+        pause.setText(f"{keys}  {'Tiếp tục quầy' if m.paused else LABELS[Action.PAUSE]}")
+        self.table.setRowCount(len(m.queues))
+        for r, line in enumerate(m.queues):
+            oldest = minutes_text(line.oldest_wait_seconds) if line.waiting else "—"
+            cells = [line.name, str(line.waiting), str(line.priority_waiting), oldest]
+            for col, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                if col:
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
+                self.table.setItem(r, col, item)
+        state = m.state
+        served = state.served_today if state else 0
+        average = state.average_service_seconds if state else 0
+        self.served.setText(f"Đã phục vụ: {served} công dân")
+        self.average.setText(
+            f"Thời gian phục vụ trung bình: {minutes_text(average)}" if served else ""
+        )
+
+    def _local(self, current: object) -> str:
+        issued = getattr(current, "issued_at", None)
+        if issued is None:
+            return ""
+        return f"{issued.astimezone(self.model.timezone):%H:%M}"

@@ -1,0 +1,55 @@
+"""Colours, fonts and the style sheet every console window shares."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QLabel, QWidget
+
+FONT_FAMILY = "DejaVu Sans"
+BLUE = "#0b4f9c"
+DARK = "#12263f"
+GREEN = "#2e7d32"
+RED = "#c62828"
+AMBER = "#ef8f00"
+GREY = "#6b7785"
+LIGHT = "#f3f6fa"
+
+STYLE_SHEET = f"""
+QWidget {{ font-family: "{FONT_FAMILY}"; font-size: 15px; color: {DARK}; }}
+QWidget#console, QWidget#page {{ background: {LIGHT}; }}
+QFrame#card {{ background: white; border: 1px solid #d5dde8; border-radius: 8px; }}
+QFrame#header {{ background: {BLUE}; }}
+QFrame#header QLabel {{ color: white; }}
+QLabel#alert {{ background: {AMBER}; color: black; font-weight: bold; padding: 6px; }}
+QLabel#message {{ padding: 6px 10px; border-top: 1px solid #d5dde8; background: white; }}
+QLabel#message[error="true"] {{ color: {RED}; font-weight: bold; }}
+QPushButton {{ background: white; border: 1px solid #9fb3c8; border-radius: 6px;
+  padding: 8px 10px; text-align: left; }}
+QPushButton:hover {{ background: #e6f0fb; }}
+QPushButton:disabled {{ color: #9aa5b1; background: #eceff3; border-color: #d5dde8; }}
+QPushButton#primary {{ background: {GREEN}; color: white; font-weight: bold; font-size: 18px; }}
+QPushButton#primary:disabled {{ background: #a5c9a7; color: #eef5ee; }}
+QLineEdit, QComboBox, QSpinBox {{ padding: 5px; border: 1px solid #9fb3c8; border-radius: 4px;
+  background: white; }}
+QTableWidget {{ background: white; gridline-color: #e1e7ef; }}
+QHeaderView::section {{ background: #e6edf5; padding: 4px; border: none; font-weight: bold; }}
+"""
+
+
+def label(text: str = "", size: int = 15, bold: bool = False, colour: str = "") -> QLabel:
+    """Make a label with a pixel size, weight and colour."""
+    widget = QLabel(text)
+    # The window's style sheet sets a font size on every QWidget; only a sheet overrides it.
+    widget.setStyleSheet(text_style(size, bold, colour))
+    return widget
+
+
+def text_style(size: int, bold: bool = False, colour: str = "") -> str:
+    """Return the style sheet of a text size, weight and colour."""
+    weight = "bold" if bold else "normal"
+    return f"font-size: {size}px; font-weight: {weight};" + (f" color: {colour};" if colour else "")
+
+
+def repolish(widget: QWidget) -> None:
+    """Re-apply the style sheet after a dynamic property changed."""
+    widget.style().unpolish(widget)
+    widget.style().polish(widget)

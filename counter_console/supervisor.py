@@ -1,0 +1,184 @@
+"""The supervisor's view of the floor: every counter, waiting, devices, alerts, late dossiers."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from pydantic import ValidationError
+from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
+
+from counter_console.runner import CommandRunner
+from counter_console.viewmodel import minutes_text
+from shared.messaging import dossier_commands as d
+from shared.messaging.client import new_request_id
+from shared.messaging.dossier_views import LateDossier
+from shared.messaging.replies import Reply
+from shared.messaging.states import CounterStateMessage, DeviceStatus, QueuesState, ServiceWaiting
+from shared.messaging.topics import Topics
+from shared.qt.bridge import BusBridge
+
+log = logging.getLogger(__name__)
+LATE_REFRESH_MS = 5 * 60_000
+DEVICE_ROLES = ("printer", "scanner", "display", "kiosk", "counter", "server", "devices")
+PRINTER_PROBLEMS = {
+    "paper_out": "hết giấy",
+    "paper_near_end": "sắp hết giấy",
+    "cover_open": "mở nắp",
+    "error": "báo lỗi",
+    "offline": "mất kết nối",
+}
+
+
+@dataclass(frozen=True)
+class Alert:
+    """One thing a supervisor should look at; `severe` ones are shown in red."""
+
+    text: str
+    severe: bool = False
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class SupervisorModel(QObject):
+    """Reads every retained state and status of the site; asks for late dossiers now and then."""
+
+    changed = Signal()
+
+    def __init__(
+        self,
+        site_id: str,
+        runner: CommandRunner,
+        *,
+        long_wait_minutes: int = 30,
+        idle_counter_minutes: int = 15,
+        now: Callable[[], datetime] = _utc_now,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.topics = Topics(site_id)
+        self.runner = runner
+        self.long_wait_seconds = long_wait_minutes * 60
+        self.idle_counter_seconds = idle_counter_minutes * 60
+        self._now = now
+        self.counters: dict[str, CounterStateMessage] = {}
+        self.services: list[ServiceWaiting] = []
+        self.devices: dict[str, DeviceStatus] = {}
+        self.late: list[LateDossier] = []
+        self.late_error = ""
+        self._late_timer = QTimer(self)
+        self._late_timer.setInterval(LATE_REFRESH_MS)
+        self._late_timer.timeout.connect(self.refresh_late)
+
+    def attach(self, bridge: BusBridge) -> None:
+        """Subscribe to every state and status topic of the site."""
+        bridge.message.connect(self.handle_message, Qt.ConnectionType.QueuedConnection)
+        bridge.subscribe(self.topics.counter("+"))
+        bridge.subscribe(self.topics.queues())
+        bridge.subscribe(self.topics.statuses())
+
+    def start(self) -> None:
+        """Ask for late dossiers now and every few minutes."""
+        self.refresh_late()
+        self._late_timer.start()
+
+    def stop(self) -> None:
+        """Stop asking."""
+        self._late_timer.stop()
+
+    @Slot(str, bytes)
+    def handle_message(self, topic: str, payload: bytes) -> None:
+        """Keep the latest counter states, queue figures and device statuses."""
+        try:
+            if topic.startswith(self.topics.counter("")):
+                state = CounterStateMessage.model_validate_json(payload)
+                self.counters[state.counter] = state
+            elif topic == self.topics.queues():
+                self.services = QueuesState.model_validate_json(payload).services
+            elif topic.startswith(self.topics.status("")):
+                status = DeviceStatus.model_validate_json(payload)
+                self.devices[status.client_id] = status
+            else:
+                return
+        except ValidationError as exc:
+            log.warning("ignored a malformed message on %s: %s", topic, exc.error_count())
+            return
+        self.changed.emit()
+
+    @Slot()
+    def refresh_late(self) -> None:
+        """Ask the server for dossiers due within a working day or overdue."""
+        self.runner.submit(d.LateDossiers(request_id=new_request_id()), self._late_listed)
+
+    def _late_listed(self, reply: Reply) -> None:
+        if reply.ok:
+            items = reply.result.get("dossiers") or []
+            self.late = [LateDossier.model_validate(item) for item in items]
+            self.late_error = ""
+        else:
+            self.late_error = reply.error.message if reply.error else "Không lấy được danh sách."
+        self.changed.emit()
+
+    def device_problem(self, status: DeviceStatus) -> str | None:
+        """Return what is wrong with a device, or None when it is healthy."""
+        if status.role == "printer":
+            state = str(status.detail.get("state", ""))
+            if state in PRINTER_PROBLEMS:
+                return f"Máy in {status.client_id} {PRINTER_PROBLEMS[state]}"
+            return None
+        if status.state == "offline" and status.role in ("scanner", "display", "kiosk", "server"):
+            names = {
+                "scanner": "Đầu đọc",
+                "display": "Màn hình",
+                "kiosk": "Ki-ốt",
+                "server": "Máy chủ",
+            }
+            return f"{names[status.role]} {status.client_id} mất kết nối"
+        return None
+
+    def alerts(self) -> list[Alert]:
+        """Return what needs attention: devices, long waits, idle counters, late dossiers."""
+        found: list[Alert] = []
+        for status in sorted(self.devices.values(), key=lambda s: s.client_id):
+            problem = self.device_problem(status)
+            if problem:
+                found.append(
+                    Alert(problem, severe=problem.endswith("hết giấy") or "mất kết nối" in problem)
+                )
+        for service in self.services:
+            if service.waiting and service.oldest_wait_seconds >= self.long_wait_seconds:
+                found.append(
+                    Alert(
+                        f"{service.name}: {service.waiting} người chờ, lâu nhất "
+                        f"{minutes_text(service.oldest_wait_seconds)}",
+                        severe=True,
+                    )
+                )
+        now = self._now()
+        waiting = {s.service for s in self.services if s.waiting}
+        for state in sorted(self.counters.values(), key=lambda s: s.counter):
+            idle = (now - state.updated_at).total_seconds()
+            if (
+                state.status == "open"
+                and state.current is None
+                and idle >= self.idle_counter_seconds
+            ):
+                found.append(
+                    Alert(
+                        f"Quầy {state.label} mở nhưng không gọi số trong {minutes_text(idle)}"
+                        + (" (vẫn có người chờ)" if waiting else "")
+                    )
+                )
+        overdue = [x for x in self.late if x.timeliness == "late"]
+        if self.late:
+            found.append(
+                Alert(
+                    f"{len(self.late)} hồ sơ sắp đến hạn hoặc quá hạn ({len(overdue)} quá hạn)",
+                    severe=bool(overdue),
+                )
+            )
+        return found

@@ -1,0 +1,62 @@
+"""Losing the server or the broker blocks actions; recovery needs no new login."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+from sqlalchemy.orm import Session, sessionmaker
+
+from counter_console.actions import NOT_CONNECTED, SERVER_DOWN, Action
+from server.daemon import QueueServer
+from shared.domain.site import Site
+from shared.messaging.paho_bus import PahoBus
+from tests.counter_console.conftest import ConsoleFactory
+from tests.helpers.clock import FakeClock
+
+
+def test_server_loss_blocks_actions_and_they_resume_without_a_new_login(
+    qtbot: QtBot,
+    console_factory: ConsoleFactory,
+    running_server: QueueServer,
+    bus_factory: Callable[..., PahoBus],
+    demo_site: Site,
+    sessions: sessionmaker[Session],
+    clock: FakeClock,
+) -> None:
+    console = console_factory("q01")
+    model, window = console.model, console.window
+    running_server.stop()
+    running_server.bus.close()  # the server's presence turns "offline" (as its last will would)
+    qtbot.waitUntil(lambda: model.server_online is False)
+    assert not window.serving_page.buttons[Action.CALL_NEXT].isEnabled()
+    assert window.alert.isVisibleTo(window)
+    qtbot.keyClick(window, Qt.Key.Key_F1)
+    assert model.message == SERVER_DOWN
+
+    server = QueueServer(
+        demo_site, sessions, bus_factory(f"server-{demo_site.id}", "server"), clock
+    )
+    server.start()
+    try:
+        qtbot.waitUntil(lambda: model.server_online is True)
+        assert model.officer is not None and not model.locked
+        qtbot.keyClick(window, Qt.Key.Key_F1)  # the server answers again: nobody waits
+        qtbot.waitUntil(lambda: "Không có công dân" in model.message)
+        assert not window.alert.isVisibleTo(window)
+    finally:
+        server.stop()
+
+
+def test_broker_loss_blocks_actions_until_the_connection_returns(
+    qtbot: QtBot, console_factory: ConsoleFactory
+) -> None:
+    console = console_factory("q02")
+    model = console.model
+    model.set_connected(False)  # what the bus bridge reports when the broker goes away
+    assert model.why_not(Action.CALL_NEXT) == NOT_CONNECTED
+    assert "Mất kết nối" in console.window.alert.text()
+    model.set_connected(True)
+    assert model.why_not(Action.CALL_NEXT) is None
+    assert model.officer is not None
