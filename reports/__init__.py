@@ -1,0 +1,1 @@
+"""Statistics and reports: queue, dossier and satisfaction figures as XLSX and HTML."""

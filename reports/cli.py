@@ -1,0 +1,92 @@
+"""`motcua report`: the statistics of a period as an XLSX workbook and an HTML report (+ PDF)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.exc import OperationalError, ProgrammingError
+
+from reports.build import build_report, report_engine
+from reports.charts import all_charts
+from reports.html import write_html
+from reports.pdf import write_pdf
+from reports.xlsx import write_xlsx
+from shared.config.site import ConfigError, load_site_config
+
+DEFAULT_CONFIG = "config/demo-site.toml"
+
+
+def register(subparsers: Any) -> None:
+    """Add the `report` subcommand."""
+    parser = subparsers.add_parser(
+        "report", help="báo cáo thống kê: bảng tính XLSX và báo cáo HTML có biểu đồ"
+    )
+    parser.add_argument("--from", dest="first", required=True, help="từ ngày, YYYY-MM-DD")
+    parser.add_argument("--to", dest="last", required=True, help="đến ngày, YYYY-MM-DD")
+    parser.add_argument("--out", required=True, help="thư mục ghi báo cáo")
+    parser.add_argument("--site", help="mã điểm phục vụ (mặc định theo tệp cấu hình)")
+    parser.add_argument("--department", help="chỉ một đơn vị (mã đơn vị trong cấu hình)")
+    parser.add_argument("--config", default=DEFAULT_CONFIG, help="tệp cấu hình điểm phục vụ")
+    parser.add_argument("--database", help="URL cơ sở dữ liệu (mặc định theo tệp cấu hình)")
+    parser.add_argument("--no-pdf", action="store_true", help="không tạo PDF")
+    parser.set_defaults(handler=run)
+
+
+def _day(text: str, option: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise SystemExit(f"Lỗi: {option} cần dạng YYYY-MM-DD, nhận được {text!r}.") from None
+
+
+def run(args: argparse.Namespace) -> int:
+    """Write the report files and print their paths; 2 on bad input."""
+    try:
+        config = load_site_config(args.config)
+    except ConfigError as exc:
+        for line in exc.errors:
+            print(f"{exc.path}: {line}", file=sys.stderr)
+        return 2
+    first, last = _day(args.first, "--from"), _day(args.last, "--to")
+    if last < first:
+        print("Lỗi: --to phải sau hoặc bằng --from.", file=sys.stderr)
+        return 2
+    if args.department and args.department not in {d.id for d in config.departments}:
+        print(f"Lỗi: không có đơn vị {args.department!r} trong cấu hình.", file=sys.stderr)
+        return 2
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    engine = report_engine(args.database or config.database_url())
+    started = time.perf_counter()
+    try:
+        report = build_report(
+            engine, config, first, last, datetime.now(UTC), args.site, args.department
+        )
+    except (OperationalError, ProgrammingError) as exc:
+        print(
+            f"Lỗi cơ sở dữ liệu (đã chạy máy chủ hoặc demo-data chưa?): {exc.orig}", file=sys.stderr
+        )
+        return 2
+    finally:
+        engine.dispose()
+    queried = time.perf_counter() - started
+    stem = f"bao-cao-{first:%Y%m%d}-{last:%Y%m%d}" + (
+        f"-{args.department}" if args.department else ""
+    )
+    xlsx = write_xlsx(report, out / f"{stem}.xlsx")
+    html_path = out / f"{stem}.html"
+    charts = all_charts(report)
+    write_html(report, charts, html_path)
+    pdf_note = (
+        "Không tạo PDF (--no-pdf)." if args.no_pdf else write_pdf(html_path, out / f"{stem}.pdf")
+    )
+    print(f"Số liệu: {queried:.2f} s; tổng cộng {time.perf_counter() - started:.2f} s")
+    print(xlsx)
+    print(html_path)
+    print(pdf_note)
+    return 0

@@ -1,0 +1,106 @@
+"""Dossier figures and QĐ 766 formulas against the hand-computed fixture, on both databases."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+import pytest
+
+from reports.figures import DossierCounts, Report
+
+NOVEMBER = (date(2026, 11, 1), date(2026, 11, 30))
+
+
+def test_november_totals(make_report: Callable[..., Report]) -> None:
+    """Refused-at-desk and other sites' dossiers are left out; October's one counts as finished."""
+    totals = make_report(*NOVEMBER).dossiers.totals
+    assert totals == DossierCounts(
+        received=7,
+        in_person=4,
+        online=2,
+        post=1,
+        finished=6,
+        early=2,
+        on_time=2,
+        late=2,
+        in_progress=2,
+        within=0,
+        overdue=1,
+        paused=1,
+        supplements=2,
+        refusals=1,
+        apologies=1,
+    )
+
+
+def test_qd_766_progress_and_satisfaction(make_report: Callable[..., Report]) -> None:
+    """Progress = (early + on time) / finished = 4/6; satisfaction = 100 − (late % + 0)."""
+    totals = make_report(*NOVEMBER).dossiers.totals
+    assert totals.progress_percent == pytest.approx(200 / 3)
+    assert totals.late_percent == pytest.approx(100 / 3)
+    assert totals.satisfaction_766_percent() == pytest.approx(200 / 3)
+    assert totals.satisfaction_766_percent(complaint_percent=10) == pytest.approx(200 / 3 - 10)
+
+
+def test_supplement_pause_makes_a_dossier_on_time(make_report: Callable[..., Report]) -> None:
+    """CA-0004 finished 24/11: late against 18/11, on time against its paused legal due 24/11.
+
+    CA-0005 finished 24/11 17:30 UTC, which is 25/11 locally: late.
+    """
+    report = make_report(date(2026, 11, 24), date(2026, 11, 25))
+    assert report.dossiers.totals.finished == 2
+    assert report.dossiers.totals.on_time == 1
+    assert report.dossiers.totals.late == 1
+
+
+def test_by_department_and_procedure(make_report: Callable[..., Report]) -> None:
+    figures = make_report(*NOVEMBER).dossiers
+    departments = {row.key: row for row in figures.by_department}
+    assert departments["tu-phap"].label == "Sở Tư pháp"
+    assert departments["tu-phap"].counts == DossierCounts(
+        received=4,
+        in_person=3,
+        online=1,
+        finished=3,
+        early=1,
+        on_time=1,
+        late=1,
+        in_progress=1,
+        paused=1,
+        supplements=1,
+        refusals=1,
+        apologies=1,
+    )
+    assert departments["cong-an"].counts == DossierCounts(
+        received=3,
+        in_person=1,
+        online=1,
+        post=1,
+        finished=3,
+        early=1,
+        on_time=1,
+        late=1,
+        in_progress=1,
+        overdue=1,
+        supplements=1,
+    )
+    procedures = {row.key: row for row in figures.by_procedure}
+    assert set(procedures) == {"2.000635", "2.000815", "2.000200"}
+    assert procedures["2.000815"].counts.late == 1
+    assert procedures["2.000815"].label == "Thủ tục 2.000815"
+
+
+def test_in_progress_is_judged_at_the_period_end(make_report: Callable[..., Report]) -> None:
+    """At the end of 23/11 three dossiers are open and none is past its legal due date."""
+    totals = make_report(date(2026, 11, 23), date(2026, 11, 23)).dossiers.totals
+    assert (totals.in_progress, totals.within, totals.overdue, totals.paused) == (3, 3, 0, 0)
+    assert totals.received == 0
+    assert totals.progress_percent is None
+
+
+def test_one_department(make_report: Callable[..., Report]) -> None:
+    report = make_report(*NOVEMBER, department="cong-an")
+    assert [row.key for row in report.dossiers.by_department] == ["cong-an"]
+    assert report.dossiers.totals.received == 3
+    assert report.dossiers.totals.progress_percent == pytest.approx(200 / 3)
