@@ -37,6 +37,15 @@ def register(subparsers: Any) -> None:
         "--no-bot", action="store_true", help="do not simulate citizens and officers"
     )
     parser.add_argument("--no-display", action="store_true", help="do not start the hall displays")
+    parser.add_argument("--no-kiosk", action="store_true", help="do not start the kiosk")
+    parser.add_argument(
+        "--console",
+        action="append",
+        default=None,
+        metavar="COUNTER",
+        help="start a counter console for this counter (repeatable; default q07)",
+    )
+    parser.add_argument("--no-console", action="store_true", help="do not start counter consoles")
     parser.add_argument("--seconds", type=float, default=0, help="stop after this long (0 = never)")
     parser.add_argument("--pace", type=float, default=1.0, help="seconds between bot actions")
     parser.set_defaults(handler=run)
@@ -163,6 +172,32 @@ def start_displays(config: SiteConfig, config_path: str, stack: ExitStack) -> No
         print(f"  màn hình {zone.name}: {where}, lời gọi ghi vào {audio}")
 
 
+def start_apps(config: SiteConfig, args: argparse.Namespace, stack: ExitStack) -> None:
+    """Start the kiosk and the counter consoles a person drives (windows when there is a screen)."""
+    from counter_console.app import start_console
+    from kiosk.app import start_kiosk
+
+    screen = bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+    where = "cửa sổ" if screen else "không có màn hình"
+    if not args.no_kiosk:
+        stack.callback(_stop_process, start_kiosk(args.config, "kiosk-1"))
+        print(f"  ki-ốt kiosk-1: {where}; vé in ra máy in mô phỏng")
+    if args.no_console:
+        return
+    counters = args.console or ["q07"]
+    known = {c.id: c for c in config.counters}
+    for counter_id in counters:
+        if counter_id not in known:
+            print(f"  (bỏ qua quầy không có trong cấu hình: {counter_id})")
+            continue
+        stack.callback(_stop_process, start_console(args.config, counter_id))
+        index = list(known).index(counter_id) + 1
+        print(
+            f"  bàn làm việc {known[counter_id].name}: {where}; "
+            f"đăng nhập cb{index:02d} với mã PIN ở trên"
+        )
+
+
 def _stop_process(process: subprocess.Popen[bytes]) -> None:
     process.terminate()
     try:
@@ -190,6 +225,7 @@ def run_demo(config: SiteConfig, args: argparse.Namespace, stop: threading.Event
         )
         if not args.no_display:
             start_displays(config, args.config, stack)
+        start_apps(config, args, stack)
         if not args.no_bot:
             bus = connect_bus(broker_address(config), site.id, "demo-bot", "bot")
             stack.callback(bus.close)

@@ -48,6 +48,8 @@ def test_motcua_demo_issues_and_calls_tickets_and_exits(tmp_path: Path) -> None:
     assert "→ mời số" in done.stdout
     assert "bảng Tầng 1" in done.stdout
     assert "quét   → vé" in done.stdout
+    assert "mã PIN thử nghiệm" in done.stdout and "hồ sơ mẫu" in done.stdout
+    assert "ki-ốt kiosk-1" in done.stdout and "bàn làm việc Quầy 7" in done.stdout
     spoken = list((tmp_path / "data" / "audio").glob("*/call-*.wav"))
     assert spoken, "the hall displays announced no call"
     assert all(f.stat().st_size > 10_000 for f in spoken)
