@@ -85,7 +85,9 @@ def external_account(topics: Topics) -> Account:
 def kiosk_account(topics: Topics, user: str) -> Account:
     """A kiosk: issues, voids and looks up tickets, procedures and dossiers; reads queues."""
     write = [topics.command(verb, user) for verb in KIOSK_VERBS]
-    return _account(topics, user, "kiosk", [topics.queues()], write)
+    write.append(topics.status(f"{user}-printer"))  # its own printer's paper status
+    read = [topics.queues(), topics.status(f"server-{topics.site}")]  # is the server up?
+    return _account(topics, user, "kiosk", read, write)
 
 
 def display_account(topics: Topics, user: str, zone: str) -> Account:

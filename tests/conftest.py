@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from server.broker import EmbeddedBroker
 from server.daemon import QueueServer
+from server.dossier_service import DossierSettings
 from shared.domain.site import Site
 from shared.messaging.paho_bus import BrokerAddress, PahoBus
 from shared.messaging.topics import Topics
@@ -110,7 +111,8 @@ def running_server(
 ) -> Iterator[QueueServer]:
     """A queue server in this process, on the real broker, with the fake clock."""
     bus = bus_factory(f"server-{demo_site.id}", "server")
-    server = QueueServer(demo_site, sessions, bus, clock)
+    settings = DossierSettings.from_config(demo_config())
+    server = QueueServer(demo_site, sessions, bus, clock, settings)
     server.start()
     yield server
     server.stop()

@@ -20,7 +20,8 @@ class KioskConfig(BaseModel):
     )
     admin_pin_hash: str = Field(
         "",
-        description="Argon2 hash of the technician's exit PIN (`motcua kiosk --hash-pin`); empty = none.",
+        description="Argon2 hash of the technician's exit PIN (`motcua kiosk --hash-pin`); "
+        "empty = no exit but SIGTERM.",
     )
     languages: list[str] = Field(
         default_factory=lambda: ["vi", "en"],

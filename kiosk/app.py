@@ -1,0 +1,267 @@
+"""`motcua kiosk`: the touchscreen kiosk — take a number, look up procedures, follow a dossier."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import logging
+import os
+import subprocess
+import sys
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from kiosk.viewmodel import PrintState, Screen
+from shared.config.site import ConfigError, SiteConfig, load_site_config
+
+log = logging.getLogger(__name__)
+
+DEFAULT_CONFIG = "config/demo-site.toml"
+SCREEN_SIZES = {"landscape": (1920, 1080), "portrait": (1080, 1920)}
+# --screen name → what the screenshot shows.
+SCREENS = (
+    "start",
+    "services",
+    "priority",
+    "ticket",
+    "ticket-no-paper",
+    "lookup",
+    "procedure",
+    "scan",
+    "progress",
+    "progress-ready",
+    "error",
+)
+
+
+def register(subparsers: Any) -> None:
+    """Add the `kiosk` subcommand."""
+    parser = subparsers.add_parser("kiosk", help="chạy ki-ốt cảm ứng lấy số và tra cứu")
+    parser.add_argument("--config", default=DEFAULT_CONFIG, help="site TOML file")
+    parser.add_argument("--kiosk", default="kiosk-1", help="kiosk id (its MQTT client id)")
+    parser.add_argument(
+        "--printer",
+        default="",
+        help="printer id from [[printers]], or 'sim' (default: KIOSK-printer)",
+    )
+    parser.add_argument(
+        "--scanner",
+        action="append",
+        default=[],
+        help="scanner id from [[scanners]] (repeatable; default: those named KIOSK-…)",
+    )
+    parser.add_argument("--screenshot", default="", help="render demo data to this PNG and exit")
+    parser.add_argument("--screen", choices=SCREENS, default="start", help="screen to render")
+    parser.add_argument("--orientation", choices=["landscape", "portrait"], default="portrait")
+    parser.add_argument("--windowed", action="store_true", help="a normal window, not kiosk mode")
+    parser.add_argument(
+        "--hash-pin", action="store_true", help="ask for a PIN and print its hash for the config"
+    )
+    parser.add_argument("--log-level", default="INFO")
+    parser.set_defaults(handler=run)
+
+
+def load(path: str) -> SiteConfig | None:
+    """Load the site file, printing its errors and returning None when it is unusable."""
+    try:
+        return load_site_config(path)
+    except ConfigError as exc:
+        for line in exc.errors:
+            print(f"{exc.path}: {line}", file=sys.stderr)
+        return None
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run the kiosk until the admin exit or SIGTERM; or write a screenshot; or hash a PIN."""
+    from shared.runtime import setup_logging
+
+    setup_logging(args.log_level)
+    # python-escpos calls logging.basicConfig() on import, which can win the race: set the level.
+    logging.getLogger().setLevel(args.log_level.upper())
+    if args.hash_pin:
+        return print_pin_hash()
+    config = load(args.config)
+    if config is None:
+        return 2
+    if args.screenshot:
+        return screenshot(config, Path(args.screenshot), args.screen, args.orientation)
+    return show(args, config)
+
+
+def print_pin_hash() -> int:
+    """Ask for the technician's PIN twice and print the line to put in `[kiosk]`."""
+    from kiosk.admin import hash_pin
+
+    pin = getpass.getpass("PIN (chỉ gồm chữ số): ")
+    if not pin.isdigit() or len(pin) < 4:
+        print("PIN phải có ít nhất 4 chữ số.", file=sys.stderr)
+        return 2
+    if getpass.getpass("Nhập lại PIN: ") != pin:
+        print("Hai lần nhập không khớp.", file=sys.stderr)
+        return 2
+    print(f'admin_pin_hash = "{hash_pin(pin)}"')
+    return 0
+
+
+def demo_model(config: SiteConfig, screen: str) -> Any:
+    """A view-model showing one screen with demo data (no bus)."""
+    from kiosk import demo_data
+    from kiosk.viewmodel import KioskViewModel
+
+    model = KioskViewModel(config, "kiosk-1")
+    model.set_connected(True)
+    model.handle_message(
+        model.topics.queues(), demo_data.demo_queues(config).model_dump_json().encode()
+    )
+    model.procedures = demo_data.demo_procedures()
+    model.procedures_state = "loaded"
+    first = config.services[0]
+    if screen == "services":
+        model.department = (
+            "cong-an" if any(s.windows for s in config.services) else first.department
+        )
+        model.screen = Screen.SERVICES
+    elif screen == "priority":
+        model.department, model.service, model.screen = (
+            first.department,
+            first.code,
+            Screen.PRIORITY,
+        )
+    elif screen.startswith("ticket"):
+        model.ticket = demo_data.demo_ticket(config)
+        model.print_state = PrintState.PRINTED if screen == "ticket" else PrintState.FAILED
+        model.screen = Screen.TICKET
+    elif screen == "lookup":
+        model.procedure_query = "ho tich"
+        model.screen = Screen.LOOKUP
+    elif screen == "procedure":
+        model.procedure = model.procedures[1]
+        model.screen = Screen.PROCEDURE
+    elif screen == "scan":
+        model.scan_text = config.dossiers.agency_code + "-261109-0007"
+        model.screen = Screen.SCAN
+    elif screen.startswith("progress"):
+        model.dossier = demo_data.demo_dossier(config, ready=screen == "progress-ready")
+        model.screen = Screen.PROGRESS
+    elif screen == "error":
+        model.set_connected(False)
+    return model
+
+
+def screenshot(config: SiteConfig, path: Path, screen: str, orientation: str) -> int:
+    """Render one screen with demo data offscreen to a PNG."""
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QApplication
+
+    from kiosk.window import KioskWindow
+
+    app = QApplication.instance() or QApplication([])
+    model = demo_model(config, screen)
+    window = KioskWindow(model)
+    window.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen)
+    window.resize(*SCREEN_SIZES[orientation])
+    window.show()
+    app.processEvents()
+    window.refresh()
+    app.processEvents()
+    ok = window.grab().save(str(path), "PNG")
+    window.close()
+    model.stop()
+    window.deleteLater()
+    app.processEvents()
+    if not ok:
+        print(f"could not write {path}", file=sys.stderr)
+        return 1
+    print(path)
+    return 0
+
+
+def kiosk_command(
+    config_path: str, kiosk_id: str = "kiosk-1", printer: str = "sim", windowed: bool = True
+) -> list[str]:
+    """The command line that runs a kiosk (for `motcua demo` and benchmarks)."""
+    command = [sys.executable, "-m", "server.cli", "kiosk", "--config", config_path]
+    command += ["--kiosk", kiosk_id, "--log-level", "WARNING"]
+    if printer:
+        command += ["--printer", printer]
+    if windowed:
+        command.append("--windowed")
+    return command
+
+
+def start_kiosk(
+    config_path: str,
+    kiosk_id: str = "kiosk-1",
+    *,
+    printer: str = "sim",
+    env: Mapping[str, str] | None = None,
+) -> subprocess.Popen[bytes]:
+    """Start a kiosk window in its own process (offscreen when there is no display)."""
+    environment = dict(os.environ if env is None else env)
+    if not environment.get("DISPLAY") and not environment.get("WAYLAND_DISPLAY"):
+        environment["QT_QPA_PLATFORM"] = "offscreen"
+    return subprocess.Popen(kiosk_command(config_path, kiosk_id, printer), env=environment)
+
+
+def announce_ready(model: Any) -> None:
+    """Log once when the kiosk first becomes usable (benchmarks time cold start by it)."""
+
+    def check() -> None:
+        if model.available:
+            model.changed.disconnect(check)
+            log.info("kiosk %s ready", model.kiosk_id)
+
+    model.changed.connect(check)
+
+
+def show(args: argparse.Namespace, config: SiteConfig) -> int:
+    """Connect to the broker and run the kiosk until the admin exit or SIGTERM."""
+    from PySide6.QtWidgets import QApplication
+
+    from kiosk.viewmodel import KioskViewModel
+    from kiosk.window import KioskWindow
+    from shared.qt.signals import QuitOnSignals
+    from shared.runtime import broker_address, connect_bus
+
+    try:
+        address = broker_address(config)
+    except (FileNotFoundError, OSError) as exc:
+        print(f"kiosk: {exc}", file=sys.stderr)
+        return 2
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    bus = connect_bus(address, config.site.id, args.kiosk, "kiosk")
+    model = KioskViewModel(config, args.kiosk)
+    model.attach(bus)
+    window = KioskWindow(model)
+    window.exit_requested.connect(app.quit)
+    if args.windowed:
+        window.resize(*SCREEN_SIZES[args.orientation])
+        window.show()
+    else:
+        window.enter_kiosk_mode()
+    try:
+        # The printer stack loads once the start screen is up (cold start).
+        from kiosk.devices import KioskDevices
+
+        devices = KioskDevices.build(config, args.kiosk, bus, args.printer, args.scanner)
+    except ValueError as exc:
+        print(f"kiosk: {exc}", file=sys.stderr)
+        model.stop()
+        bus.close()
+        return 2
+    model.printer = devices.printer
+    devices.start(model)
+    announce_ready(model)
+    quit_on_signals = QuitOnSignals(app)
+    try:
+        app.exec()
+    finally:
+        quit_on_signals.close()
+        window.allow_close = True
+        window.close()
+        model.stop()
+        devices.stop()
+        bus.close()
+    return 0

@@ -1,0 +1,162 @@
+"""Screens of the dossier lookup (scan or type a slip's code, see the progress) and the error."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
+
+from kiosk.ticket_pages import Page
+from kiosk.viewmodel import KioskViewModel
+from kiosk.widgets import Keyboard, WrapButton, clear, label, scroll_area
+from shared.domain.dossiers import Timeliness
+from shared.messaging.dossier_views import DossierPublic, StepView
+
+LATE_STATES = frozenset({Timeliness.LATE.value, Timeliness.OVERDUE.value})
+
+
+def day_text(day: date) -> str:
+    """A date as people write it: 23/11/2026."""
+    return f"{day:%d/%m/%Y}"
+
+
+def step_time(at: datetime, timezone: str) -> str:
+    """When a step happened, in local time: 08:15 23/11/2026."""
+    return f"{at.astimezone(ZoneInfo(timezone)):%H:%M %d/%m/%Y}"
+
+
+def is_late(dossier: DossierPublic) -> bool:
+    """Tell whether the dossier is (or was) late."""
+    return dossier.timeliness in LATE_STATES or dossier.apology is not None
+
+
+class ScanPage(Page):
+    """Ask for the appointment slip's code: hold it to the reader, or type it."""
+
+    def __init__(self, model: KioskViewModel) -> None:
+        super().__init__(model)
+        column = QVBoxLayout(self)
+        column.setSpacing(14)
+        self.title = label("", "title", centre=True)
+        self.hint = label("", "prompt", centre=True)
+        self.code = label("", "query")
+        self.code.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
+        self.message = label("", "panel", centre=True)
+        self.keyboard = Keyboard("", "", upper=True)
+        self.keyboard.text_changed.connect(model.set_scan_text)
+        self.submit = WrapButton("", role="go", on_click=model.submit_code)
+        column.addWidget(self.title)
+        column.addWidget(self.hint)
+        column.addStretch(1)
+        column.addWidget(self.message)
+        column.addWidget(self.code)
+        column.addWidget(self.keyboard)
+        column.addWidget(self.submit)
+
+    def refresh(self) -> None:
+        """Show what was typed and the outcome of the last lookup."""
+        m = self.model
+        self.title.setText(m.t("progress"))
+        self.hint.setText(m.t("scan_hint"))
+        self.keyboard.set_labels(m.t("space"), m.t("clear"))
+        self.keyboard.set_text(m.scan_text)
+        self.code.setText(m.scan_text + "▏")
+        self.message.setText(m.lookup_message)
+        self.message.setVisible(bool(m.lookup_message))
+        self.submit.set_title(m.t("look_up"))
+        self.submit.setEnabled(bool(m.scan_text.strip()) and not m.busy)
+
+
+class ProgressPage(Page):
+    """A dossier's progress in plain words: steps, due date, on time or late, where to collect."""
+
+    def __init__(self, model: KioskViewModel) -> None:
+        super().__init__(model)
+        column = QVBoxLayout(self)
+        column.setSpacing(12)
+        self.code = label("", "heading", centre=True)
+        self.procedure = label("", "prompt", centre=True)
+        self.state = label("", "good", centre=True)
+        body_host = QWidget()
+        self.body = QVBoxLayout(body_host)
+        self.body.setSpacing(8)
+        self.take = WrapButton("", role="go", on_click=model.take_return_ticket)
+        column.addWidget(self.code)
+        column.addWidget(self.procedure)
+        column.addWidget(self.state)
+        column.addWidget(scroll_area(body_host), 1)
+        column.addWidget(self.take)
+
+    def refresh(self) -> None:
+        """Show the looked-up dossier."""
+        m = self.model
+        dossier = m.dossier
+        if dossier is None:
+            return
+        self.code.setText(m.t("dossier_of", code=dossier.code))
+        self.procedure.setText(dossier.procedure_name)
+        late = is_late(dossier)
+        if dossier.ready:
+            state = ("good", m.t("ready"))
+        elif late:
+            state = ("bad", f"{m.t('late')} — {dossier.timeliness_label}")
+        else:
+            state = ("good", f"{m.t('on_time')} — {dossier.status_label}")
+        self.state.setObjectName(state[0])
+        self.state.setText(state[1])
+        self.state.setStyleSheet("")
+        clear(self.body)
+        self.body.addWidget(label(m.t("submitted_by", name=dossier.citizen_masked)))
+        self.body.addWidget(label(m.t("due", date=day_text(dossier.due)), "heading"))
+        if dossier.apology is not None:
+            apology = m.t(
+                "apology", reason=dossier.apology.reason, date=day_text(dossier.apology.new_due)
+            )
+            self.body.addWidget(label(apology, "panel"))
+        self.body.addWidget(label(m.t("collect_at", place=dossier.return_place)))
+        self.body.addWidget(label(m.t("steps"), "heading"))
+        for i, step in enumerate(dossier.steps):
+            self.body.addWidget(self._step(step, last=i == len(dossier.steps) - 1))
+        self.body.addStretch(1)
+        self.take.set_title(m.t("take_return"))
+        self.take.setVisible(dossier.ready and bool(m.return_service))
+        self.take.setEnabled(not m.busy)
+
+    def _step(self, step: StepView, last: bool) -> QWidget:
+        row = QWidget()
+        line = QHBoxLayout(row)
+        line.setContentsMargins(0, 0, 0, 0)
+        mark = label("●" if last else "○", "heading")
+        mark.setFixedWidth(48)
+        line.addWidget(mark, 0, Qt.AlignmentFlag.AlignTop)
+        when = step_time(step.at, self.model.config.site.timezone)
+        where = f" — {step.unit}" if step.unit else ""
+        text = label(f"{step.label}{where}\n{when}")
+        line.addWidget(text, 1)
+        return row
+
+
+class ErrorPage(Page):
+    """The system cannot serve: say so plainly and send people to the guidance desk."""
+
+    def __init__(self, model: KioskViewModel) -> None:
+        super().__init__(model)
+        column = QVBoxLayout(self)
+        column.setSpacing(24)
+        self.title = label("", "bad", centre=True)
+        self.text = label("", "prompt", centre=True)
+        self.status = label("", "prompt", centre=True)
+        column.addStretch(1)
+        column.addWidget(self.title)
+        column.addWidget(self.text)
+        column.addWidget(self.status)
+        column.addStretch(2)
+
+    def refresh(self) -> None:
+        """Show the unavailable message."""
+        m = self.model
+        self.title.setText(m.t("unavailable_title"))
+        self.text.setText(m.t("unavailable_text"))
+        self.status.setText(m.t("connecting") if not m.connected else "")

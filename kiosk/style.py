@@ -1,0 +1,64 @@
+"""The kiosk's look: high-contrast colours and one style sheet scaled by the text size."""
+
+from __future__ import annotations
+
+FONT_FAMILY = "DejaVu Sans"
+BACKGROUND = "#ffffff"
+INK = "#000000"
+HEADER = "#0b2d6b"
+PRIMARY = "#0b2d6b"
+GO = "#0a6b2a"
+ALERT = "#b00000"
+NOTICE = "#ffd400"
+MUTED_BG = "#d9d9d9"
+MUTED_INK = "#333333"
+PANEL = "#eef2fa"
+# Touch targets at least 15 mm: 15 / 25.4 inch.
+TARGET_MM = 15.0
+
+
+def target_px(dots_per_inch: float) -> int:
+    """Smallest touch target in pixels on a screen of this density (never under 64 px)."""
+    return max(64, round(TARGET_MM / 25.4 * dots_per_inch))
+
+
+def stylesheet(font_pt: int, target: int) -> str:
+    """Return the style sheet for a body text size in points and a touch-target size in pixels."""
+    big = round(font_pt * 1.35)
+    title = round(font_pt * 1.6)
+    small = max(round(font_pt * 0.8), 16)
+    return f"""
+    QWidget {{ font-family: "{FONT_FAMILY}"; font-size: {font_pt}pt; color: {INK};
+               background: {BACKGROUND}; }}
+    QWidget#header {{ background: {HEADER}; }}
+    QLabel#centre {{ font-size: {small}pt; font-weight: bold; background: {HEADER};
+                     color: #ffffff; }}
+    QLabel#title {{ font-size: {title}pt; font-weight: bold; }}
+    QLabel#prompt {{ font-size: {big}pt; }}
+    QLabel#notice {{ background: {NOTICE}; color: {INK}; font-weight: bold; padding: 12px; }}
+    QLabel#status {{ background: {ALERT}; color: #ffffff; font-weight: bold; padding: 8px; }}
+    QLabel#number {{ font-weight: bold; color: {PRIMARY}; }}
+    QLabel#heading {{ font-size: {big}pt; font-weight: bold; }}
+    QLabel#good {{ background: {GO}; color: #ffffff; font-weight: bold; padding: 12px; }}
+    QLabel#bad {{ background: {ALERT}; color: #ffffff; font-weight: bold; padding: 12px; }}
+    QLabel#panel {{ background: {PANEL}; padding: 12px; }}
+    QLabel#query {{ border: 3px solid {PRIMARY}; padding: 10px; min-height: {target}px;
+                    font-size: {big}pt; }}
+    QPushButton {{ min-height: {target}px; min-width: {target}px; padding: 10px 16px;
+                   border-radius: 10px; border: 3px solid {PRIMARY};
+                   background: {PRIMARY}; color: #ffffff; font-weight: bold; }}
+    QPushButton:pressed {{ background: #000000; }}
+    QPushButton:disabled {{ background: {MUTED_BG}; color: {MUTED_INK}; border-color: #888888; }}
+    QPushButton#secondary {{ background: #ffffff; color: {PRIMARY}; }}
+    QPushButton#go {{ background: {GO}; border-color: {GO}; }}
+    QPushButton#chip {{ background: #ffffff; color: {PRIMARY}; font-size: {small}pt; }}
+    QPushButton#chip:checked {{ background: {PRIMARY}; color: #ffffff; }}
+    QPushButton#key {{ background: #ffffff; color: {INK}; border-color: {MUTED_INK};
+                       min-width: 0px; padding: 4px; }}
+    QPushButton#tool {{ background: #ffffff; color: {HEADER}; border-color: #ffffff; }}
+    QLabel#btitle {{ font-size: {round(font_pt * 1.1)}pt; font-weight: bold; }}
+    QLabel#bdetail {{ font-size: {small}pt; font-weight: normal; }}
+    QPushButton#chip QLabel#btitle {{ font-size: {small}pt; }}
+    QWidget#header QLabel#btitle {{ font-size: {font_pt}pt; }}
+    QScrollArea {{ border: none; }}
+    """

@@ -1,0 +1,145 @@
+"""Everything the kiosk says, in Vietnamese (default) and English."""
+
+from __future__ import annotations
+
+VIETNAMESE = "vi"
+ENGLISH = "en"
+
+_TEXTS: dict[str, dict[str, str]] = {
+    "title": {"vi": "LẤY SỐ THỨ TỰ", "en": "TAKE A NUMBER"},
+    "choose_department": {
+        "vi": "Chạm vào lĩnh vực bạn cần giải quyết",
+        "en": "Touch the area you need help with",
+    },
+    "choose_service": {
+        "vi": "Chạm vào dịch vụ để lấy số",
+        "en": "Touch a service to take a number",
+    },
+    "search_services": {"vi": "Tìm dịch vụ…", "en": "Search services…"},
+    "no_services_found": {"vi": "Không tìm thấy dịch vụ phù hợp.", "en": "No matching service."},
+    "priority_question": {
+        "vi": "Bạn có thuộc nhóm được ưu tiên không?",
+        "en": "Are you in a priority group?",
+    },
+    "no_priority": {"vi": "KHÔNG — LẤY SỐ THƯỜNG", "en": "NO — REGULAR NUMBER"},
+    "priority_note": {
+        "vi": "Cán bộ tại quầy có thể đề nghị xuất trình giấy tờ chứng minh.",
+        "en": "The officer may ask for a supporting document.",
+    },
+    "taking": {"vi": "Đang lấy số, xin chờ…", "en": "Taking your number, please wait…"},
+    "your_number": {"vi": "SỐ THỨ TỰ CỦA BẠN", "en": "YOUR NUMBER"},
+    "counters": {"vi": "Quầy số {labels}", "en": "Counter {labels}"},
+    "counters_none": {"vi": "Chờ gọi số trên màn hình", "en": "Wait for your number on screen"},
+    "ahead": {"vi": "Số người trước bạn: {count}", "en": "People ahead of you: {count}"},
+    "ahead_none": {"vi": "Bạn là người tiếp theo", "en": "You are next"},
+    "wait": {"vi": "Thời gian chờ dự kiến: {text}", "en": "Estimated wait: {text}"},
+    "printing": {"vi": "Đang in phiếu…", "en": "Printing your ticket…"},
+    "printed": {
+        "vi": "Mời nhận phiếu ở khe máy in bên dưới.",
+        "en": "Please take your ticket from the printer below.",
+    },
+    "print_failed": {
+        "vi": "Máy in đang gặp sự cố nên chưa in được phiếu. Số của bạn vẫn có hiệu lực: "
+        "hãy ghi nhớ số hoặc chụp ảnh màn hình này.",
+        "en": "The printer has a problem, so no paper ticket. Your number is still valid: "
+        "remember it or take a photo of this screen.",
+    },
+    "no_printer": {
+        "vi": "Hãy ghi nhớ số hoặc chụp ảnh màn hình này.",
+        "en": "Remember your number or take a photo of this screen.",
+    },
+    "done": {"vi": "XONG", "en": "DONE"},
+    "back": {"vi": "◀  QUAY LẠI", "en": "◀  BACK"},
+    "home": {"vi": "⌂  MÀN HÌNH ĐẦU", "en": "⌂  START"},
+    "waiting_line": {
+        "vi": "Đang chờ: {count} người · {wait}",
+        "en": "Waiting: {count} · {wait}",
+    },
+    "unavailable": {"vi": "Tạm ngừng lấy số", "en": "Not taking numbers now"},
+    "lookup": {"vi": "TRA CỨU THỦ TỤC", "en": "FIND A PROCEDURE"},
+    "lookup_hint": {
+        "vi": "Gõ tên thủ tục, không cần dấu (ví dụ: ho tich)",
+        "en": "Type a procedure name (e.g. ho tich)",
+    },
+    "all_departments": {"vi": "Tất cả", "en": "All"},
+    "loading": {"vi": "Đang tải…", "en": "Loading…"},
+    "no_procedures": {"vi": "Không tìm thấy thủ tục phù hợp.", "en": "No matching procedure."},
+    "procedures_failed": {
+        "vi": "Chưa tải được danh mục thủ tục. Vui lòng hỏi bàn hướng dẫn.",
+        "en": "The procedure list is not available. Please ask the guidance desk.",
+    },
+    "documents": {"vi": "Hồ sơ cần chuẩn bị", "en": "Documents to bring"},
+    "fee": {"vi": "Phí, lệ phí", "en": "Fee"},
+    "processing_time": {"vi": "Thời hạn giải quyết", "en": "Processing time"},
+    "return_place": {"vi": "Nơi trả kết quả", "en": "Where to collect the result"},
+    "take_for_procedure": {"vi": "LẤY SỐ CHO THỦ TỤC NÀY", "en": "TAKE A NUMBER FOR THIS"},
+    "progress": {"vi": "XEM TIẾN ĐỘ HỒ SƠ", "en": "DOSSIER PROGRESS"},
+    "scan_hint": {
+        "vi": "Đưa mã QR trên phiếu hẹn vào đầu đọc, hoặc gõ mã hồ sơ rồi chạm TRA CỨU",
+        "en": "Hold the QR code of your appointment slip to the reader, or type the code",
+    },
+    "look_up": {"vi": "TRA CỨU", "en": "LOOK UP"},
+    "looking_up": {"vi": "Đang tra cứu…", "en": "Looking up…"},
+    "not_recognised": {
+        "vi": "Không nhận ra mã này. Hãy thử lại hoặc hỏi bàn hướng dẫn.",
+        "en": "This code was not recognised. Try again or ask the guidance desk.",
+    },
+    "dossier_of": {"vi": "Hồ sơ {code}", "en": "Dossier {code}"},
+    "submitted_by": {"vi": "Người nộp: {name}", "en": "Submitted by: {name}"},
+    "due": {"vi": "Hẹn trả kết quả: {date}", "en": "Result due: {date}"},
+    "on_time": {"vi": "Hồ sơ đang đúng hạn", "en": "On schedule"},
+    "late": {"vi": "Hồ sơ bị chậm so với hẹn", "en": "Running late"},
+    "apology": {
+        "vi": "Chúng tôi xin lỗi vì sự chậm trễ. Lý do: {reason}. Hẹn lại ngày {date}.",
+        "en": "We apologise for the delay. Reason: {reason}. New date: {date}.",
+    },
+    "ready": {"vi": "Đã có kết quả — mời bạn nhận", "en": "Your result is ready"},
+    "collect_at": {"vi": "Nhận kết quả tại: {place}", "en": "Collect at: {place}"},
+    "take_return": {"vi": "LẤY SỐ NHẬN KẾT QUẢ", "en": "TAKE A NUMBER TO COLLECT"},
+    "steps": {"vi": "Các bước đã qua", "en": "Steps so far"},
+    "unavailable_title": {"vi": "HỆ THỐNG TẠM THỜI GIÁN ĐOẠN", "en": "TEMPORARILY UNAVAILABLE"},
+    "unavailable_text": {
+        "vi": "Xin lỗi, hiện chưa lấy được số tại máy này.\nVui lòng liên hệ bàn hướng dẫn.\n"
+        "Máy sẽ tự hoạt động lại khi hệ thống sẵn sàng.",
+        "en": "Sorry, this kiosk cannot issue numbers right now.\n"
+        "Please ask the guidance desk.\nIt will work again by itself.",
+    },
+    "connecting": {"vi": "Đang kết nối…", "en": "Connecting…"},
+    "rate_limited": {
+        "vi": "Máy vừa cấp nhiều số liên tiếp. Xin chờ một chút rồi chạm lại.",
+        "en": "Many numbers were just taken here. Please wait a moment and try again.",
+    },
+    "take_number": {"vi": "LẤY SỐ", "en": "TAKE A NUMBER"},
+    "language": {"vi": "English", "en": "Tiếng Việt"},
+    "bigger": {"vi": "A+", "en": "A+"},
+    "smaller": {"vi": "A−", "en": "A−"},
+    "clear": {"vi": "XÓA", "en": "CLEAR"},
+    "space": {"vi": "DẤU CÁCH", "en": "SPACE"},
+    "admin_title": {"vi": "Nhập mã PIN kỹ thuật", "en": "Technician PIN"},
+    "admin_wrong": {"vi": "Sai mã PIN.", "en": "Wrong PIN."},
+    "cancel": {"vi": "HỦY", "en": "CANCEL"},
+    "ok": {"vi": "ĐỒNG Ý", "en": "OK"},
+    "wait_unknown": {"vi": "chưa ước tính được", "en": "not estimated yet"},
+    "wait_under_minute": {"vi": "dưới 1 phút", "en": "under 1 minute"},
+    "wait_minutes": {"vi": "khoảng {m} phút", "en": "about {m} min"},
+    "wait_hours": {"vi": "khoảng {h} giờ {m} phút", "en": "about {h} h {m} min"},
+}
+
+
+def text(language: str, key: str, **values: object) -> str:
+    """Return a phrase in the language (Vietnamese when missing), with values filled in."""
+    forms = _TEXTS[key]
+    phrase = forms.get(language) or forms[VIETNAMESE]
+    return phrase.format(**values) if values else phrase
+
+
+def wait_phrase(language: str, minutes: int | None) -> str:
+    """Describe an estimated wait: 'khoảng 1 giờ 20 phút' / 'about 1 h 20 min'."""
+    if minutes is None:
+        return text(language, "wait_unknown")
+    if minutes < 1:
+        return text(language, "wait_under_minute")
+    hours, rest = divmod(minutes, 60)
+    if not hours:
+        return text(language, "wait_minutes", m=rest)
+    return text(language, "wait_hours", h=hours, m=rest)

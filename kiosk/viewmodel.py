@@ -1,0 +1,567 @@
+"""The kiosk's state and commands: take a number, browse procedures, follow a dossier."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections import deque
+from collections.abc import Callable
+from concurrent.futures import Future
+from enum import StrEnum
+from typing import TYPE_CHECKING
+
+from pydantic import ValidationError
+from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
+
+from kiosk import catalogue
+from kiosk.tasks import UiTasks
+from kiosk.texts import VIETNAMESE, text
+from shared.config.site import SiteConfig
+from shared.messaging import commands as cmd
+from shared.messaging.bus import Bus
+from shared.messaging.client import CommandClient, new_request_id
+from shared.messaging.dossier_commands import ListProcedures, LookUpDossier
+from shared.messaging.dossier_views import DossierPublic, ProcedureView
+from shared.messaging.replies import ErrorCode, Reply, TicketInfo
+from shared.messaging.states import DeviceStatus, QueuesState, ServiceWaiting
+from shared.messaging.topics import Topics
+from shared.qt.bridge import BusBridge
+
+if TYPE_CHECKING:  # the printer stack (escpos, Pillow) loads after the window is up
+    from hw.printer.results import PrintResult
+    from kiosk.printing import TicketPrinter
+
+log = logging.getLogger(__name__)
+
+FONT_STEP = 4
+FONT_STEPS_UP = 4
+FONT_STEPS_DOWN = 1
+PROBE_MS = 5000
+NOTICE_MS = 8000
+PROCEDURES_MAX_AGE_S = 600.0
+
+
+class Screen(StrEnum):
+    """The screens of the kiosk."""
+
+    START = "start"
+    SERVICES = "services"
+    PRIORITY = "priority"
+    TICKET = "ticket"
+    LOOKUP = "lookup"
+    PROCEDURE = "procedure"
+    SCAN = "scan"
+    PROGRESS = "progress"
+    ERROR = "error"
+
+
+class PrintState(StrEnum):
+    """Where the paper ticket is."""
+
+    NONE = "none"  # no printer: the screen is the ticket
+    PRINTING = "printing"
+    PRINTED = "printed"
+    FAILED = "failed"
+
+
+class KioskViewModel(QObject):
+    """Everything the kiosk shows and every touch it accepts; views only read and call."""
+
+    changed = Signal()
+    # A scan arrives on a scanner's thread: emit this, it is handled on the UI thread.
+    scan_arrived = Signal(str)
+
+    def __init__(
+        self,
+        config: SiteConfig,
+        kiosk_id: str = "kiosk-1",
+        *,
+        idle_seconds: float | None = None,
+        printer: TicketPrinter | None = None,
+        clock: Callable[[], float] = time.monotonic,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.config = config
+        self.kiosk_id = kiosk_id
+        self.topics = Topics(config.site.id)
+        self.printer = printer
+        self._clock = clock
+        self._tasks = UiTasks(parent=self)
+        self._client: CommandClient | None = None
+        self._issued_at: deque[float] = deque()
+        self.default_font_pt = config.kiosk.base_font_pt
+        # Connection and server health.
+        self.connected = False
+        self.ever_connected = False
+        self.server_online: bool | None = None
+        self.server_lost = False
+        self.queues: dict[str, ServiceWaiting] = {}
+        # What is shown.
+        self.default_language = (config.kiosk.languages or [VIETNAMESE])[0]
+        self.language = self.default_language
+        self.font_pt = self.default_font_pt
+        self.screen = Screen.START
+        self.busy = False
+        self.notice = ""
+        self.department: str | None = None
+        self.service_query = ""
+        self.service: str | None = None
+        self.ticket: TicketInfo | None = None
+        self.print_state = PrintState.NONE
+        self.print_message = ""
+        self.procedures: list[ProcedureView] = []
+        self.procedures_state = "empty"  # empty / loading / loaded / failed
+        self._procedures_at = 0.0
+        self.procedure_query = ""
+        self.procedure_department: str | None = None
+        self.procedure: ProcedureView | None = None
+        self.scan_text = ""
+        self.lookup_message = ""
+        self.dossier: DossierPublic | None = None
+        idle = idle_seconds if idle_seconds is not None else config.kiosk.idle_seconds
+        self._idle = QTimer(self)
+        self._idle.setSingleShot(True)
+        self._idle.setInterval(int(idle * 1000))
+        self._idle.timeout.connect(self.reset)
+        self._notice_timer = QTimer(self)
+        self._notice_timer.setSingleShot(True)
+        self._notice_timer.setInterval(NOTICE_MS)
+        self._notice_timer.timeout.connect(self._clear_notice)
+        self._probe = QTimer(self)
+        self._probe.setInterval(PROBE_MS)
+        self._probe.timeout.connect(self._probe_server)
+        self.scan_arrived.connect(self.scanned, Qt.ConnectionType.QueuedConnection)
+
+    # -- wiring ---------------------------------------------------------------------------------
+
+    def attach(self, bus: Bus) -> None:
+        """Send commands through the bus and follow queues, server presence and the connection."""
+        self._client = CommandClient(bus, self.topics, self.kiosk_id)
+        bridge = BusBridge(bus, self)
+        bridge.message.connect(self.handle_message, Qt.ConnectionType.QueuedConnection)
+        bridge.connection_changed.connect(self.set_connected, Qt.ConnectionType.QueuedConnection)
+        bridge.subscribe(self.topics.queues())
+        bridge.subscribe(self.topics.status(self.server_id))
+        bridge.watch_connection()
+        self._probe.start()
+
+    @property
+    def server_id(self) -> str:
+        """Client id of the queue server (its retained status says whether it runs)."""
+        return f"server-{self.config.site.id}"
+
+    def stop(self) -> None:
+        """Stop timers and background work."""
+        self._idle.stop()
+        self._probe.stop()
+        self._notice_timer.stop()
+        self._tasks.close()
+
+    # -- what the views read ----------------------------------------------------------------------
+
+    @property
+    def available(self) -> bool:
+        """Tell whether the kiosk can serve: broker connected and the server answering."""
+        return self.connected and self.server_online is not False and not self.server_lost
+
+    @property
+    def visible_screen(self) -> Screen:
+        """The screen to show: the error screen while the system is unavailable."""
+        return self.screen if self.available else Screen.ERROR
+
+    def t(self, key: str, **values: object) -> str:
+        """Return a phrase in the current language."""
+        return text(self.language, key, **values)
+
+    def departments(self) -> list[catalogue.DepartmentChoice]:
+        """The departments to choose from."""
+        return catalogue.departments(self.config)
+
+    def services(self) -> list[catalogue.ServiceChoice]:
+        """The services of the chosen department, or those matching the search."""
+        return catalogue.services(self.config, self.queues, self.department, self.service_query)
+
+    def found_procedures(self) -> list[ProcedureView]:
+        """Procedures matching the lookup's query and department."""
+        return catalogue.search_procedures(
+            self.procedures, self.procedure_query, self.procedure_department
+        )
+
+    def department_name(self, department: str | None) -> str:
+        """Name of a department id (empty for None)."""
+        return next((d.name for d in self.config.departments if d.id == department), "")
+
+    def service_name(self, code: str | None) -> str:
+        """Name of a service code."""
+        return next((s.name for s in self.config.services if s.code == code), code or "")
+
+    # -- activity, idle reset, language and size -------------------------------------------------
+
+    @Slot()
+    def touch(self) -> None:
+        """Record activity: the idle timer starts again."""
+        self._idle.start()
+
+    @Slot()
+    def reset(self) -> None:
+        """Go back to the start screen and forget everything shown (the next citizen's turn)."""
+        self.language = self.default_language
+        self.font_pt = self.default_font_pt
+        self.screen = Screen.START
+        self.department = self.service = None
+        self.service_query = self.procedure_query = self.scan_text = ""
+        self.ticket = self.procedure = self.dossier = None
+        self.procedure_department = None
+        self.print_state = PrintState.NONE
+        self.print_message = self.lookup_message = self.notice = ""
+        self._idle.stop()
+        self.changed.emit()
+
+    def toggle_language(self) -> None:
+        """Switch between Vietnamese and the other configured language."""
+        others = [lang for lang in self.config.kiosk.languages if lang != self.language]
+        self.language = others[0] if others else VIETNAMESE
+        self._show()
+
+    def bigger(self) -> None:
+        """Make text larger (A+)."""
+        self.font_pt = min(
+            self.font_pt + FONT_STEP, self.default_font_pt + FONT_STEP * FONT_STEPS_UP
+        )
+        self._show()
+
+    def smaller(self) -> None:
+        """Make text smaller (A−), never below the size set for the site less one step."""
+        self.font_pt = max(
+            self.font_pt - FONT_STEP, self.default_font_pt - FONT_STEP * FONT_STEPS_DOWN
+        )
+        self._show()
+
+    def home(self) -> None:
+        """Back to the start screen, keeping language and size."""
+        self.screen = Screen.START
+        self.department = self.service = None
+        self.service_query = ""
+        self.notice = ""
+        self._show()
+
+    def back(self) -> None:
+        """One screen back."""
+        single = len([s for s in self.config.services if s.department == self.department]) == 1
+        came_from_services = (self.department is not None and not single) or self.service_query
+        previous = {
+            Screen.SERVICES: Screen.START,
+            Screen.PRIORITY: Screen.SERVICES if came_from_services else Screen.START,
+            Screen.PROCEDURE: Screen.LOOKUP,
+            Screen.PROGRESS: Screen.SCAN,
+        }
+        self.screen = previous.get(self.screen, Screen.START)
+        self.notice = ""
+        self._show()
+
+    def _show(self, screen: Screen | None = None) -> None:
+        if screen is not None:
+            self.screen = screen
+        if self.screen is Screen.START and not self.notice:
+            self._idle.stop()
+        else:
+            self._idle.start()
+        self.changed.emit()
+
+    def _say(self, notice: str) -> None:
+        self.notice = notice
+        self._notice_timer.start()
+        self._show()
+
+    @Slot()
+    def _clear_notice(self) -> None:
+        if self.notice:
+            self.notice = ""
+            self.changed.emit()
+
+    # -- take a number --------------------------------------------------------------------------
+
+    def choose_department(self, department: str) -> None:
+        """Show a department's services (a department with one service goes straight on)."""
+        if self.busy:
+            return
+        codes = [s.code for s in self.config.services if s.department == department]
+        self.department = department
+        self.service_query = ""
+        if len(codes) == 1:
+            self.choose_service(codes[0])
+            return
+        self.notice = ""
+        self._show(Screen.SERVICES)
+
+    def search_services(self, query: str) -> None:
+        """Show the services whose name matches the query (diacritics and case ignored)."""
+        self.service_query = query
+        self.department = None
+        self._show(Screen.SERVICES)
+
+    def choose_service(self, code: str) -> None:
+        """Take a number for a service, after asking for a priority group when the site has any."""
+        if self.busy:
+            return
+        waiting = self.queues.get(code)
+        if waiting is not None and not waiting.available:
+            self._say(f"{self.service_name(code)}: {waiting.reason or self.t('unavailable')}")
+            return
+        self.service = code
+        if self.config.priorities:
+            self.notice = ""
+            self._show(Screen.PRIORITY)
+        else:
+            self.issue(code)
+
+    def choose_priority(self, priority: str | None) -> None:
+        """Take the number for the chosen service, with this priority group (None = none)."""
+        if self.service is not None:
+            self.issue(self.service, priority)
+
+    def issue(self, service: str, priority: str | None = None, dossier: str | None = None) -> None:
+        """Ask the server for a ticket; taps while one is on its way are ignored."""
+        if self.busy or self._client is None:
+            return
+        now = self._clock()
+        while self._issued_at and now - self._issued_at[0] >= 60.0:
+            self._issued_at.popleft()
+        if len(self._issued_at) >= self.config.kiosk.tickets_per_minute:
+            self._say(self.t("rate_limited"))
+            return
+        self.busy = True
+        self.notice = self.t("taking")
+        self._show()
+        command = cmd.IssueTicket(
+            request_id=new_request_id(), service=service, priority=priority, dossier=dossier
+        )
+        client, printer = self._client, self.printer
+
+        def issue_and_print() -> tuple[Reply, TicketInfo | None, Future[PrintResult] | None]:
+            # Printing starts on this worker as soon as the number arrives, not after the
+            # UI thread got round to it: touch-to-paper is what the citizen waits for.
+            reply = self._call(client, command)
+            if not reply.ok:
+                return reply, None, None
+            try:
+                ticket = TicketInfo.model_validate(reply.result["ticket"])
+            except (KeyError, ValidationError):
+                log.warning("issue_ticket reply without a valid ticket")
+                message = text(self.language, "unavailable")
+                return Reply.failure(command.request_id, ErrorCode.INTERNAL, message), None, None
+            job = printer.print_ticket(ticket) if printer is not None else None
+            return reply, ticket, job
+
+        self._tasks.run(issue_and_print, self._issued)
+
+    def _issued(self, outcome: tuple[Reply, TicketInfo | None, Future[PrintResult] | None]) -> None:
+        reply, ticket, job = outcome
+        self.busy = False
+        self.notice = ""
+        if not reply.ok or ticket is None:
+            self._failed(reply)
+            return
+        self._issued_at.append(self._clock())
+        self.ticket = ticket
+        self.print_message = ""
+        if job is None:
+            self.print_state = PrintState.NONE
+        else:
+            self.print_state = PrintState.PRINTING
+            self._tasks.watch(job, self._printed)
+        self._show(Screen.TICKET)
+
+    def _printed(self, result: PrintResult) -> None:
+        if self.ticket is None:
+            return
+        self.print_state = PrintState.PRINTED if result.printed else PrintState.FAILED
+        self.print_message = result.message
+        self.changed.emit()
+
+    # -- procedures -----------------------------------------------------------------------------
+
+    def open_lookup(self) -> None:
+        """Show the procedure lookup, loading the catalogue when it is missing or old."""
+        self.procedure = None
+        self._show(Screen.LOOKUP)
+        stale = self._clock() - self._procedures_at > PROCEDURES_MAX_AGE_S
+        if self.procedures_state != "loading" and (self.procedures_state != "loaded" or stale):
+            self.procedures_state = "loading"
+            self._send(ListProcedures(request_id=new_request_id()), self._procedures_loaded)
+
+    def _procedures_loaded(self, reply: Reply) -> None:
+        try:
+            if not reply.ok:
+                raise ValueError(reply.error.message if reply.error else "no procedures")
+            items = reply.result.get("procedures", [])
+            self.procedures = [ProcedureView.model_validate(p) for p in items]
+        except (ValueError, ValidationError) as exc:
+            log.warning("procedure catalogue not loaded: %s", exc)
+            self.procedures_state = "failed"
+            if reply.error is not None and reply.error.code is ErrorCode.TIMEOUT:
+                self._lost()
+        else:
+            self.procedures_state = "loaded"
+            self._procedures_at = self._clock()
+        self.changed.emit()
+
+    def set_procedure_query(self, query: str) -> None:
+        """Search procedures as the citizen types."""
+        self.procedure_query = query
+        self._show()
+
+    def set_procedure_department(self, department: str | None) -> None:
+        """Browse one department's procedures (None = all)."""
+        self.procedure_department = department
+        self._show()
+
+    def open_procedure(self, code: str) -> None:
+        """Show one procedure's documents, fee, time and return place."""
+        self.procedure = next((p for p in self.procedures if p.code == code), None)
+        if self.procedure is not None:
+            self._show(Screen.PROCEDURE)
+
+    def take_for_procedure(self) -> None:
+        """Take a number for the service that receives the shown procedure."""
+        if self.procedure is not None and self.procedure.service:
+            self.department = self.procedure.department
+            self.choose_service(self.procedure.service)
+
+    # -- dossier progress -----------------------------------------------------------------------
+
+    def open_scan(self) -> None:
+        """Show the 'scan your slip' screen."""
+        self.scan_text = ""
+        self.lookup_message = ""
+        self._show(Screen.SCAN)
+
+    def set_scan_text(self, typed: str) -> None:
+        """Record the code typed on the on-screen keyboard."""
+        self.scan_text = typed
+        self._show()
+
+    def submit_code(self) -> None:
+        """Look up the typed code."""
+        if self.scan_text.strip():
+            self.scanned(self.scan_text)
+
+    @Slot(str)
+    def scanned(self, raw: str) -> None:
+        """Look a dossier up from a scan (any screen) or a typed code."""
+        if self.busy or not raw.strip():
+            return
+        self.busy = True
+        self.dossier = None
+        self.lookup_message = self.t("looking_up")
+        self._show(Screen.SCAN)
+        self._send(LookUpDossier(request_id=new_request_id(), text=raw.strip()[:200]), self._found)
+
+    def _found(self, reply: Reply) -> None:
+        self.busy = False
+        if not reply.ok:
+            self.lookup_message = reply.error.message if reply.error else self.t("not_recognised")
+            if reply.error is not None and reply.error.code is ErrorCode.TIMEOUT:
+                self._lost()
+            self._show()
+            return
+        try:
+            self.dossier = DossierPublic.model_validate(reply.result["dossier"])
+        except (KeyError, ValidationError):
+            log.warning("look_up_dossier reply without a valid dossier")
+            self.lookup_message = self.t("not_recognised")
+            self._show()
+            return
+        self.lookup_message = ""
+        self._show(Screen.PROGRESS)
+
+    def take_return_ticket(self) -> None:
+        """Take a ticket for the return counter, linked to the shown dossier."""
+        service = self.return_service
+        if self.dossier is not None and self.dossier.ready and service:
+            self.service = service
+            self.issue(service, None, self.dossier.code)
+
+    @property
+    def return_service(self) -> str | None:
+        """Service of the return counter for the shown dossier (the site's default if unsaid)."""
+        if self.dossier is None:
+            return None
+        return self.dossier.return_service or self.config.dossiers.return_service or None
+
+    # -- messages, connection and server health -------------------------------------------------
+
+    @Slot(str, bytes)
+    def handle_message(self, topic: str, payload: bytes) -> None:
+        """Apply the retained queue figures or the server's presence."""
+        try:
+            if topic == self.topics.queues():
+                state = QueuesState.model_validate_json(payload)
+                self.queues = {s.service: s for s in state.services}
+                self._server_heard()
+            elif topic == self.topics.status(self.server_id):
+                status = DeviceStatus.model_validate_json(payload)
+                self.server_online = status.state == "online"
+                if self.server_online:
+                    self._server_heard()
+        except ValidationError as exc:
+            log.warning("ignored a malformed message on %s: %s", topic, exc.error_count())
+            return
+        self.changed.emit()
+
+    @Slot(bool)
+    def set_connected(self, connected: bool) -> None:
+        """Record the broker connection; the error screen shows while it is down."""
+        if connected == self.connected:
+            return
+        self.connected = connected
+        self.ever_connected = self.ever_connected or connected
+        if not connected:
+            self.busy = False
+        self.changed.emit()
+
+    def _server_heard(self) -> None:
+        if self.server_lost:
+            self.server_lost = False
+            self.changed.emit()
+
+    def _lost(self) -> None:
+        self.server_lost = True
+        self.busy = False
+        self.changed.emit()
+
+    @Slot()
+    def _probe_server(self) -> None:
+        """While the server seems lost, ask it something harmless; any answer means it is back."""
+        if not (self.server_lost and self.connected):
+            return
+
+        def answered(reply: Reply) -> None:
+            if reply.ok or reply.error is None or reply.error.code is not ErrorCode.TIMEOUT:
+                self._server_heard()
+
+        self._send(ListProcedures(request_id=new_request_id()), answered, attempts=1)
+
+    def _failed(self, reply: Reply) -> None:
+        error = reply.error
+        if error is not None and error.code is ErrorCode.TIMEOUT:
+            self._lost()
+            return
+        self._say(error.message if error else self.t("unavailable"))
+
+    def _send(self, command: cmd.Command, done: Callable[[Reply], None], attempts: int = 3) -> None:
+        client = self._client
+        if client is not None:
+            self._tasks.run(lambda: self._call(client, command, attempts), done)
+
+    def _call(self, client: CommandClient | None, command: cmd.Command, attempts: int = 3) -> Reply:
+        """Send a command on a worker thread; never raise (a bad reply must not stick the UI)."""
+        message = text(self.language, "unavailable")
+        if client is None:
+            return Reply.failure(command.request_id, ErrorCode.INTERNAL, message)
+        try:
+            return client.send(command, attempts=attempts)
+        except Exception as exc:
+            log.warning("command %s failed: %s", type(command).__name__, exc)
+            return Reply.failure(command.request_id, ErrorCode.INTERNAL, message)

@@ -1,0 +1,292 @@
+"""Touch widgets the kiosk screens are made of: wrapping buttons, an on-screen keyboard, a QR."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from functools import partial
+
+import qrcode
+from PySide6.QtCore import QRect, QRectF, QSize, Qt, Signal
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPaintEvent
+from PySide6.QtWidgets import (
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLayout,
+    QPushButton,
+    QScrollArea,
+    QScroller,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kiosk import style
+
+_INK = {
+    "": "#ffffff",
+    "go": "#ffffff",
+    "secondary": style.PRIMARY,
+    "chip": style.PRIMARY,
+    "key": style.INK,
+    "tool": style.HEADER,
+}
+
+
+class WrapButton(QPushButton):
+    """A big button whose lines wrap: a bold first line and an optional smaller second one."""
+
+    PAD = 16
+
+    def __init__(
+        self,
+        title: str,
+        detail: str = "",
+        *,
+        role: str = "",
+        on_click: Callable[[], None] | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        if role:
+            self.setObjectName(role)
+        self._role = role
+        self._title = title
+        self._detail = detail
+        policy = QSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        policy.setHeightForWidth(True)
+        self.setSizePolicy(policy)
+        if on_click is not None:
+            # `clicked` passes `checked`; never let it land in a lambda's default argument.
+            self.clicked.connect(lambda *_: on_click())
+
+    def set_title(self, title: str) -> None:
+        """Change the first line."""
+        if title != self._title:
+            self._title = title
+            self.updateGeometry()
+            self.update()
+
+    def title(self) -> str:
+        """The first line."""
+        return self._title
+
+    def detail(self) -> str:
+        """The second line."""
+        return self._detail
+
+    def _fonts(self) -> tuple[QFont, QFont]:
+        title = QFont(self.font())
+        title.setBold(True)
+        title.setPointSizeF(self.font().pointSizeF() * 1.1)
+        detail = QFont(self.font())
+        detail.setBold(False)
+        detail.setPointSizeF(max(self.font().pointSizeF() * 0.8, 10.0))
+        return title, detail
+
+    def _blocks(self, width: int) -> list[tuple[QFont, str, int]]:
+        """Each line's font, text and wrapped height at this inner width."""
+        flags = int(Qt.AlignmentFlag.AlignHCenter | Qt.TextFlag.TextWordWrap)
+        blocks = []
+        for font, line in zip(self._fonts(), (self._title, self._detail), strict=True):
+            if line:
+                box = QFontMetrics(font).boundingRect(
+                    QRect(0, 0, max(width, 1), 10_000), flags, line
+                )
+                blocks.append((font, line, box.height()))
+        return blocks
+
+    def heightForWidth(self, width: int) -> int:
+        """Height the wrapped lines need at this width (never under the touch target)."""
+        inner = width - 2 * self.PAD
+        text = sum(h for _, _, h in self._blocks(inner)) + 4
+        return max(text + 2 * self.PAD, self.minimumHeight())
+
+    def hasHeightForWidth(self) -> bool:
+        """Wrapped text: the height depends on the width."""
+        return True
+
+    def sizeHint(self) -> QSize:
+        """Wide enough for the title on one line where possible."""
+        title_font = self._fonts()[0]
+        width = QFontMetrics(title_font).horizontalAdvance(self._title) + 2 * self.PAD + 8
+        width = max(min(width, 900), 120)
+        return QSize(width, self.heightForWidth(width))
+
+    def minimumSizeHint(self) -> QSize:
+        """At least a touch target."""
+        return QSize(max(self.minimumWidth(), 96), max(self.minimumHeight(), 64))
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        """Draw the styled button, then its wrapped lines centred."""
+        super().paintEvent(event)
+        if not self.isEnabled():
+            ink = style.MUTED_INK
+        elif self.isChecked():
+            ink = "#ffffff"
+        else:
+            ink = _INK.get(self._role, "#ffffff")
+        painter = QPainter(self)
+        painter.setPen(QColor(ink))
+        inner = self.rect().adjusted(self.PAD, self.PAD, -self.PAD, -self.PAD)
+        blocks = self._blocks(inner.width())
+        total = sum(h for _, _, h in blocks) + 4 * (len(blocks) - 1)
+        top = inner.top() + max(0, (inner.height() - total) // 2)
+        flags = int(Qt.AlignmentFlag.AlignHCenter | Qt.TextFlag.TextWordWrap)
+        for font, line, height in blocks:
+            painter.setFont(font)
+            painter.drawText(QRect(inner.left(), top, inner.width(), height), flags, line)
+            top += height + 4
+        painter.end()
+
+
+def clear(layout: QLayout) -> None:
+    """Remove and delete every widget of a layout."""
+    while layout.count():
+        item = layout.takeAt(0)
+        if item is None:
+            break
+        widget = item.widget()
+        inner = item.layout()
+        if widget is not None:
+            widget.hide()
+            widget.deleteLater()
+        elif inner is not None:
+            clear(inner)
+
+
+def fill_grid(grid: QGridLayout, widgets: Sequence[QWidget], columns: int) -> None:
+    """Lay widgets out row by row in `columns` equal columns."""
+    clear(grid)
+    for row in range(grid.rowCount()):
+        grid.setRowStretch(row, 0)
+    for i, widget in enumerate(widgets):
+        row, column = divmod(i, max(1, columns))
+        grid.addWidget(widget, row, column)
+    grid.setRowStretch((len(widgets) + columns - 1) // max(1, columns), 1)
+    for column in range(max(grid.columnCount(), columns)):
+        grid.setColumnStretch(column, 1 if column < columns else 0)
+
+
+def label(text: str, name: str = "", *, wrap: bool = True, centre: bool = False) -> QLabel:
+    """A label with an object name (for the style sheet) that wraps its text."""
+    widget = QLabel(text)
+    if name:
+        widget.setObjectName(name)
+    widget.setWordWrap(wrap)
+    if centre:
+        widget.setAlignment(Qt.AlignmentFlag.AlignCenter)
+    return widget
+
+
+def scroll_area(content: QWidget) -> QScrollArea:
+    """A scroll area a finger can drag."""
+    area = QScrollArea()
+    area.setWidgetResizable(True)
+    area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    area.setWidget(content)
+    QScroller.grabGesture(area.viewport(), QScroller.ScrollerGestureType.LeftMouseButtonGesture)
+    return area
+
+
+class QrCode(QWidget):
+    """Paints a QR code, black on white with its quiet zone."""
+
+    def __init__(self, data: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._matrix: list[list[bool]] = []
+        self.setMinimumSize(200, 200)
+        self.set_data(data)
+
+    def set_data(self, data: str) -> None:
+        """Show the QR code of this text (nothing for empty text)."""
+        if data:
+            code = qrcode.QRCode(border=4, error_correction=qrcode.constants.ERROR_CORRECT_M)
+            code.add_data(data)
+            code.make(fit=True)
+            self._matrix = code.get_matrix()
+        else:
+            self._matrix = []
+        self.update()
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        """Draw the modules as squares, as large as the widget allows."""
+        painter = QPainter(self)
+        side = min(self.width(), self.height())
+        painter.fillRect(QRectF(0, 0, self.width(), self.height()), QColor("#ffffff"))
+        if self._matrix:
+            cell = side / len(self._matrix)
+            left = (self.width() - side) / 2
+            top = (self.height() - side) / 2
+            for r, row in enumerate(self._matrix):
+                for c, dark in enumerate(row):
+                    if dark:
+                        painter.fillRect(
+                            QRectF(left + c * cell, top + r * cell, cell + 0.5, cell + 0.5),
+                            QColor("#000000"),
+                        )
+        painter.end()
+
+
+KEY_ROWS = ("1234567890", "QWERTYUIOP", "ASDFGHJKL", "ZXCVBNM.-")
+
+
+class Keyboard(QWidget):
+    """An on-screen keyboard without diacritics (search ignores them, codes have none)."""
+
+    text_changed = Signal(str)
+
+    def __init__(
+        self, space: str, clear_text: str, *, upper: bool = False, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self._text = ""
+        self._upper = upper
+        column = QVBoxLayout(self)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(6)
+        for keys in KEY_ROWS:
+            row = QHBoxLayout()
+            row.setSpacing(6)
+            for key in keys:
+                row.addWidget(self._key(key, partial(self._type, key)))
+            column.addLayout(row)
+        last = QHBoxLayout()
+        self.space_key = self._key(space, lambda: self._type(" "))
+        self.back_key = self._key("⌫", self._backspace)
+        self.clear_key = self._key(clear_text, lambda: self.set_text("", emit=True))
+        last.addWidget(self.space_key, 3)
+        last.addWidget(self.back_key, 1)
+        last.addWidget(self.clear_key, 1)
+        column.addLayout(last)
+
+    def _key(self, caption: str, action: Callable[[], None]) -> QPushButton:
+        button = QPushButton(caption)
+        button.setObjectName("key")
+        button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        button.clicked.connect(lambda *_: action())
+        return button
+
+    def set_labels(self, space: str, clear_text: str) -> None:
+        """Name the space and clear keys in the current language."""
+        self.space_key.setText(space)
+        self.clear_key.setText(clear_text)
+
+    def text(self) -> str:
+        """What has been typed."""
+        return self._text
+
+    def set_text(self, value: str, emit: bool = False) -> None:
+        """Replace what has been typed."""
+        if value != self._text:
+            self._text = value
+            if emit:
+                self.text_changed.emit(value)
+
+    def _type(self, key: str) -> None:
+        if len(self._text) < 60:
+            self.set_text(self._text + (key if self._upper else key.lower()), emit=True)
+
+    def _backspace(self) -> None:
+        self.set_text(self._text[:-1], emit=True)
