@@ -88,8 +88,13 @@ class DossierDeskModel(QObject):
         citizen: dict[str, str],
         documents: list[d.DocumentData],
         sets: int = 1,
+        refuse_reason: str | None = None,
     ) -> bool:
-        """Register the dossier for the counter's current ticket; print the slip in two copies."""
+        """Register the dossier for the counter's current ticket; print the slip in two copies.
+
+        With `refuse_reason` the dossier is refused on the spot: recorded as not received
+        (status 3) and the refusal (Mẫu 03) is printed instead of the slip.
+        """
         try:
             command = d.ReceiveDossier(
                 request_id=new_request_id(),
@@ -97,6 +102,7 @@ class DossierDeskModel(QObject):
                 citizen=d.CitizenData.model_validate(citizen),
                 documents=documents,
                 sets=sets,
+                refuse_reason=refuse_reason,
             )
         except ValidationError as exc:
             return self._refuse_input(exc)
@@ -111,6 +117,11 @@ class DossierDeskModel(QObject):
         if not self._took_dossier(reply):
             return
         assert self.dossier is not None
+        refused = next((s for s in self.dossier.steps if s.kind == "refused"), None)
+        if refused is not None:
+            self.say("Đã từ chối tiếp nhận. Đang in phiếu (Mẫu 03)…")
+            self._print(refusal(self.dossier, self._signed(), self._now(), refused.note))
+            return
         slip = appointment_slip(self.dossier, self._signed(), self._now())
         self.say(f"Đã tiếp nhận hồ sơ {self.dossier.code}. Đang in phiếu hẹn…")
         self._print(slip)

@@ -95,7 +95,7 @@ class ReceivePage(QWidget):
         self.procedures.currentItemChanged.connect(lambda *_: self._picked())
         self.receive.clicked.connect(self.submit)
         self.supplement.clicked.connect(self.ask_supplement)
-        self.refuse.clicked.connect(lambda: desk.refuse(self.reason.text()))
+        self.refuse.clicked.connect(self.refuse_dossier)
         desk.changed.connect(self.refresh)
         self._shown_codes: list[str] = []
         self.refresh()
@@ -167,6 +167,26 @@ class ReceivePage(QWidget):
             return
         self.desk.receive(
             self.selected_procedure(), citizen, self._documents(True), self.sets.value()
+        )
+
+    def refuse_dossier(self) -> None:
+        """Refuse the dossier in hand, or refuse on the spot the one filled in but not received."""
+        if self.desk.dossier is not None:
+            self.desk.refuse(self.reason.text())
+            return
+        reason = self.reason.text().strip()
+        if not reason:
+            self.desk.say("Nhập lý do từ chối.", error=True)
+            return
+        if not self.selected_procedure():
+            self.desk.say("Chọn thủ tục trước.", error=True)
+            return
+        citizen = {key: edit.text().strip() for key, edit in self.fields.items()}
+        if not citizen["name"]:
+            self.desk.say("Nhập họ và tên người nộp hồ sơ.", error=True)
+            return
+        self.desk.receive(
+            self.selected_procedure(), citizen, self._documents(True), self.sets.value(), reason
         )
 
     def ask_supplement(self) -> None:

@@ -233,11 +233,15 @@ class DossierService:
             counter_id=device_id,
             ticket_number=ticket.number if ticket else None,
         )
+        kind = "received"
+        if command.refuse_reason is not None:
+            dossier = rules.refuse(dossier, at, officer, command.refuse_reason)
+            kind = "refuse_dossier"
         stored = repo.add(dossier, at)
         if ticket is not None and ticket.id is not None and stored.id is not None:
             repo.link_ticket(ticket.id, stored.id, "receive")
         outcome = self._full(stored, at, officer)
-        outcome.dossier_events.append(self._event(stored, at, "received"))
+        outcome.dossier_events.append(self._event(stored, at, kind))
         return outcome
 
     def _transition(

@@ -64,6 +64,9 @@ class ReceiveDossier(Command):
     sets: int = Field(1, ge=1, le=99)
     channel: int = Field(1, ge=1, le=3, description="1 in person, 2 online, 3 public post.")
     link_current_ticket: bool = Field(True, description="Link the counter's current ticket.")
+    refuse_reason: Annotated[str, Field(max_length=400)] | None = Field(
+        None, description="Refuse on the spot (Mẫu 03): the dossier is recorded as not received."
+    )
 
 
 class DossierAction(Command):

@@ -366,3 +366,21 @@ def test_procedures_are_searched_without_diacritics(hall: Hall) -> None:
 def test_due_dates_on_the_demo_calendar(settings: DossierSettings) -> None:
     # The demo site's make-up Saturday 22/8/2026 counts as a working day.
     assert settings.calendar.is_working_day(date(2026, 8, 22))
+
+
+def test_refusal_on_the_spot_records_a_not_received_dossier(hall: Hall) -> None:
+    assert login(hall, "q04", "cb04", "1234").ok
+    reply = hall.do(
+        "q04",
+        dc.ReceiveDossier,
+        procedure="2.000200",
+        citizen=CITIZEN,
+        refuse_reason="Không thuộc thẩm quyền giải quyết",
+    )
+    dossier = ok(reply)["dossier"]
+    assert dossier["status"] == 3
+    assert [s["kind"] for s in dossier["steps"]] == ["received", "refused"]
+    blank = hall.do(
+        "q04", dc.ReceiveDossier, procedure="2.000200", citizen=CITIZEN, refuse_reason=" "
+    )
+    assert ok_error(blank) == "invalid_input"
