@@ -180,3 +180,88 @@ def test_the_supervisor_sees_a_printer_go_out_of_paper(
         assert "⚠ Máy in kiosk-1-printer hết giấy" in shown
     finally:
         printer.close()
+
+
+def _ready_dossier(bus_factory: Callable[..., PahoBus]) -> dict[str, str]:
+    """A dossier received at counter q04 and marked done there, as another officer would."""
+    from shared.messaging import dossier_commands as dc
+    from shared.messaging.client import CommandClient, new_request_id
+
+    q04 = CommandClient(bus_factory("desk-q04", "counter"), Topics(SITE), "q04")
+    login = dc.OfficerLogin(request_id=new_request_id(), officer_id="cb04", password=DEMO_PIN)
+    assert q04.send(login).ok
+    received = q04.send(
+        dc.ReceiveDossier(
+            request_id=new_request_id(),
+            procedure="2.000200",
+            citizen=dc.CitizenData(name="Đỗ Thị Hoa", phone="0911222333"),
+        )
+    )
+    assert received.ok, received.error
+    dossier = received.result["dossier"]
+    done = q04.send(dc.MarkDone(request_id=new_request_id(), code=dossier["code"]))
+    assert done.ok, done.error
+    return {"code": dossier["code"], "qr": dossier["qr"]}
+
+
+def test_the_return_desk_scans_a_slip_and_hands_the_result_over(
+    qtbot: QtBot,
+    console_factory: ConsoleFactory,
+    bus_factory: Callable[..., PahoBus],
+    sessions: sessionmaker[Session],
+) -> None:
+    dossier = _ready_dossier(bus_factory)
+    issue(bus_factory("kiosk-1", "kiosk"), SITE, "tra-ket-qua")
+    console = console_factory("q07")
+    window = console.window
+    qtbot.keyClick(window, Qt.Key.Key_F1)
+    qtbot.waitUntil(lambda: console.model.current is not None and not console.model.busy)
+    qtbot.keyClick(window, Qt.Key.Key_F12)
+    page = window.extra_pages[Action.RETURN_DOSSIER]
+    assert window.pages.currentWidget() is page
+    qtbot.keyClicks(page.scan, dossier["qr"])  # type: ignore[attr-defined]
+    qtbot.keyClick(page.scan, Qt.Key.Key_Return)  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: console.desk.dossier is not None and not console.desk.busy)
+    assert console.desk.dossier is not None and console.desk.dossier.ready
+    assert "Đỗ Thị Hoa" in page.details.text()  # type: ignore[attr-defined]
+    qtbot.mouseClick(page.hand_over, Qt.MouseButton.LeftButton)  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: console.desk.dossier is not None and console.desk.dossier.status == 10)
+    with sessions() as session:
+        purpose = (
+            session.execute(
+                text(
+                    "select l.purpose from ticket_dossiers l"
+                    " join dossiers d on d.id = l.dossier_id where d.code = :code"
+                ),
+                {"code": dossier["code"]},
+            )
+            .scalars()
+            .all()
+        )
+    assert "return" in purpose
+
+
+def test_a_dossier_is_refused_on_the_spot_and_mau_03_printed(
+    qtbot: QtBot, console_factory: ConsoleFactory, bus_factory: Callable[..., PahoBus]
+) -> None:
+    issue(bus_factory("kiosk-1", "kiosk"), SITE, "ho-tich")
+    console = console_factory("q01")
+    printer = ReceiptPrinter(PrinterConfig(id="q01-printer", driver="sim"))
+    console.desk.printer = printer
+    console.printer = printer
+    window = console.window
+    qtbot.keyClick(window, Qt.Key.Key_F1)
+    qtbot.waitUntil(lambda: console.model.current is not None and not console.model.busy)
+    qtbot.keyClick(window, Qt.Key.Key_F11)
+    page = window.extra_pages[Action.DOSSIER]
+    qtbot.waitUntil(lambda: not console.desk.busy and bool(console.desk.procedures))
+    page.procedures.setCurrentRow(0)  # type: ignore[attr-defined]
+    page.fields["name"].setText("Trần Văn Bình")  # type: ignore[attr-defined]
+    page.reason.setText("Không thuộc thẩm quyền của Trung tâm")  # type: ignore[attr-defined]
+    qtbot.mouseClick(page.refuse, Qt.MouseButton.LeftButton)  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: bool(console.desk.print_results), timeout=20_000)
+    assert console.desk.dossier is not None and console.desk.dossier.status == 3
+    assert console.desk.print_results[0].printed
+    assert printer.sim is not None
+    job = printer.sim.jobs[-1]
+    assert job.decoded is not None and len(job.decoded.pages) == 1
