@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from shared.config.site import SiteConfig
 from shared.domain.codes import ticket_qr
+from shared.domain.dossiers import mask_name
 from shared.messaging.dossier_commands import DocumentData
 from shared.messaging.dossier_views import ApologyView, DossierPublic, ProcedureView, StepView
 from shared.messaging.replies import TicketInfo
@@ -179,7 +180,7 @@ def demo_dossier(config: SiteConfig, *, ready: bool = False, late: bool = True) 
         code=f"{config.dossiers.agency_code}-261109-0007",
         procedure_code="1.000894",
         procedure_name="Đăng ký kết hôn có yếu tố nước ngoài",
-        citizen_masked="N*** T*** H***",
+        citizen_masked=mask_name("Nguyễn Thị Hoa"),
         status=9 if ready else 4,
         status_label="Đã có kết quả" if ready else "Đang xử lý",
         channel=1,
