@@ -26,7 +26,7 @@ def test_paper_out_and_offline_reach_the_status_topic(
     with FakeNetworkPrinter() as fake:
         printer = ReceiptPrinter(
             PrinterConfig(
-                id="kiosk-1-printer",
+                id="status-test-printer",  # not a kiosk's: other tests leave theirs retained
                 driver="network",
                 host=fake.host,
                 port=fake.port,
@@ -42,7 +42,7 @@ def test_paper_out_and_offline_reach_the_status_topic(
             seen.append(json.loads(message.payload))
             arrived.set()
 
-        supervisor.subscribe(topics.status("kiosk-1-printer"), on_status)
+        supervisor.subscribe(topics.status("status-test-printer"), on_status)
         try:
             fake.paper = PaperLevel.OUT
             publish_printer_statuses(monitor, topics, [printer])
