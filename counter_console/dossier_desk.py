@@ -6,7 +6,7 @@ import logging
 from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from pydantic import ValidationError
 from PySide6.QtCore import QObject, Signal, Slot
@@ -15,6 +15,7 @@ from counter_console.runner import CommandRunner
 from hw.printer.documents import Document, MissingDocument
 from hw.printer.documents.from_dossier import (
     FormContext,
+    apology,
     appointment_slip,
     refusal,
     supplement_request,
@@ -210,6 +211,28 @@ class DossierDeskModel(QObject):
 
     def _opened(self, reply: Reply) -> None:
         self._took_dossier(reply)
+
+    def reschedule(self, reason: str, new_due: date) -> bool:
+        """Apologise and set the one new return date; print the apology slip (Mẫu 04)."""
+        if self.dossier is None:
+            return self._refuse("Chưa có hồ sơ: quét phiếu hẹn hoặc nhập mã hồ sơ trước.")
+        try:
+            command = d.Reschedule(
+                request_id=new_request_id(),
+                code=self.dossier.code,
+                reason=reason.strip(),
+                new_due=new_due,
+            )
+        except ValidationError as exc:
+            return self._refuse_input(exc)
+
+        def done(reply: Reply) -> None:
+            if self._took_dossier(reply) and self.dossier is not None:
+                self.say(f"Đã hẹn lại ngày {new_due:%d/%m/%Y}. Đang in phiếu xin lỗi (Mẫu 04)…")
+                self._print(apology(self.dossier, self.context))
+
+        self._send(command, done)
+        return True
 
     def mark_returned(self, note: str = "") -> bool:
         """Record that the result was handed to the citizen (linked to the current ticket)."""

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from datetime import date, timedelta
+
+from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (
+    QDateEdit,
     QFormLayout,
     QHBoxLayout,
     QLineEdit,
@@ -221,18 +224,38 @@ class ReturnPage(QWidget):
         self.hand_over.setShortcut("Ctrl+Return")
         self.message = label("", 15)
         self.message.setWordWrap(True)
-        for widget in (self.scan, self.details, self.hand_over, self.message):
+        self.late_reason = QLineEdit()
+        self.late_reason.setPlaceholderText("Lý do chậm trễ (in trên phiếu xin lỗi, Mẫu 04)")
+        self.new_due = QDateEdit()
+        self.new_due.setCalendarPopup(True)
+        self.new_due.setDisplayFormat("dd/MM/yyyy")
+        self.apologise = QPushButton("Hẹn lại ngày trả và in phiếu xin lỗi (Mẫu 04)")
+        late_row = QHBoxLayout()
+        late_row.addWidget(self.late_reason, 3)
+        late_row.addWidget(self.new_due, 1)
+        for widget in (self.scan, self.details, self.hand_over):
+            layout.addWidget(widget)
+        layout.addLayout(late_row)
+        for widget in (self.apologise, self.message):
             layout.addWidget(widget)
         layout.addStretch(1)
         root.addWidget(box)
         self.scan.returnPressed.connect(self._scanned)
         self.hand_over.clicked.connect(lambda: desk.mark_returned())
+        self.apologise.clicked.connect(self._reschedule)
+        self._dated = ""
         desk.changed.connect(self.refresh)
         self.refresh()
 
     def focus(self) -> None:
         """Wait for a scan."""
         self.scan.setFocus()
+
+    def _reschedule(self) -> None:
+        picked = self.new_due.date()
+        self.desk.reschedule(
+            self.late_reason.text(), date(picked.year(), picked.month(), picked.day())
+        )
 
     def _scanned(self) -> None:
         self.desk.look_up(self.scan.text())
@@ -251,6 +274,14 @@ class ReturnPage(QWidget):
                 f"Trạng thái: {d.status_label} · hẹn trả {d.due:%d/%m/%Y}\n{ready}{returned}"
             )
         self.hand_over.setEnabled(d is not None and not self.desk.busy and d.returned_at is None)
+        can_apologise = d is not None and d.apology is None and not d.ready and d.status < 7
+        self.apologise.setEnabled(can_apologise and not self.desk.busy)
+        if d is not None and d.apology is None and d.code != self._dated:
+            self._dated = d.code  # propose a date once per dossier; the officer may change it
+            proposed = d.legal_due + timedelta(days=3)
+            while proposed.weekday() >= 5:  # the server also checks holidays, and says so
+                proposed += timedelta(days=1)
+            self.new_due.setDate(QDate(proposed.year, proposed.month, proposed.day))
         self.message.setText(self.desk.message)
         colour = RED if self.desk.message_is_error else GREY
         self.message.setStyleSheet(text_style(15, self.desk.message_is_error, colour))

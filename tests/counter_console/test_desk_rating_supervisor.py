@@ -265,3 +265,45 @@ def test_a_dossier_is_refused_on_the_spot_and_mau_03_printed(
     assert printer.sim is not None
     job = printer.sim.jobs[-1]
     assert job.decoded is not None and len(job.decoded.pages) == 1
+
+
+def test_a_late_dossier_is_rescheduled_once_and_the_apology_printed(
+    qtbot: QtBot, console_factory: ConsoleFactory, bus_factory: Callable[..., PahoBus]
+) -> None:
+    from shared.messaging import dossier_commands as dc
+    from shared.messaging.client import CommandClient, new_request_id
+
+    q04 = CommandClient(bus_factory("desk-q04", "counter"), Topics(SITE), "q04")
+    login = dc.OfficerLogin(request_id=new_request_id(), officer_id="cb04", password=DEMO_PIN)
+    assert q04.send(login).ok
+    received = q04.send(
+        dc.ReceiveDossier(
+            request_id=new_request_id(),
+            procedure="2.000200",
+            citizen=dc.CitizenData(name="Đỗ Thị Hoa"),
+        )
+    )
+    assert received.ok, received.error
+    code = received.result["dossier"]["code"]
+    console = console_factory("q04", open_as=None)
+    printer = ReceiptPrinter(PrinterConfig(id="q04-printer", driver="sim"))
+    console.desk.printer = printer
+    console.printer = printer
+    window = console.window
+    page = window.extra_pages[Action.RETURN_DOSSIER]
+    window.pages.setCurrentWidget(page)
+    qtbot.keyClicks(page.scan, code)  # type: ignore[attr-defined]
+    qtbot.keyClick(page.scan, Qt.Key.Key_Return)  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: console.desk.dossier is not None and not console.desk.busy)
+    assert page.apologise.isEnabled()  # type: ignore[attr-defined]
+    page.late_reason.setText("Chờ xác minh nơi cư trú")  # type: ignore[attr-defined]
+    qtbot.mouseClick(page.apologise, Qt.MouseButton.LeftButton)  # type: ignore[attr-defined]
+    qtbot.waitUntil(
+        lambda: bool(console.desk.print_results) or console.desk.message_is_error, timeout=20_000
+    )
+    assert not console.desk.message_is_error, console.desk.message
+    assert console.desk.dossier is not None and console.desk.dossier.apology is not None
+    assert console.desk.dossier.apology.reason == "Chờ xác minh nơi cư trú"
+    assert console.desk.print_results[0].printed
+    assert printer.sim is not None and printer.sim.jobs[-1].decoded is not None
+    qtbot.waitUntil(lambda: not page.apologise.isEnabled())  # type: ignore[attr-defined]
