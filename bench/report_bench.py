@@ -1,8 +1,10 @@
 """Report time for 1 day, 1 month and 1 year of a simulated 40-counter centre.
 
 Fills each database once with `motcua demo-data`'s simulator (250 working days ≈ 300,000
-tickets and 100,000 dossiers), then times `build_report` (every SQL query; no files written)
-and the whole report with XLSX, charts and HTML. Target: ≤ 5 s for a year.
+tickets and 100,000 dossiers, and their `ticket_facts` rows), then times `build_report` (every
+SQL query; no files written) and the whole report with XLSX, charts and HTML. Target: ≤ 5 s for
+a year. With --reuse, a database filled before migration 0003 gets its facts backfilled when it
+is opened (migrated) here.
 
     .venv/bin/python bench/report_bench.py [--days 250] [--sqlite URL] [--postgres URL]
         [--no-postgres] [--reuse]

@@ -1,5 +1,8 @@
 """Queue figures in SQL: one per-ticket facts table, then counts, times and heat maps over it.
 
+The temporary table is copied from `ticket_facts` (written by the server when a ticket finishes)
+plus the facts of the period's tickets that have none yet, worked out from their periods.
+
 Definitions (docs/reports.md explains them for a director):
 * waiting time = issue → the start of the first call (tickets never called have none);
 * service time = the start of the first call at the counter that finished the ticket → done:
@@ -21,6 +24,7 @@ from sqlalchemy import (
     Connection,
     Date,
     Float,
+    FromClause,
     Integer,
     MetaData,
     String,
@@ -42,9 +46,12 @@ from reports.figures import (
     TimeRow,
     TimeStats,
 )
-from reports.percentiles import grouped_time_stats
+from reports.local_time import LocalClock
+from reports.percentiles import time_stats
 from reports.scope import Names, Scope
-from shared.storage.tables import PeriodRow, TicketRow
+from shared.storage.fact_tables import TicketFactRow
+from shared.storage.facts import facts_select, without_fact
+from shared.storage.tables import TicketRow
 
 _metadata = MetaData()
 ticket_facts = Table(
@@ -71,78 +78,58 @@ ticket_facts = Table(
 OPEN_STATES = ("waiting", "called", "serving", "on_hold")
 
 
-def _when(condition: ColumnElement[bool], value: ColumnElement[Any]) -> ColumnElement[Any]:
-    return func.max(case((condition, value)))
-
-
-def ticket_filter(scope: Scope) -> list[ColumnElement[bool]]:
-    """Return the WHERE conditions selecting the scope's tickets."""
-    tickets = TicketRow.__table__.c
+def ticket_filter(scope: Scope, table: FromClause) -> list[ColumnElement[bool]]:
+    """Return the WHERE conditions selecting the scope's rows of `tickets` or `ticket_facts`."""
+    c = table.c
     conditions = [
-        tickets.site_id == scope.site_id,
-        tickets.service_day >= scope.period.first_day,
-        tickets.service_day <= scope.period.last_day,
+        c.site_id == scope.site_id,
+        c.service_day >= scope.period.first_day,
+        c.service_day <= scope.period.last_day,
     ]
     if scope.department is not None:
-        conditions.append(tickets.original_service.in_(scope.department_services))
+        conditions.append(c.original_service.in_(scope.department_services))
     return conditions
 
 
+def _report_columns(source: Any, clock: LocalClock) -> list[ColumnElement[Any]]:
+    c = source.c
+    return [
+        c.ticket_id,
+        c.service_day,
+        clock.weekday(c.service_day),
+        clock.hour(c.issued_at),
+        c.original_service,
+        c.priority,
+        c.outcome,
+        c.transfers,
+        c.wait_seconds,
+        c.wait_counter,
+        c.wait_officer,
+        c.service_seconds,
+        c.service_code,
+        c.service_counter,
+        c.service_officer,
+        clock.hour(c.service_started_at),
+    ]
+
+
 def fill_ticket_facts(connection: Connection, scope: Scope) -> Table:
-    """Create the temporary per-ticket facts table for the scope and fill it in one statement."""
-    tickets, periods = TicketRow.__table__.c, PeriodRow.__table__
-    p = periods.c
-    called_first = and_(p.position == 1, p.kind == "called")
-    done = p.kind == "done"
-    per_ticket = (
-        select(
-            p.ticket_id,
-            func.max(case((p.kind == "transferred", p.position), else_=0)).label("last_move"),
-            func.sum(case((p.kind == "transferred", 1), else_=0)).label("transfers"),
-            _when(called_first, p.started_at).label("call_at"),
-            _when(called_first, p.counter_id).label("call_counter"),
-            _when(called_first, p.officer_id).label("call_officer"),
-            _when(done, p.started_at).label("done_at"),
-            _when(done, p.service_code).label("done_service"),
-            _when(done, p.counter_id).label("done_counter"),
-            _when(done, p.officer_id).label("done_officer"),
-        )
-        .join(TicketRow.__table__, TicketRow.__table__.c.id == p.ticket_id)
-        .where(*ticket_filter(scope))
-        .group_by(p.ticket_id)
-        .subquery("per_ticket")
-    )
-    start = periods.alias("service_start")
-    clock = scope.clock
-    joined = TicketRow.__table__.join(per_ticket, per_ticket.c.ticket_id == tickets.id).outerjoin(
-        start,
-        and_(
-            start.c.ticket_id == tickets.id,
-            start.c.position == per_ticket.c.last_move + 1,
-            per_ticket.c.done_at.is_not(None),
-        ),
-    )
-    facts = select(
-        tickets.id,
-        tickets.service_day,
-        clock.weekday(tickets.service_day),
-        clock.hour(tickets.issued_at),
-        tickets.original_service,
-        tickets.priority,
-        tickets.state,
-        per_ticket.c.transfers,
-        clock.seconds(per_ticket.c.call_at, tickets.issued_at),
-        per_ticket.c.call_counter,
-        per_ticket.c.call_officer,
-        clock.seconds(per_ticket.c.done_at, start.c.started_at),
-        per_ticket.c.done_service,
-        per_ticket.c.done_counter,
-        per_ticket.c.done_officer,
-        clock.hour(start.c.started_at),
-    ).select_from(joined)
+    """Create the temporary per-ticket facts table for the scope and fill it in two statements.
+
+    Finished tickets are copied from `ticket_facts`; the few without a fact row (still open, or
+    written without the server) get theirs worked out from their periods by the same SQL.
+    """
+    stored = TicketFactRow.__table__
+    tickets = TicketRow.__table__
+    live = facts_select(connection.dialect.name, [*ticket_filter(scope, tickets), without_fact()])
+    live_facts = live.subquery("live_facts")
     ticket_facts.drop(connection, checkfirst=True)  # left by a failed report on this connection
     ticket_facts.create(connection)
-    connection.execute(ticket_facts.insert().from_select(list(ticket_facts.c.keys()), facts))
+    names = list(ticket_facts.c.keys())
+    copied = select(*_report_columns(stored, scope.clock)).where(*ticket_filter(scope, stored))
+    connection.execute(ticket_facts.insert().from_select(names, copied))
+    worked_out = select(*_report_columns(live_facts, scope.clock))
+    connection.execute(ticket_facts.insert().from_select(names, worked_out))
     return ticket_facts
 
 
@@ -199,7 +186,7 @@ def _time_rows(
     value: ColumnElement[float],
     label: Any,
 ) -> tuple[TimeRow, ...]:
-    rows = connection.execute(grouped_time_stats(ticket_facts, [key], value)).all()
+    rows = time_stats(connection, ticket_facts, [key], value)
     keyed = [(r[0], _stats(r, 1)) for r in rows]
     keyed.sort(key=lambda item: (item[0] is None, item[0] if item[0] is not None else ""))
     return tuple(TimeRow("" if k is None else str(k), label(k), stats) for k, stats in keyed)
@@ -214,10 +201,8 @@ def time_figures(
 ) -> tuple[TimeStats, TimeStats, dict[Dimension, tuple[TimeRow, ...]], dict[Dimension, Any]]:
     """Return overall waiting and service times, then both grouped by every dimension."""
     f = ticket_facts.c
-    overall_wait = connection.execute(grouped_time_stats(ticket_facts, [], f.wait_seconds)).one()
-    overall_serve = connection.execute(
-        grouped_time_stats(ticket_facts, [], f.service_seconds)
-    ).one()
+    overall_wait = time_stats(connection, ticket_facts, [], f.wait_seconds)[0]
+    overall_serve = time_stats(connection, ticket_facts, [], f.service_seconds)[0]
     priority = func.coalesce(f.priority, "")
     waiting_keys: Sequence[tuple[Dimension, ColumnElement[Any], Any]] = (
         (Dimension.SERVICE, f.original_service, names.service),

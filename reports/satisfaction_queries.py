@@ -11,7 +11,6 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import Connection, func, select
-from sqlalchemy.sql.elements import ColumnElement
 
 from reports.figures import RatingCounts, RatingRow, SatisfactionFigures
 from reports.scope import Names, Scope
@@ -34,9 +33,7 @@ def level_of(scale: int, score: int) -> str:
     return _LEVELS.get(scale, _LEVELS[5]).get(score, "neutral")
 
 
-def _grouped(
-    connection: Connection, scope: Scope, key: ColumnElement[Any], label: Any
-) -> tuple[RatingRow, ...]:
+def _rows(connection: Connection, scope: Scope) -> list[Any]:
     r = RatingTable.__table__.c
     conditions = [
         r.site_id == scope.site_id,
@@ -45,13 +42,14 @@ def _grouped(
     ]
     if scope.department is not None:
         conditions.append(r.service_code.in_(scope.department_services))
-    rows = connection.execute(
-        select(key, r.scale, r.score, func.count())
-        .where(*conditions)
-        .group_by(key, r.scale, r.score)
-    ).all()
+    keys = (r.counter_id, r.officer_id, r.service_code, r.scale, r.score)
+    return list(connection.execute(select(*keys, func.count()).where(*conditions).group_by(*keys)))
+
+
+def _grouped(rows: list[Any], index: int, label: Any) -> tuple[RatingRow, ...]:
     counts: dict[str, dict[str, int]] = {}
-    for group, scale, score, n in rows:
+    for row in rows:
+        group, scale, score, n = row[index], row[3], row[4], row[5]
         levels = counts.setdefault("" if group is None else str(group), {})
         name = level_of(int(scale), int(score))
         levels[name] = levels.get(name, 0) + int(n)
@@ -62,28 +60,18 @@ def _grouped(
 
 
 def satisfaction_figures(connection: Connection, scope: Scope, names: Names) -> SatisfactionFigures:
-    """Compute ratings per counter, officer and service, the totals and the lowest-level count."""
-    r = RatingTable.__table__.c
-    by_counter = _grouped(connection, scope, r.counter_id, names.counter)
-    by_officer = _grouped(connection, scope, r.officer_id, names.officer)
-    by_service = _grouped(connection, scope, r.service_code, names.service)
+    """Compute ratings per counter, officer and service, the totals and the lowest-level count.
+
+    One grouped query counts ratings per counter, officer, service, scale and score; the three
+    groupings are sums of its (few hundred) rows.
+    """
+    rows = _rows(connection, scope)
+    by_counter = _grouped(rows, 0, names.counter)
+    by_officer = _grouped(rows, 1, names.officer)
+    by_service = _grouped(rows, 2, names.service)
     totals = RatingCounts()
     for row in by_service:
         totals = totals.plus(row.counts)
     lowest = sum(row.counts.very_unsatisfied for row in by_service)
-    lowest += _lowest_on_three_levels(connection, scope)
+    lowest += sum(int(n) for *_, scale, score, n in rows if int(scale) == 3 and int(score) == 1)
     return SatisfactionFigures(totals, lowest, by_counter, by_officer, by_service)
-
-
-def _lowest_on_three_levels(connection: Connection, scope: Scope) -> int:
-    r = RatingTable.__table__.c
-    conditions = [
-        r.site_id == scope.site_id,
-        r.rated_at >= scope.period.start_utc,
-        r.rated_at < scope.period.end_utc,
-        r.scale == 3,
-        r.score == 1,
-    ]
-    if scope.department is not None:
-        conditions.append(r.service_code.in_(scope.department_services))
-    return int(connection.scalar(select(func.count()).where(*conditions)) or 0)

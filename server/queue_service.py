@@ -30,9 +30,11 @@ from shared.domain.errors import (
 from shared.domain.numbering import format_number, parse_number, service_day
 from shared.domain.policy import QueueEntry, choose_next, eligible
 from shared.domain.site import Counter, Site
+from shared.domain.ticket_facts import ticket_fact
 from shared.domain.tickets import Ticket, TicketEvent, TicketEventKind, TicketState
 from shared.messaging import commands as cmd
 from shared.storage.dossier_repository import DossierRepository
+from shared.storage.facts import FactRepository
 from shared.storage.officer_repository import OfficerRepository
 from shared.storage.repository import QueueRepository
 
@@ -133,9 +135,10 @@ class QueueService:
         ticket = self._find(repo, command.number, at)
         if ticket.issued_by != device_id:
             raise WrongCounter(f"Chỉ thiết bị đã cấp số {ticket.number} mới được hủy số này.")
-        voided, event = rules.void(ticket, at, command.reason)
-        repo.save(ticket, voided)
-        return Outcome(result={"ticket": self._info(repo, voided, at)}, events=[event], queues=True)
+        outcome = Outcome(queues=True)
+        voided = self._apply(repo, ticket, rules.void(ticket, at, command.reason), outcome)
+        outcome.result = {"ticket": self._info(repo, voided, at)}
+        return outcome
 
     def _find(self, repo: QueueRepository, number: str, at: datetime) -> Ticket:
         ticket = repo.find_ticket(self.today(at), parse_number(number))
@@ -204,6 +207,9 @@ class QueueService:
     ) -> Ticket:
         after, event = change
         repo.save(before, after)
+        fact = ticket_fact(after)
+        if fact is not None and after.id is not None:
+            FactRepository(repo.session, repo.site_id).add(after.id, fact)
         outcome.events.append(event)
         if event.kind is TicketEventKind.FINISHED:
             seconds = rules.service_seconds(after)

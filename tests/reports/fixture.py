@@ -17,6 +17,7 @@ from shared.storage.dossier_tables import (
     OfficerRow,
     RatingRow,
 )
+from shared.storage.facts import backfill
 from shared.storage.tables import PeriodRow, TicketRow
 
 SITE = "hcc-demo"
@@ -402,4 +403,5 @@ def fill(sessions: sessionmaker[Session]) -> dict[str, int]:
         add_dossiers(session)
         add_ratings(session, tickets)
         add_officers(session)
+        backfill(session.connection())  # what the migration does for tickets written directly
     return tickets

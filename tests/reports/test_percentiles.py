@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import random
 import statistics
+from collections.abc import Sequence
+from typing import Any
 
 import pytest
 from sqlalchemy import Column, Float, Integer, MetaData, String, Table
 from sqlalchemy.orm import Session, sessionmaker
 
-from reports.percentiles import grouped_time_stats
+from reports.percentiles import grouped_time_stats, time_stats
 
 values_table = Table(
     "report_test_values",
@@ -31,10 +33,19 @@ def test_percentiles_match_linear_interpolation(sessions: sessionmaker[Session])
             [{"grp": g, "value": v} for g, vs in groups.items() for v in vs]
             + [{"grp": "a", "value": None}],
         )
-        rows = connection.execute(
-            grouped_time_stats(values_table, [values_table.c.grp], values_table.c.value)
-        ).all()
+        dialects = ["sqlite", connection.dialect.name]  # the window version, then the native
+        results = [
+            connection.execute(
+                grouped_time_stats(values_table, [values_table.c.grp], values_table.c.value, d)
+            ).all()
+            for d in dialects
+        ]
         values_table.drop(connection)
+    for rows in results:
+        _check(rows, groups)
+
+
+def _check(rows: Sequence[Any], groups: dict[str, list[float]]) -> None:
     found = {r[0]: r[1:] for r in rows}
     for group, values in groups.items():
         count, mean, p50, p90 = found[group]
@@ -47,3 +58,28 @@ def test_percentiles_match_linear_interpolation(sessions: sessionmaker[Session])
         else:
             assert p50 == p90 == values[0]
     assert found["c"][2:] == (pytest.approx(2.5), pytest.approx(7.9))
+
+
+def test_fast_statistics_equal_the_window_statement(sessions: sessionmaker[Session]) -> None:
+    """The report's faster path gives the portable statement's figures, groups of one included."""
+    rng = random.Random(5)
+    groups: list[str | None] = ["a", "b", "c", None]
+    rows = [
+        {"grp": rng.choice(groups), "value": round(rng.uniform(0, 3600), 3)} for _ in range(500)
+    ]
+    rows += [{"grp": "single", "value": 7.0}, {"grp": "a", "value": None}]
+    engine = sessions.kw["bind"]
+    c = values_table.c
+    with engine.begin() as connection:
+        values_table.create(connection)
+        connection.execute(values_table.insert(), rows)
+        for keys in ([c.grp], []):
+            expected = connection.execute(grouped_time_stats(values_table, keys, c.value)).all()
+            found = time_stats(connection, values_table, keys, c.value)
+            assert sorted(found, key=str) == [
+                pytest.approx(tuple(row)) for row in sorted(expected, key=str)
+            ]
+        nothing = values_table.select().where(c.id < 0).subquery()
+        empty = time_stats(connection, nothing, [], nothing.c.value)
+        values_table.drop(connection)
+    assert tuple(empty[0]) == (0, None, None, None)
