@@ -123,7 +123,7 @@ def test_served_ticket_fact_round_trips(sessions: sessionmaker[Session]) -> None
 def test_queue_server_writes_facts_when_tickets_end(
     demo_site: Site, sessions: sessionmaker[Session], clock: FakeClock
 ) -> None:
-    """Finish, no-show, void and the day's expiry each write the row the SQL backfill would write."""
+    """Finish, no-show, void and the day's expiry each write the row the backfill would."""
     hall = Hall(demo_site, sessions, clock)
     for _ in range(3):
         hall.issue("ho-tich")
