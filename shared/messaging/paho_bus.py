@@ -135,7 +135,16 @@ class PahoBus:
         if not self._connected.wait(timeout):
             raise TimeoutError("not connected to the broker")
         correlation, future = self._pending.new()
-        self.publish(topic, payload, response_topic=self._reply_topic, correlation_data=correlation)
+        # QoS 0: a request is never queued by paho and sent after the caller gave up (a ticket
+        # nobody asked for any more). Delivery is the caller's retry with the same request id,
+        # which the server applies once.
+        self.publish(
+            topic,
+            payload,
+            qos=0,
+            response_topic=self._reply_topic,
+            correlation_data=correlation,
+        )
         return self._pending.wait(correlation, future, timeout)
 
     def on_connection_change(self, listener: ConnectionListener) -> None:

@@ -6,6 +6,7 @@ land these tests fail with the server's "chưa được hỗ trợ" reply (they 
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 
 from PySide6.QtCore import QPoint, Qt
@@ -162,22 +163,24 @@ def test_the_supervisor_sees_a_printer_go_out_of_paper(
 ) -> None:
     console = console_factory("q01")
     supervisor = console.supervisor
-    printer = ReceiptPrinter(PrinterConfig(id="kiosk-1-printer", driver="sim"))
+    # A printer id of this run only: the shared test broker keeps other runs' statuses retained.
+    printer_id = f"hall-printer-{uuid.uuid4().hex[:6]}"
+    printer = ReceiptPrinter(PrinterConfig(id=printer_id, driver="sim"))
     devices = bus_factory("devices-hcc-demo", "devices")
     try:
         publish_printer_statuses(devices, Topics(SITE), [printer])
-        qtbot.waitUntil(lambda: "kiosk-1-printer" in supervisor.devices)
-        assert not any("kiosk-1-printer" in a.text for a in supervisor.alerts())
+        qtbot.waitUntil(lambda: printer_id in supervisor.devices)
+        assert not any(printer_id in a.text for a in supervisor.alerts())
         assert printer.sim is not None
         printer.sim.inject("paper_out")
         publish_printer_statuses(devices, Topics(SITE), [printer])
         qtbot.waitUntil(
-            lambda: any(a.text == "Máy in kiosk-1-printer hết giấy" for a in supervisor.alerts())
+            lambda: any(a.text == f"Máy in {printer_id} hết giấy" for a in supervisor.alerts())
         )
         page = console.window.extra_pages[Action.SUPERVISOR]
         page.refresh()  # type: ignore[attr-defined]
         shown = [page.alerts.item(i).text() for i in range(page.alerts.count())]  # type: ignore[attr-defined]
-        assert "⚠ Máy in kiosk-1-printer hết giấy" in shown
+        assert f"⚠ Máy in {printer_id} hết giấy" in shown
     finally:
         printer.close()
 
