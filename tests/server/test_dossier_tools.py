@@ -22,7 +22,7 @@ from server.dossier_service import DossierSettings
 from shared.config.printer import PrinterConfig
 from shared.domain.procedures import Procedure, RequiredDocument
 from shared.messaging import dossier_commands as dc
-from shared.messaging.dossier_views import DossierFull
+from shared.messaging.dossier_views import ApologyView, DossierFull
 from shared.storage.catalogue import CatalogueRepository
 from shared.storage.dossier_repository import DossierRepository
 from shared.storage.engine import open_database
@@ -219,3 +219,51 @@ def test_demo_seed_creates_officers_and_dossiers_once(
     assert again.slips == first.slips
     pin_file = Path(config.data_path()) / demo_seed.PIN_FILE
     assert oct(pin_file.stat().st_mode & 0o777) == "0o600"
+
+
+def test_every_dossier_form_prints_through_the_printer_simulator(
+    sessions: sessionmaker[Session],
+) -> None:
+    from dataclasses import replace as copy
+
+    from hw.printer.documents import MissingDocument
+
+    view = DossierFull.model_validate(received_dossier(sessions))
+    context = forms.FormContext("Trung tâm PVHCC tỉnh Demo", "Tỉnh Demo", "Trần Thị Bình")
+    late = view.model_copy(
+        update={
+            "apology": ApologyView(
+                at=MONDAY + timedelta(days=8),
+                reason="Chờ xác minh",
+                new_due=view.legal_due + timedelta(days=5),
+            )
+        }
+    )
+    documents = [
+        forms.supplement_request(
+            view,
+            copy(context, contact="0236 3 888 999"),
+            MONDAY,
+            "Thiếu ảnh",
+            (MissingDocument("Ảnh 4x6", originals=2),),
+        ),
+        forms.refusal(view, context, MONDAY, "Không thuộc thẩm quyền"),
+        forms.apology(late, context),
+        forms.control_sheet(view, context, MONDAY),
+    ]
+    printer = ReceiptPrinter(PrinterConfig(id="sim-forms", timeout_s=0.5, print_timeout_s=5))
+    try:
+        for document in documents:
+            job = decode(
+                printer.encode(document), printer.profile.width_dots, printer.profile.line_dots
+            )
+            assert len(job.pages) == 1, type(document).__name__
+            assert job.pages[0].height > 300, type(document).__name__
+    finally:
+        printer.close()
+    apology = documents[2]
+    assert isinstance(apology, forms.ApologyData)
+    assert apology.original_due_at.date() == view.legal_due
+    assert apology.new_due_at.hour == 16 and apology.new_due_at.minute == 30
+    with pytest.raises(ValueError):
+        forms.apology(view, context)  # no apology recorded yet
