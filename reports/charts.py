@@ -45,8 +45,9 @@ def _daily_chart(report: Report) -> bytes | None:
     x: Any = [d.day for d in days]
     axis.bar(x, [d.tickets_issued for d in days], color=BLUE, label="Vé đã cấp", width=0.8)
     axis.plot(x, [d.dossiers_received for d in days], color=AMBER, label="Hồ sơ tiếp nhận", lw=1.6)
-    axis.set_title("Số vé cấp và hồ sơ tiếp nhận theo ngày")
-    axis.legend(loc="upper left", frameon=False)
+    axis.set_title("Số vé cấp và hồ sơ tiếp nhận theo ngày", pad=24)
+    # Above the plot, under the title: inside it would cover the first bars.
+    axis.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=2, frameon=False)
     figure.autofmt_xdate()
     return _png(figure)
 
