@@ -48,7 +48,7 @@ def choose_printer(config: SiteConfig, counter_id: str, wanted: str) -> PrinterC
 
 def run(args: argparse.Namespace) -> int:
     """Run the console until the window closes or SIGTERM; or write a screenshot and exit."""
-    from server.main import load_config
+    from shared.config.site import load_config
     from shared.runtime import setup_logging
 
     setup_logging(args.log_level)

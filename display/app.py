@@ -149,7 +149,7 @@ def make_sink(args: argparse.Namespace, config: SiteConfig) -> AudioSink:
 
 def run(args: argparse.Namespace) -> int:
     """Run the display until the window closes or SIGTERM; or write a screenshot and exit."""
-    from server.main import load_config
+    from shared.config.site import load_config
     from shared.runtime import setup_logging
 
     setup_logging(args.log_level)

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from kiosk.viewmodel import PrintState, Screen
-from shared.config.site import ConfigError, SiteConfig, load_site_config
+from shared.config.site import SiteConfig, load_config
 
 log = logging.getLogger(__name__)
 
@@ -62,16 +62,6 @@ def register(subparsers: Any) -> None:
     parser.set_defaults(handler=run)
 
 
-def load(path: str) -> SiteConfig | None:
-    """Load the site file, printing its errors and returning None when it is unusable."""
-    try:
-        return load_site_config(path)
-    except ConfigError as exc:
-        for line in exc.errors:
-            print(f"{exc.path}: {line}", file=sys.stderr)
-        return None
-
-
 def run(args: argparse.Namespace) -> int:
     """Run the kiosk until the admin exit or SIGTERM; or write a screenshot; or hash a PIN."""
     from shared.runtime import setup_logging
@@ -81,7 +71,7 @@ def run(args: argparse.Namespace) -> int:
     logging.getLogger().setLevel(args.log_level.upper())
     if args.hash_pin:
         return print_pin_hash()
-    config = load(args.config)
+    config = load_config(args.config)
     if config is None:
         return 2
     if args.screenshot:

@@ -16,7 +16,7 @@ from reports.charts import all_charts
 from reports.html import write_html
 from reports.pdf import write_pdf
 from reports.xlsx import write_xlsx
-from shared.config.site import ConfigError, load_site_config
+from shared.config.site import load_config
 
 DEFAULT_CONFIG = "config/demo-site.toml"
 
@@ -46,11 +46,8 @@ def _day(text: str, option: str) -> date:
 
 def run(args: argparse.Namespace) -> int:
     """Write the report files and print their paths; 2 on bad input."""
-    try:
-        config = load_site_config(args.config)
-    except ConfigError as exc:
-        for line in exc.errors:
-            print(f"{exc.path}: {line}", file=sys.stderr)
+    config = load_config(args.config)
+    if config is None:
         return 2
     first, last = _day(args.first, "--from"), _day(args.last, "--to")
     if last < first:

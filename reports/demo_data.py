@@ -21,7 +21,7 @@ from sqlalchemy import Connection, Engine, delete, func, select, text
 from reports.demo_dossiers import DossierBatch, DossierSimulator, citizen_name
 from reports.demo_queue import QueueSimulator, simulated_counters
 from reports.local_time import fixed_offset_minutes
-from shared.config.site import ConfigError, SiteConfig, load_site_config
+from shared.config.site import SiteConfig, load_config
 from shared.storage.dossier_tables import (
     DossierPauseRow,
     DossierRow,
@@ -197,11 +197,8 @@ def generate(
 
 def run(args: argparse.Namespace) -> int:
     """Generate the history and print what was written; 2 on a bad config or arguments."""
-    try:
-        config = load_site_config(args.config)
-    except ConfigError as exc:
-        for line in exc.errors:
-            print(f"{exc.path}: {line}", file=sys.stderr)
+    config = load_config(args.config)
+    if config is None:
         return 2
     if args.days < 1 or args.counters < 1:
         print("Lỗi: --days và --counters phải từ 1 trở lên.", file=sys.stderr)

@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlalchemy.engine import make_url
 
-from server.main import DEFAULT_CONFIG, load_config
+from shared.config.site import DEFAULT_CONFIG, load_config
 
 # Pages copied per step: small steps let the running server write between them.
 PAGES_PER_STEP = 256

@@ -11,9 +11,8 @@ from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from server.main import DEFAULT_CONFIG, load_config
 from shared.catalogue import CatalogueError, read_catalogue
-from shared.config.site import SiteConfig
+from shared.config.site import DEFAULT_CONFIG, SiteConfig, load_config
 from shared.domain.procedures import Procedure
 from shared.runtime import utc_now
 from shared.storage.catalogue import CatalogueRepository, ImportCounts

@@ -15,8 +15,8 @@ from typing import Any
 
 from server.demo_scanner import ScanDesk
 from server.demo_seed import PIN_FILE, SUPERVISOR, DemoSeed, seed_demo
-from server.main import add_common_arguments, load_catalogue, load_config, start_server
-from shared.config.site import SiteConfig
+from server.main import add_common_arguments, load_catalogue, start_server
+from shared.config.site import SiteConfig, load_config
 from shared.domain.site import Site
 from shared.messaging import commands as c
 from shared.messaging.bus import Bus, Message

@@ -10,7 +10,7 @@ from typing import Any
 
 from hw.printer.service import ReceiptPrinter
 from hw.printer.status import PrinterState, PrinterStatus
-from server.main import DEFAULT_CONFIG, load_config
+from shared.config.site import DEFAULT_CONFIG, load_config
 from shared.messaging.bus import Bus
 from shared.messaging.codec import encode
 from shared.messaging.states import DeviceStatus

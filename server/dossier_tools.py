@@ -19,9 +19,8 @@ from hw.printer.profiles import profile_for
 from hw.printer.service import page_style
 from server.dossier_projection import full_view
 from server.dossier_service import DossierService, DossierSettings
-from server.main import DEFAULT_CONFIG, load_config
 from shared.config.printer import PrinterConfig
-from shared.config.site import SiteConfig
+from shared.config.site import DEFAULT_CONFIG, SiteConfig, load_config
 from shared.domain.errors import DomainError
 from shared.messaging.dossier_commands import SyncDossier
 from shared.runtime import utc_now

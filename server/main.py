@@ -16,7 +16,7 @@ from server.daemon import QueueServer
 from server.dossier_service import DossierSettings
 from server.health import HealthServer
 from server.sdnotify import Watchdog, notify
-from shared.config.site import ConfigError, SiteConfig, load_site_config
+from shared.config.site import DEFAULT_CONFIG, SiteConfig, load_config
 from shared.runtime import (
     broker_address,
     connect_bus,
@@ -28,7 +28,6 @@ from shared.runtime import (
 from shared.storage.engine import open_database
 
 log = logging.getLogger("motcua.server")
-DEFAULT_CONFIG = "config/demo-site.toml"
 
 
 def register(subparsers: Any) -> None:
@@ -43,16 +42,6 @@ def add_common_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--config", default=DEFAULT_CONFIG, help="site TOML file")
     parser.add_argument("--database-url", default="", help="override [database] url")
     parser.add_argument("--log-level", default="INFO")
-
-
-def load_config(path: str) -> SiteConfig | None:
-    """Load the site file, printing its errors and returning None when it is unusable."""
-    try:
-        return load_site_config(path)
-    except ConfigError as exc:
-        for line in exc.errors:
-            print(f"{exc.path}: {line}", file=sys.stderr)
-        return None
 
 
 def start_server(

@@ -7,7 +7,7 @@ import getpass
 import sys
 from typing import Any
 
-from server.main import DEFAULT_CONFIG, load_config
+from shared.config.site import DEFAULT_CONFIG, load_config
 from shared.runtime import utc_now
 from shared.storage.engine import open_database
 from shared.storage.officer_repository import ROLES, OfficerRepository, hash_password

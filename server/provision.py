@@ -15,7 +15,7 @@ from typing import Any
 
 from server import bridge
 from server.certificates import TlsFiles, default_server_names, write_tls
-from shared.config.site import ConfigError, SiteConfig, load_site_config
+from shared.config.site import SiteConfig, load_config
 from shared.messaging.registry import COMMAND_TYPES
 from shared.messaging.topics import Topics
 
@@ -298,11 +298,8 @@ def register(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Provision the site's broker accounts and say what was created."""
-    try:
-        config = load_site_config(args.config)
-    except ConfigError as exc:
-        for line in exc.errors:
-            print(f"{exc.path}: {line}", file=sys.stderr)
+    config = load_config(args.config)
+    if config is None:
         return 2
     if args.kiosks < 0:
         print("motcua provision: --kiosks must be 0 or more", file=sys.stderr)

@@ -18,8 +18,7 @@ from zoneinfo import ZoneInfo
 
 from pydantic import ValidationError
 
-from server.main import DEFAULT_CONFIG, load_config
-from shared.config.site import SiteConfig
+from shared.config.site import DEFAULT_CONFIG, SiteConfig, load_config
 from shared.messaging.bus import Message
 from shared.messaging.paho_bus import PahoBus
 from shared.messaging.states import DeviceStatus

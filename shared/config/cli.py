@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from typing import Any
 
-from shared.config.site import ConfigError, load_site_config
+from shared.config.site import load_config
 
 
 def register(subparsers: Any) -> None:
@@ -18,11 +17,8 @@ def register(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Validate the file; print 'OK' and a summary, or the errors, and return the exit status."""
-    try:
-        config = load_site_config(args.file)
-    except ConfigError as exc:
-        for line in exc.errors:
-            print(f"{exc.path}: {line}", file=sys.stderr)
+    config = load_config(args.file)
+    if config is None:
         return 1
     print(
         f"OK: {config.site.name} — {len(config.departments)} departments, "

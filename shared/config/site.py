@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import sys
 import tomllib
 from datetime import time
 from pathlib import Path
@@ -280,6 +281,19 @@ def format_errors(error: ValidationError) -> list[str]:
         message = item["msg"].removeprefix("Value error, ")
         lines.append(f"{where}: {message}" if where else message)
     return lines
+
+
+DEFAULT_CONFIG = "config/demo-site.toml"
+
+
+def load_config(path: str | Path) -> SiteConfig | None:
+    """Load a site file for a command; print its errors (with key paths) and return None."""
+    try:
+        return load_site_config(path)
+    except ConfigError as exc:
+        for line in exc.errors:
+            print(f"{exc.path}: {line}", file=sys.stderr)
+        return None
 
 
 def load_site_config(path: str | Path) -> SiteConfig:
