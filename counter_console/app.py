@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -11,6 +10,7 @@ from typing import Any
 
 from shared.config.printer import PrinterConfig
 from shared.config.site import SiteConfig
+from shared.qt.launch import app_command, start_app
 
 DEFAULT_CONFIG = "config/demo-site.toml"
 SCREENS = ("serving", "dossier", "rating", "supervisor")
@@ -79,23 +79,9 @@ def run(args: argparse.Namespace) -> int:
 
 def console_command(config_path: str, counter_id: str, *extra: str) -> list[str]:
     """The command line that starts the console of a counter (for `motcua demo`)."""
-    return [
-        sys.executable,
-        "-m",
-        "server.cli",
-        "counter",
-        "--config",
-        config_path,
-        "--counter",
-        counter_id,
-        "--windowed",
-        *extra,
-    ]
+    return app_command("counter", config_path, "--counter", counter_id, "--windowed", *extra)
 
 
 def start_console(config_path: str, counter_id: str, *extra: str) -> subprocess.Popen[bytes]:
     """Start a counter console process; offscreen when there is no screen (stop it with SIGTERM)."""
-    env = dict(os.environ)
-    if not env.get("DISPLAY") and not env.get("WAYLAND_DISPLAY"):
-        env["QT_QPA_PLATFORM"] = "offscreen"
-    return subprocess.Popen(console_command(config_path, counter_id, *extra), env=env)
+    return start_app(console_command(config_path, counter_id, *extra))

@@ -14,6 +14,7 @@ from typing import Any
 
 from kiosk.viewmodel import PrintState, Screen
 from shared.config.site import SiteConfig, load_config
+from shared.qt.launch import app_command, start_app
 
 log = logging.getLogger(__name__)
 
@@ -172,13 +173,12 @@ def kiosk_command(
     config_path: str, kiosk_id: str = "kiosk-1", printer: str = "sim", windowed: bool = True
 ) -> list[str]:
     """The command line that runs a kiosk (for `motcua demo` and benchmarks)."""
-    command = [sys.executable, "-m", "server.cli", "kiosk", "--config", config_path]
-    command += ["--kiosk", kiosk_id, "--log-level", "WARNING"]
+    options = ["--kiosk", kiosk_id, "--log-level", "WARNING"]
     if printer:
-        command += ["--printer", printer]
+        options += ["--printer", printer]
     if windowed:
-        command.append("--windowed")
-    return command
+        options.append("--windowed")
+    return app_command("kiosk", config_path, *options)
 
 
 def start_kiosk(
@@ -189,10 +189,7 @@ def start_kiosk(
     env: Mapping[str, str] | None = None,
 ) -> subprocess.Popen[bytes]:
     """Start a kiosk window in its own process (offscreen when there is no display)."""
-    environment = dict(os.environ if env is None else env)
-    if not environment.get("DISPLAY") and not environment.get("WAYLAND_DISPLAY"):
-        environment["QT_QPA_PLATFORM"] = "offscreen"
-    return subprocess.Popen(kiosk_command(config_path, kiosk_id, printer), env=environment)
+    return start_app(kiosk_command(config_path, kiosk_id, printer), env)
 
 
 def announce_ready(model: Any) -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import json
 import logging
-import os
 import random
 import subprocess
 import sys
@@ -23,6 +22,7 @@ from shared.messaging.bus import Bus, Message
 from shared.messaging.client import CommandClient, new_request_id
 from shared.messaging.dossier_commands import OfficerLogin
 from shared.messaging.topics import Topics
+from shared.qt.launch import app_command, has_screen, start_app
 from shared.runtime import broker_address, connect_bus, setup_logging, stop_event, utc_now
 from shared.storage.engine import open_database
 
@@ -144,31 +144,12 @@ def watch_board(bus: Bus, site: Site) -> None:
 
 def start_displays(config: SiteConfig, config_path: str, stack: ExitStack) -> None:
     """Start one hall display per zone; without a screen they run offscreen, writing WAV files."""
-    env = dict(os.environ)
-    if not env.get("DISPLAY") and not env.get("WAYLAND_DISPLAY"):
-        env["QT_QPA_PLATFORM"] = "offscreen"
+    where = "cửa sổ" if has_screen() else "không có màn hình"
     for zone in config.zones:
         audio = config.data_path() / "audio" / zone.id
-        process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "server.cli",
-                "display",
-                "--config",
-                config_path,
-                "--zone",
-                zone.id,
-                "--windowed",
-                "--audio-dir",
-                str(audio),
-                "--log-level",
-                "WARNING",
-            ],
-            env=env,
-        )
+        options = ["--zone", zone.id, "--windowed", "--audio-dir", str(audio)]
+        process = start_app(app_command("display", config_path, *options, "--log-level", "WARNING"))
         stack.callback(_stop_process, process)
-        where = "cửa sổ" if env.get("QT_QPA_PLATFORM") != "offscreen" else "không có màn hình"
         print(f"  màn hình {zone.name}: {where}, lời gọi ghi vào {audio}")
 
 
@@ -177,8 +158,7 @@ def start_apps(config: SiteConfig, args: argparse.Namespace, stack: ExitStack) -
     from counter_console.app import start_console
     from kiosk.app import start_kiosk
 
-    screen = bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
-    where = "cửa sổ" if screen else "không có màn hình"
+    where = "cửa sổ" if has_screen() else "không có màn hình"
     if not args.no_kiosk:
         stack.callback(_stop_process, start_kiosk(args.config, "kiosk-1"))
         print(f"  ki-ốt kiosk-1: {where}; vé in ra máy in mô phỏng")
