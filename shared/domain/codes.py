@@ -15,11 +15,15 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
 
+from shared.domain.dossier_codes import TOKEN_ALPHABET, TOKEN_LENGTH, DossierCodePattern
+
 TICKET_TAG = "MCT1"
 DOSSIER_TAG = "MCD1"
 MAX_SCAN_LENGTH = 200
-DEFAULT_DOSSIER_PATTERN = r"\d{3}\.\d{2}\.\d{2}\.[A-Z]\d{2}-\d{6}-\d{4}"
-TOKEN_PATTERN = r"[A-HJ-NP-Z2-9]{8}"
+# Codes of the default pattern with any agency code; a site with its own `code_pattern`
+# passes `DossierCodePattern(pattern).regex()` instead.
+DEFAULT_DOSSIER_PATTERN = DossierCodePattern().regex()
+TOKEN_PATTERN = f"[{TOKEN_ALPHABET}]{{{TOKEN_LENGTH}}}"
 _SITE = r"[a-z0-9][a-z0-9-]{0,39}"
 _NUMBER = r"[A-Z]{1,3}\d{1,6}"
 

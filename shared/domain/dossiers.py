@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time
 from enum import IntEnum, StrEnum
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from shared.domain.deadlines import Pause, RuleSnapshot, compute_deadline
@@ -313,8 +314,30 @@ def _after(dossier: Dossier, at: datetime) -> None:
         raise InvalidInput("Thời điểm cập nhật sớm hơn bước trước của hồ sơ.")
 
 
-def _log(dossier: Dossier, step: Step, **changes: object) -> Dossier:
-    return replace(dossier, steps=(*dossier.steps, step), status=step.status, **changes)  # type: ignore[arg-type]
+def _log(dossier: Dossier, step: Step, **changes: Any) -> Dossier:
+    return replace(dossier, steps=(*dossier.steps, step), status=step.status, **changes)
+
+
+# The step that stops the clock for each waiting status, and the step that restarts it.
+_PAUSE_STEP = {
+    DossierStatus.SUPPLEMENT_REQUESTED: StepKind.SUPPLEMENT_REQUESTED,
+    DossierStatus.PAYMENT_REQUESTED: StepKind.PAYMENT_REQUESTED,
+}
+_RESUME_STEP = {
+    DossierStatus.SUPPLEMENT_REQUESTED: StepKind.SUPPLEMENT_RECEIVED,
+    DossierStatus.PAYMENT_REQUESTED: StepKind.PAYMENT_RECEIVED,
+}
+
+
+def _close_pauses(dossier: Dossier, at: datetime) -> tuple[ClockPause, ...]:
+    return tuple(replace(p, end=at) if p.end is None else p for p in dossier.pauses)
+
+
+def _restart_clock(dossier: Dossier, at: datetime) -> dict[str, Any]:
+    """Close the running pause and move the legal due date by the time it lasted."""
+    pauses = _close_pauses(dossier, at)
+    due = legal_due_date(dossier.received_at, dossier.legal_days, dossier.rules, pauses)
+    return {"pauses": pauses, "legal_due": due}
 
 
 def handover(
@@ -336,10 +359,11 @@ def handover(
 
 
 def _pause(
-    dossier: Dossier, kind: StepKind, status: DossierStatus, at: datetime, officer: str, note: str
+    dossier: Dossier, status: DossierStatus, at: datetime, officer: str, note: str
 ) -> Dossier:
     _require(dossier, IN_HANDS, "tạm dừng để chờ công dân")
     _after(dossier, at)
+    kind = _PAUSE_STEP[status]
     step = Step(kind, at, status, actor=officer, note=note)
     return _log(dossier, step, pauses=(*dossier.pauses, ClockPause(kind, at)))
 
@@ -348,40 +372,20 @@ def request_supplement(dossier: Dossier, at: datetime, officer: str, reason: str
     """Ask the citizen for missing papers (Mẫu 02); the clock stops until they arrive."""
     if not reason.strip():
         raise InvalidInput("Cần ghi rõ lý do yêu cầu bổ sung.")
-    return _pause(
-        dossier,
-        StepKind.SUPPLEMENT_REQUESTED,
-        DossierStatus.SUPPLEMENT_REQUESTED,
-        at,
-        officer,
-        reason,
-    )
+    return _pause(dossier, DossierStatus.SUPPLEMENT_REQUESTED, at, officer, reason)
 
 
 def request_payment(dossier: Dossier, at: datetime, officer: str, note: str) -> Dossier:
     """Ask the citizen to fulfil a financial obligation; the clock stops until they do."""
-    return _pause(
-        dossier, StepKind.PAYMENT_REQUESTED, DossierStatus.PAYMENT_REQUESTED, at, officer, note
-    )
+    return _pause(dossier, DossierStatus.PAYMENT_REQUESTED, at, officer, note)
 
 
 def resume_processing(dossier: Dossier, at: datetime, officer: str, note: str = "") -> Dossier:
     """The citizen supplied what was asked: the clock runs again and the due date moves."""
     _require(dossier, WAITING_FOR_CITIZEN, "nhận bổ sung")
     _after(dossier, at)
-    kind = (
-        StepKind.SUPPLEMENT_RECEIVED
-        if dossier.status is DossierStatus.SUPPLEMENT_REQUESTED
-        else StepKind.PAYMENT_RECEIVED
-    )
-    pauses = tuple(replace(p, end=at) if p.end is None else p for p in dossier.pauses)
-    due = legal_due_date(dossier.received_at, dossier.legal_days, dossier.rules, pauses)
-    step = Step(kind, at, DossierStatus.PROCESSING, actor=officer, note=note)
-    return _log(dossier, step, pauses=pauses, legal_due=due)
-
-
-def _close_pauses(dossier: Dossier, at: datetime) -> tuple[ClockPause, ...]:
-    return tuple(replace(p, end=at) if p.end is None else p for p in dossier.pauses)
+    step = Step(_RESUME_STEP[dossier.status], at, DossierStatus.PROCESSING, officer, note=note)
+    return _log(dossier, step, **_restart_clock(dossier, at))
 
 
 def refuse(dossier: Dossier, at: datetime, officer: str, reason: str) -> Dossier:
@@ -494,28 +498,14 @@ def sync_status(
     if dossier.status is DossierStatus.RETURNED:
         raise InvalidTransition(f"Hồ sơ {dossier.code} đã trả kết quả; không cập nhật được nữa.")
     _after(dossier, at)
-    pauses = dossier.pauses
-    legal_due = dossier.legal_due
+    changes: dict[str, Any] = {}
     if dossier.open_pause is not None and status not in WAITING_FOR_CITIZEN:
-        pauses = _close_pauses(dossier, at)
-        legal_due = legal_due_date(dossier.received_at, dossier.legal_days, dossier.rules, pauses)
+        changes = _restart_clock(dossier, at)
     elif dossier.open_pause is None and status in WAITING_FOR_CITIZEN:
-        kind = (
-            StepKind.SUPPLEMENT_REQUESTED
-            if status is DossierStatus.SUPPLEMENT_REQUESTED
-            else StepKind.PAYMENT_REQUESTED
-        )
-        pauses = (*pauses, ClockPause(kind, at))
-    finished_at = dossier.finished_at
-    if status in FINISHED_STATUSES and finished_at is None:
-        finished_at = at
-    returned_at = at if status is DossierStatus.RETURNED else dossier.returned_at
+        changes["pauses"] = (*dossier.pauses, ClockPause(_PAUSE_STEP[status], at))
+    if status in FINISHED_STATUSES and dossier.finished_at is None:
+        changes["finished_at"] = at
+    if status is DossierStatus.RETURNED:
+        changes["returned_at"] = at
     step = Step(StepKind.STATUS_UPDATE, at, status, actor=source, note=note)
-    return _log(
-        dossier,
-        step,
-        pauses=pauses,
-        legal_due=legal_due,
-        finished_at=finished_at,
-        returned_at=returned_at,
-    )
+    return _log(dossier, step, **changes)
