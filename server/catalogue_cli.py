@@ -11,12 +11,13 @@ from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from server.main import add_site_arguments, open_site_database
 from shared.catalogue import CatalogueError, read_catalogue
-from shared.config.site import DEFAULT_CONFIG, SiteConfig, load_config
+from shared.config.site import SiteConfig, load_config
 from shared.domain.procedures import Procedure
 from shared.runtime import utc_now
 from shared.storage.catalogue import CatalogueRepository, ImportCounts
-from shared.storage.engine import open_database
+from shared.storage.engine import close_database
 
 log = logging.getLogger("motcua.catalogue")
 
@@ -27,8 +28,7 @@ def register(actions: Any) -> None:
         "import-catalogue", help="nhập danh mục thủ tục hành chính từ tệp CSV hoặc XLSX"
     )
     parser.add_argument("file", metavar="FILE", help="tệp danh mục (.csv UTF-8 hoặc .xlsx)")
-    parser.add_argument("--config", default=DEFAULT_CONFIG, help="tệp cấu hình điểm phục vụ")
-    parser.add_argument("--database-url", default="", help="thay cho [database] url")
+    add_site_arguments(parser)
     parser.set_defaults(handler=run_import)
 
 
@@ -44,13 +44,11 @@ def run_import(args: argparse.Namespace) -> int:
         for line in exc.errors:
             print(f"  {line}", file=sys.stderr)
         return 1
-    sessions = open_database(
-        args.database_url or config.database_url(), config.database.sqlite_synchronous
-    )
+    sessions = open_site_database(config, args.database_url)
     try:
         counts = import_procedures(sessions, config, procedures, utc_now())
     finally:
-        _dispose(sessions)
+        close_database(sessions)
     print(f"Đã nhập {len(procedures)} thủ tục từ {args.file}: {counts.summary()}.")
     return 0
 
@@ -89,9 +87,3 @@ def import_procedures(
     """Replace the site's catalogue with `procedures` in one transaction."""
     with sessions.begin() as session:
         return CatalogueRepository(session, config.site.id).replace_all(procedures, at)
-
-
-def _dispose(sessions: sessionmaker[Session]) -> None:
-    bind = sessions.kw.get("bind")
-    if bind is not None:
-        bind.dispose()

@@ -14,7 +14,7 @@ from typing import Any
 
 from server.demo_scanner import ScanDesk
 from server.demo_seed import PIN_FILE, SUPERVISOR, DemoSeed, seed_demo
-from server.main import add_common_arguments, load_catalogue, start_server
+from server.main import add_common_arguments, load_catalogue, open_site_database, start_server
 from shared.config.site import SiteConfig, load_config
 from shared.domain.site import Site
 from shared.messaging import commands as c
@@ -24,7 +24,7 @@ from shared.messaging.dossier_commands import OfficerLogin
 from shared.messaging.topics import Topics
 from shared.qt.launch import app_command, has_screen, start_app
 from shared.runtime import broker_address, connect_bus, setup_logging, stop_event, utc_now
-from shared.storage.engine import open_database
+from shared.storage.engine import close_database
 
 log = logging.getLogger("motcua.demo")
 
@@ -229,15 +229,12 @@ def run_demo(config: SiteConfig, args: argparse.Namespace, stop: threading.Event
 
 def _seed(config: SiteConfig, args: argparse.Namespace) -> DemoSeed:
     """Load the catalogue, then create the demo's officers and dossiers (once per database)."""
-    sessions = open_database(
-        args.database_url or config.database_url(), config.database.sqlite_synchronous
-    )
-    load_catalogue(sessions, config, args.config)
-    seed = seed_demo(sessions, config, utc_now())
-    bind = sessions.kw.get("bind")
-    if bind is not None:
-        bind.dispose()
-    return seed
+    sessions = open_site_database(config, args.database_url)
+    try:
+        load_catalogue(sessions, config, args.config)
+        return seed_demo(sessions, config, utc_now())
+    finally:
+        close_database(sessions)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -101,8 +101,7 @@ class DossierService:
         if isinstance(command, dc.ReceiveDossier):
             return self._receive(session, queue, repo, device_id, officer, command, at)
         if isinstance(command, dc.LateDossiers):
-            dossiers = self.near_due(repo, at, command.department)
-            views = [self._json(late_view(d, self.views, at)) for d in dossiers]
+            views = self.late_list(session, at, command.department)
             return Outcome(result={"dossiers": views}, officer_id=officer)
         assert isinstance(command, dc.DossierAction)
         dossier = self._get(repo, command.code)
@@ -364,10 +363,13 @@ class DossierService:
         outcome.late_dossiers = True
         return outcome
 
-    def late_list(self, session: Session, at: datetime) -> list[dict[str, Any]]:
-        """The retained list of dossiers near or past their due date (no personal data)."""
+    def late_list(
+        self, session: Session, at: datetime, department: str | None = None
+    ) -> list[dict[str, Any]]:
+        """The dossiers near or past their due date, for the retained list (no personal data)."""
         repo = DossierRepository(session, self.site.id)
-        return [self._json(late_view(d, self.views, at)) for d in self.near_due(repo, at)]
+        found = self.near_due(repo, at, department)
+        return [self._json(late_view(d, self.views, at)) for d in found]
 
     # Helpers ------------------------------------------------------------------------------
 

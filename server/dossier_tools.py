@@ -19,13 +19,13 @@ from hw.printer.profiles import profile_for
 from hw.printer.service import page_style
 from server.dossier_projection import full_view
 from server.dossier_service import DossierService, DossierSettings
+from server.main import add_site_arguments, open_site_database
 from shared.config.printer import PrinterConfig
-from shared.config.site import DEFAULT_CONFIG, SiteConfig, load_config
+from shared.config.site import SiteConfig, load_config
 from shared.domain.errors import DomainError
 from shared.messaging.dossier_commands import SyncDossier
 from shared.runtime import utc_now
 from shared.storage.dossier_repository import DossierRepository
-from shared.storage.engine import open_database
 from shared.storage.officer_repository import OfficerRepository
 from shared.storage.repository import QueueRepository
 
@@ -39,31 +39,25 @@ def register(actions: Any) -> None:
         "import", help="nhập hồ sơ và trạng thái từ hệ thống một cửa khác (JSON/CSV)"
     )
     imp.add_argument("file", metavar="FILE", help="tệp .json (danh sách bản ghi) hoặc .csv")
-    _common(imp)
+    add_site_arguments(imp)
     imp.set_defaults(handler=run_import)
     form = actions.add_parser("form", help="in lại phiếu của một hồ sơ ra tệp PNG")
     form.add_argument("code", metavar="CODE", help="mã hồ sơ")
     form.add_argument("--form", choices=FORMS, default="slip", help="mẫu phiếu (mặc định: slip)")
     form.add_argument("--out", required=True, help="tệp PNG (nhiều trang: thêm -2, -3…)")
-    _common(form)
+    add_site_arguments(form)
     form.set_defaults(handler=run_form)
     late = actions.add_parser("late", help="liệt kê hồ sơ sắp đến hạn hoặc quá hạn")
     late.add_argument("--department", default=None, help="chỉ một sở/ngành")
-    _common(late)
+    add_site_arguments(late)
     late.set_defaults(handler=run_late)
-
-
-def _common(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--config", default=DEFAULT_CONFIG, help="tệp cấu hình điểm phục vụ")
-    parser.add_argument("--database-url", default="", help="thay cho [database] url")
 
 
 def _open(args: argparse.Namespace) -> tuple[SiteConfig, sessionmaker[Session]] | None:
     config = load_config(args.config)
     if config is None:
         return None
-    url = args.database_url or config.database_url()
-    return config, open_database(url, config.database.sqlite_synchronous)
+    return config, open_site_database(config, args.database_url)
 
 
 def _service(config: SiteConfig) -> DossierService:
@@ -192,9 +186,7 @@ def run_late(args: argparse.Namespace) -> int:
     service = _service(config)
     now = utc_now()
     with sessions() as session:
-        rows = service.late_list(session, now)
-    if args.department:
-        rows = [r for r in rows if r["department"] == args.department]
+        rows = service.late_list(session, now, args.department)
     for row in rows:
         print(
             f"{row['code']}\t{row['legal_due']}\t{row['timeliness']}\t"

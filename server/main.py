@@ -37,20 +37,28 @@ def register(subparsers: Any) -> None:
     parser.set_defaults(handler=run)
 
 
+def add_site_arguments(parser: argparse.ArgumentParser) -> None:
+    """Add --config and --database-url (every command that opens the site's database)."""
+    parser.add_argument("--config", default=DEFAULT_CONFIG, help="tệp cấu hình điểm phục vụ")
+    parser.add_argument("--database-url", default="", help="thay cho [database] url")
+
+
 def add_common_arguments(parser: argparse.ArgumentParser) -> None:
     """Add --config, --database-url and --log-level."""
-    parser.add_argument("--config", default=DEFAULT_CONFIG, help="site TOML file")
-    parser.add_argument("--database-url", default="", help="override [database] url")
+    add_site_arguments(parser)
     parser.add_argument("--log-level", default="INFO")
+
+
+def open_site_database(config: SiteConfig, database_url: str = "") -> sessionmaker[Session]:
+    """Open (and migrate) the site's database, or the one given on the command line."""
+    return open_database(database_url or config.database_url(), config.database.sqlite_synchronous)
 
 
 def start_server(
     config: SiteConfig, database_url: str, stack: ExitStack, config_file: str | None = None
 ) -> QueueServer:
     """Open the database, start or find the broker, and start the queue server."""
-    sessions = open_database(
-        database_url or config.database_url(), config.database.sqlite_synchronous
-    )
+    sessions = open_site_database(config, database_url)
     if config_file is not None:
         load_catalogue(sessions, config, config_file)
     if config.broker.host:

@@ -7,9 +7,9 @@ import getpass
 import sys
 from typing import Any
 
-from shared.config.site import DEFAULT_CONFIG, load_config
+from server.main import add_site_arguments, open_site_database
+from shared.config.site import load_config
 from shared.runtime import utc_now
-from shared.storage.engine import open_database
 from shared.storage.officer_repository import ROLES, OfficerRepository, hash_password
 
 MIN_PASSWORD = 4
@@ -29,20 +29,15 @@ def register(subparsers: Any) -> None:
         "--password-stdin", action="store_true", help="đọc mật khẩu/PIN từ dòng đầu của stdin"
     )
     add.add_argument("--keep-password", action="store_true", help="sửa thông tin, giữ mật khẩu cũ")
-    _common(add)
+    add_site_arguments(add)
     add.set_defaults(handler=run_add)
     listing = actions.add_parser("list", help="liệt kê cán bộ")
-    _common(listing)
+    add_site_arguments(listing)
     listing.set_defaults(handler=run_list)
     disable = actions.add_parser("disable", help="khóa tài khoản cán bộ")
     disable.add_argument("officer_id", metavar="ID")
-    _common(disable)
+    add_site_arguments(disable)
     disable.set_defaults(handler=run_disable)
-
-
-def _common(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--config", default=DEFAULT_CONFIG, help="tệp cấu hình điểm phục vụ")
-    parser.add_argument("--database-url", default="", help="thay cho [database] url")
 
 
 def _password(args: argparse.Namespace) -> str | None:
@@ -75,7 +70,7 @@ def run_add(args: argparse.Namespace) -> int:
     if password is not None and len(password) < MIN_PASSWORD:
         print(f"Lỗi: mật khẩu/PIN cần ít nhất {MIN_PASSWORD} ký tự.", file=sys.stderr)
         return 1
-    sessions = open_database(args.database_url or config.database_url())
+    sessions = open_site_database(config, args.database_url)
     hashed = hash_password(password) if password is not None else None
     try:
         with sessions.begin() as session:
@@ -95,7 +90,7 @@ def run_list(args: argparse.Namespace) -> int:
     config = load_config(args.config)
     if config is None:
         return 2
-    sessions = open_database(args.database_url or config.database_url())
+    sessions = open_site_database(config, args.database_url)
     with sessions() as session:
         officers = OfficerRepository(session, config.site.id).all()
     for officer in officers:
@@ -110,7 +105,7 @@ def run_disable(args: argparse.Namespace) -> int:
     config = load_config(args.config)
     if config is None:
         return 2
-    sessions = open_database(args.database_url or config.database_url())
+    sessions = open_site_database(config, args.database_url)
     with sessions.begin() as session:
         found = OfficerRepository(session, config.site.id).deactivate(args.officer_id, utc_now())
     if not found:

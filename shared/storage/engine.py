@@ -56,3 +56,10 @@ def open_database(url: str, sqlite_synchronous: str = "normal") -> sessionmaker[
     engine = make_engine(url, sqlite_synchronous)
     migrate(engine)
     return sessionmaker(engine, expire_on_commit=False)
+
+
+def close_database(sessions: sessionmaker[Session]) -> None:
+    """Close every connection of a session factory made by `open_database`."""
+    bind = sessions.kw.get("bind")
+    if bind is not None:
+        bind.dispose()
