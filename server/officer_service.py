@@ -76,19 +76,9 @@ class OfficerService:
             raise Forbidden(
                 f"Cán bộ {officer.name} không được phân công làm việc tại quầy {counter.label}."
             )
-        if state.officer_id == officer.officer_id:
-            # Logging in again (after a lock or a console restart) keeps the shift going.
-            pass
-        elif state.current_ticket_id is not None:
-            raise InvalidTransition(
-                f"Quầy {counter.label} đang phục vụ một số của cán bộ khác: hãy kết thúc trước."
-            )
-        else:
-            if state.status.value != "closed":
-                state = counter_rules.close_counter(state)
-            state = counter_rules.open_counter(state, officer.officer_id)
-            officers.start_session(officer.officer_id, counter.id, at)
-            queue.save_counter_state(state, at)
+        # Logging in again (after a lock or a console restart) keeps the shift going.
+        if state.officer_id != officer.officer_id:
+            state = self._hand_counter_to(queue, officers, counter, state, officer, at)
         return Outcome(
             result={
                 "officer": officer_info(officer),
@@ -99,6 +89,27 @@ class OfficerService:
             queues=True,
             officer_id=officer.officer_id,
         )
+
+    def _hand_counter_to(
+        self,
+        queue: QueueRepository,
+        officers: OfficerRepository,
+        counter: Counter,
+        state: CounterState,
+        officer: Officer,
+        at: datetime,
+    ) -> CounterState:
+        """Close the counter for whoever had it and open it for `officer`, logging the shift."""
+        if state.current_ticket_id is not None:
+            raise InvalidTransition(
+                f"Quầy {counter.label} đang phục vụ một số của cán bộ khác: hãy kết thúc trước."
+            )
+        if state.status.value != "closed":
+            state = counter_rules.close_counter(state)
+        state = counter_rules.open_counter(state, officer.officer_id)
+        officers.start_session(officer.officer_id, counter.id, at)
+        queue.save_counter_state(state, at)
+        return state
 
     def _logout(
         self,

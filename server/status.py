@@ -36,14 +36,14 @@ class StatusBoard:
     def __init__(self, topics: Topics) -> None:
         self.topics = topics
         self.devices: dict[str, DeviceStatus] = {}
-        self.last_change = time.monotonic()
+        self.arrived = threading.Event()
         self._lock = threading.Lock()
 
     def on_message(self, message: Message) -> None:
         """Keep one device's status (an empty retained message clears it)."""
         client_id = message.topic.rsplit("/", 1)[-1]
+        self.arrived.set()
         with self._lock:
-            self.last_change = time.monotonic()
             if not message.payload:
                 self.devices.pop(client_id, None)
                 return
@@ -112,10 +112,12 @@ def collect(bus: PahoBus, topics: Topics, wait: float) -> StatusBoard:
     board = StatusBoard(topics)
     bus.subscribe(topics.statuses(), board.on_message)
     deadline = time.monotonic() + wait
-    while time.monotonic() < deadline:
-        if time.monotonic() - board.last_change >= SETTLE_SECONDS:
+    # The broker sends the retained statuses at once after SUBACK: when none arrives for a
+    # settle period, they have all come.
+    while (remaining := deadline - time.monotonic()) > 0:
+        board.arrived.clear()
+        if not board.arrived.wait(min(SETTLE_SECONDS, remaining)):
             break
-        time.sleep(0.05)
     return board
 
 
