@@ -37,8 +37,8 @@ def run(kind: str, count: int) -> None:
             result = printer.print_document(document)
             if not result.printed:
                 raise SystemExit(f"{kind}: {result.message}")
-            while len(fake.jobs) <= jobs_before:  # the job is filed when the connection closes
-                time.sleep(0.0005)
+            if not fake.wait_for_jobs(jobs_before + 1):
+                raise SystemExit(f"{kind}: the fake printer never received the job")
             latencies.append((fake.last_byte_at[-1] - start) * 1000)
             sizes.append(result.bytes_sent)
             start = time.perf_counter()

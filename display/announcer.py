@@ -37,8 +37,6 @@ class Announcer:
         self.skipped: deque[Announcement] = deque(maxlen=50)  # the latest, for tests and logs
         self._queue: queue.Queue[Announcement | None] = queue.Queue()
         self._stopping = threading.Event()
-        self._idle = threading.Condition()
-        self._unfinished = 0
         self._thread: threading.Thread | None = None
 
     def start(self) -> None:
@@ -57,15 +55,14 @@ class Announcer:
             log.info("quiet hours: call %s to counter %s not read", number, counter_label)
             self.skipped.append(item)
             return item
-        with self._idle:
-            self._unfinished += 1
         self._queue.put(item)
         return item
 
     def wait_idle(self, timeout: float) -> bool:
         """Wait until every queued announcement has been played; return whether that happened."""
-        with self._idle:
-            return self._idle.wait_for(lambda: self._unfinished == 0, timeout)
+        done = self._queue.all_tasks_done  # queue.Queue counts what is queued but not done
+        with done:
+            return done.wait_for(lambda: not self._queue.unfinished_tasks, timeout)
 
     def stop(self, timeout: float = 5.0) -> None:
         """Stop after the sound playing now; announcements still queued are not read."""
@@ -79,15 +76,14 @@ class Announcer:
         while True:
             item = self._queue.get()
             if item is None or self._stopping.is_set():
+                self._queue.task_done()
                 return
             try:
                 self._read(item)
             except Exception:
                 log.exception("announcement of %s failed", item.number)
             finally:
-                with self._idle:
-                    self._unfinished -= 1
-                    self._idle.notify_all()
+                self._queue.task_done()
 
     def _read(self, item: Announcement) -> None:
         if self.chime:

@@ -26,8 +26,6 @@ class LedBoardFeed:
         self.counters = None if counters is None else set(counters)
         self._sent: dict[str, str] = {}  # counter label → text last queued ("" = blank)
         self._queue: queue.Queue[tuple[str, str] | None] = queue.Queue()
-        self._idle = threading.Condition()
-        self._unfinished = 0
         self._thread: threading.Thread | None = None
 
     def start(self) -> None:
@@ -46,16 +44,15 @@ class LedBoardFeed:
             if self._sent.get(line.label) == text:
                 continue
             self._sent[line.label] = text
-            with self._idle:
-                self._unfinished += 1
             self._queue.put((line.label, text))
             queued += 1
         return queued
 
     def wait_idle(self, timeout: float) -> bool:
         """Wait until every queued update has been handed to the driver."""
-        with self._idle:
-            return self._idle.wait_for(lambda: self._unfinished == 0, timeout)
+        done = self._queue.all_tasks_done  # queue.Queue counts what is queued but not done
+        with done:
+            return done.wait_for(lambda: not self._queue.unfinished_tasks, timeout)
 
     def stop(self, timeout: float = 5.0) -> None:
         """Stop the worker after the update in progress, then close the driver."""
@@ -72,6 +69,7 @@ class LedBoardFeed:
         while True:
             item = self._queue.get()
             if item is None:
+                self._queue.task_done()
                 return
             label, text = item
             try:
@@ -83,6 +81,4 @@ class LedBoardFeed:
                 # Drivers should not raise; if one does, the display still must not stop.
                 log.exception("LED board update of counter %s failed", label)
             finally:
-                with self._idle:
-                    self._unfinished -= 1
-                    self._idle.notify_all()
+                self._queue.task_done()

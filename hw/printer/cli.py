@@ -10,12 +10,14 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
+from pydantic import TypeAdapter, ValidationError
 
 from shared.config.printer import PrinterConfig
+from shared.config.site import format_errors
 
 DOCUMENTS = ("ticket", "slip", "supplement", "refusal", "apology", "control")
 DEFAULT_PRINTER = PrinterConfig(id="sim-80mm", name="Máy in mô phỏng 80 mm")
+_PRINTERS = TypeAdapter(list[PrinterConfig])
 
 
 class PrinterConfigError(ValueError):
@@ -32,18 +34,11 @@ def load_printer_configs(path: str | None) -> list[PrinterConfig]:
             data = tomllib.load(handle)
     except (OSError, tomllib.TOMLDecodeError) as error:
         raise PrinterConfigError(f"{path}: {error}") from error
-    configs: list[PrinterConfig] = []
-    for index, entry in enumerate(data.get("printers", [])):
-        try:
-            configs.append(PrinterConfig.model_validate(entry))
-        except ValidationError as error:
-            problems = "; ".join(
-                ".".join(["printers", str(index), *map(str, e["loc"])]).rstrip(".")
-                + ": "
-                + e["msg"]
-                for e in error.errors()
-            )
-            raise PrinterConfigError(f"{path}: {problems}") from error
+    try:
+        configs = _PRINTERS.validate_python(data.get("printers", []))
+    except ValidationError as error:
+        problems = "; ".join(f"printers.{line}" for line in format_errors(error))
+        raise PrinterConfigError(f"{path}: {problems}") from error
     if not configs:
         raise PrinterConfigError(f"{path}: no [[printers]] configured")
     return configs

@@ -32,52 +32,45 @@ def open_connection(
 ) -> Escpos:
     """Open the connection named by config.driver; raises on failure (the caller maps errors)."""
     caps = escpos_profile(profile)
-    driver = config.driver
     printer: Escpos
-    if driver == "sim":
+    if config.driver == "sim":
         if sim is None:
             raise DriverUnavailableError("no simulated device given")
-        printer = sim.connect()
+        printer = sim.connect()  # open from the start
         printer.profile = caps
         return printer
-    if driver == "network":
-        printer = Network(config.host, config.port, timeout=config.timeout_s)
-        printer.profile = caps
-        printer.open()
-        return printer
-    if driver == "serial":
-        printer = Serial(config.serial_port, baudrate=config.baudrate, timeout=config.timeout_s)
-        printer.profile = caps
-        printer.open()
+    printer = _unopened(config)
+    printer.profile = caps
+    printer.open()
+    if config.driver == "serial":
         device: Any = printer.device
         device.write_timeout = config.print_timeout_s  # a stalled line must not block forever
-        return printer
+    return printer
+
+
+def _unopened(config: PrinterConfig) -> Escpos:
+    """Build the python-escpos connection object of a real driver, not yet opened."""
+    driver = config.driver
+    if driver == "network":
+        return Network(config.host, config.port, timeout=config.timeout_s)
+    if driver == "serial":
+        return Serial(config.serial_port, baudrate=config.baudrate, timeout=config.timeout_s)
     if driver == "usb":
         if not Usb.is_usable():
             raise DriverUnavailableError("USB driver needs pyusb (pip install python-escpos[usb])")
-        printer = Usb(
+        return Usb(
             config.usb_vendor_id,
             config.usb_product_id,
             timeout=int(config.timeout_s * 1000),
             in_ep=config.usb_in_ep,
             out_ep=config.usb_out_ep,
         )
-        printer.profile = caps
-        printer.open()
-        return printer
     if driver == "file":
-        printer = File(config.device_path)
-        printer.profile = caps
-        printer.open()
-        return printer
+        return File(config.device_path)
     if driver == "cups":
         if CupsPrinter.is_usable():
-            printer = CupsPrinter(config.cups_name)
-        elif LP.is_usable():
-            printer = LP(config.cups_name, auto_flush=False)
-        else:
-            raise DriverUnavailableError("CUPS driver needs pycups or the 'lp' command")
-        printer.profile = caps
-        printer.open()
-        return printer
+            return CupsPrinter(config.cups_name)
+        if LP.is_usable():
+            return LP(config.cups_name, auto_flush=False)
+        raise DriverUnavailableError("CUPS driver needs pycups or the 'lp' command")
     raise DriverUnavailableError(f"unknown driver {driver!r}")

@@ -26,6 +26,7 @@ class FakeNetworkPrinter:
         self._server.settimeout(0.2)
         self._stop = threading.Event()
         self._lock = threading.Lock()
+        self._filed = threading.Condition(self._lock)  # notified when a job is filed
         self._threads: list[threading.Thread] = []
         self._accepter = threading.Thread(target=self._accept, name="fake-printer", daemon=True)
 
@@ -98,9 +99,15 @@ class FakeNetworkPrinter:
                 del buffer[:consumed]
         job.extend(buffer)
         if job:
-            with self._lock:
+            with self._filed:
                 self.jobs.append(bytes(job))
                 self.last_byte_at.append(arrived)
+                self._filed.notify_all()
+
+    def wait_for_jobs(self, count: int, timeout: float = 5.0) -> bool:
+        """Wait until `count` jobs were filed (a job is filed when its connection closes)."""
+        with self._filed:
+            return self._filed.wait_for(lambda: len(self.jobs) >= count, timeout)
 
     def _handle(self, conn: socket.socket, data: bytes, job: bytearray) -> int:
         """Process complete commands in data; return how many bytes were used."""

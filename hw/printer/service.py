@@ -21,7 +21,7 @@ from PIL import Image
 from hw.printer.canvas import PageStyle
 from hw.printer.documents import Document, kind_of, render_pages
 from hw.printer.drivers import DriverUnavailableError, escpos_profile, open_connection
-from hw.printer.fonts import find_fonts
+from hw.printer.fonts import FontNotFoundError, find_fonts
 from hw.printer.profiles import PrinterProfile, profile_for
 from hw.printer.raster import INIT, write_page
 from hw.printer.results import (
@@ -156,38 +156,39 @@ class ReceiptPrinter:
             if self._busy:
                 return self.last_status
         future = self.status_async()
+        limit = self.config.timeout_s * 3
         try:
-            return future.result(timeout=self.config.timeout_s * 3)
+            return future.result(timeout=limit)
         except FutureTimeout:
-            status = offline_status(
-                self.config.id, f"no answer within {self.config.timeout_s * 3:g} s", self.clock()
-            )
+            status = offline_status(self.config.id, f"no answer within {limit:g} s", self.clock())
             self.last_status = status
             return status
 
     def _status_job(self) -> PrinterStatus:
         """Worker side of a status query."""
-        if not self.profile.status:
+        if self.profile.status:
+            status = self._query_status()
+        else:
             status = PrinterStatus(
                 self.config.id,
                 PrinterState.UNKNOWN,
                 detail="status not supported",
                 checked_at=self.clock(),
             )
-        else:
-            try:
-                connection = open_connection(self.config, self.profile, self.sim)
-            except Exception as error:  # any driver failure means: not reachable
-                status = offline_status(self.config.id, _describe(error), self.clock())
-            else:
-                try:
-                    status = query_status(connection, self.config.id, self.clock())
-                except Exception as error:
-                    status = offline_status(self.config.id, _describe(error), self.clock())
-                finally:
-                    _close(connection)
         self.last_status = status
         return status
+
+    def _query_status(self) -> PrinterStatus:
+        """Open a connection and ask DLE EOT; any driver failure means: not reachable."""
+        connection: Escpos | None = None
+        try:
+            connection = open_connection(self.config, self.profile, self.sim)
+            return query_status(connection, self.config.id, self.clock())
+        except Exception as error:
+            return offline_status(self.config.id, _describe(error), self.clock())
+        finally:
+            if connection is not None:
+                _close(connection)
 
     # -- printing ------------------------------------------------------------------------------
 
@@ -256,10 +257,7 @@ class ReceiptPrinter:
                 return failed(printer_id, job.job_id, STATE_REASONS[status.state], status)
         if job.cancelled.is_set():
             return failed(printer_id, job.job_id, FailureReason.TIMEOUT, status)
-        dummy = Dummy()
-        dummy.profile = connection.profile
-        send_pages(dummy, pages, self.profile)
-        data = bytes(dummy.output)
+        data = encode(pages, self.profile)
         connection._raw(data)
         if self.profile.status:
             status = self.last_status = query_status(connection, printer_id, self.clock())
@@ -311,7 +309,7 @@ def _describe(error: BaseException) -> str:
 
 def _vi_render(error: BaseException) -> str:
     """The Vietnamese message of a rendering failure (missing fonts get their own)."""
-    if type(error).__name__ == "FontNotFoundError":
+    if isinstance(error, FontNotFoundError):
         return "Không tìm thấy phông chữ tiếng Việt để in phiếu."
     return "Không tạo được nội dung phiếu để in."
 

@@ -197,8 +197,8 @@ class ThreadedScanner(ScannerBase):
             self._thread = None
         self._set_state(ConnectionState.STOPPED)
 
-    def wait(self, seconds: float) -> bool:
-        """Sleep up to seconds; return True early when stopping."""
+    def wait(self, seconds: float | None = None) -> bool:
+        """Sleep up to seconds (without: until stop()); return True early when stopping."""
         return self._stop_event.wait(seconds)
 
     def _run(self) -> None:

@@ -119,7 +119,7 @@ class SimScanner(StreamScanner):
             elif self._listener is not None:
                 self._serve_socket(self._listener)
             else:
-                self.wait(0.05)
+                self.wait()  # script played, no port: nothing more will come
 
     def _play(self, step: ScriptStep) -> None:
         if step.action == "sleep":

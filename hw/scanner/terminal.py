@@ -48,8 +48,8 @@ class TerminalWedgeScanner(ThreadedScanner):
                 continue
             data = os.read(self.fd, 256)
             if not data:
-                self.wait(0.2)  # end of piped input: nothing more will come
-                continue
+                self.wait()  # end of piped input: nothing more will come
+                return
             if self._saved is None:
                 self._lines(data)
             else:
