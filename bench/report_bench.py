@@ -40,6 +40,7 @@ POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/motcua_bench"
 
 
 def ensure_postgres_database(url: str) -> None:
+    """Create the PostgreSQL database of `url` if it does not exist."""
     parsed = make_url(url)
     admin = parsed.set(drivername="postgresql", database="postgres")
     with psycopg.connect(admin.render_as_string(hide_password=False), autocommit=True) as conn:
@@ -51,6 +52,7 @@ def ensure_postgres_database(url: str) -> None:
 
 
 def fill(url: str, days: int, reuse: bool) -> None:
+    """Migrate the database and fill it with simulated days, unless --reuse finds tickets."""
     config = load_site_config(CONFIG)
     sessions = open_database(url)
     engine = sessions.kw["bind"]
@@ -73,6 +75,7 @@ def fill(url: str, days: int, reuse: bool) -> None:
 
 
 def time_reports(url: str, label: str, out: Path) -> list[tuple[str, str, float, float]]:
+    """Time a day, a month and a year of reports, warm; print and return the figures."""
     config = load_site_config(CONFIG)
     engine = report_engine(url)
     rows = []
@@ -96,6 +99,7 @@ def time_reports(url: str, label: str, out: Path) -> list[tuple[str, str, float,
 
 
 def main() -> None:
+    """Fill the databases, time the reports and print a table of the figures."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--days", type=int, default=250, help="working days simulated")
     parser.add_argument("--sqlite", help="SQLite URL (default: a temporary file)")

@@ -10,7 +10,9 @@ import matplotlib
 from matplotlib.figure import Figure
 
 from reports.figures import Dimension, Report
-from reports.tables import WEEKDAYS, minutes
+from reports.table_model import minutes
+from reports.tables import WEEKDAYS
+from shared.domain.dossiers import CHANNEL_LABELS, TIMELINESS_LABELS, Channel, Timeliness
 
 _STYLE: Any = {
     "font.family": "DejaVu Sans",
@@ -125,9 +127,9 @@ def _timeliness_chart(report: Report) -> bytes | None:
         "Hồ sơ đã giải quyết theo đơn vị",
         [r.label for r in rows],
         [
-            ("Trước hạn", GREEN, [r.counts.early for r in rows]),
-            ("Đúng hạn", BLUE, [r.counts.on_time for r in rows]),
-            ("Quá hạn", RED, [r.counts.late for r in rows]),
+            (TIMELINESS_LABELS[Timeliness.EARLY], GREEN, [r.counts.early for r in rows]),
+            (TIMELINESS_LABELS[Timeliness.ON_TIME], BLUE, [r.counts.on_time for r in rows]),
+            (TIMELINESS_LABELS[Timeliness.LATE], RED, [r.counts.late for r in rows]),
         ],
         "hồ sơ",
     )
@@ -136,8 +138,8 @@ def _timeliness_chart(report: Report) -> bytes | None:
 def _channel_chart(report: Report) -> bytes | None:
     """Dossiers received per channel."""
     t = report.dossiers.totals
-    values = [("Trực tiếp", t.in_person), ("Trực tuyến", t.online), ("Bưu chính công ích", t.post)]
-    values = [(name, n) for name, n in values if n]
+    received = {Channel.IN_PERSON: t.in_person, Channel.ONLINE: t.online, Channel.POST: t.post}
+    values = [(CHANNEL_LABELS[channel], n) for channel, n in received.items() if n]
     if not values:
         return None
     figure = Figure(figsize=(4.6, 3.2))

@@ -17,25 +17,30 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Connection, and_, case, func, or_, select
+from sqlalchemy import Connection, FromClause, and_, case, func, or_, select
 from sqlalchemy.sql.elements import ColumnElement
 
 from reports.figures import DossierCounts, DossierFigures, DossierRow
 from reports.scope import Names, Scope
-from shared.domain.dossiers import DossierStatus
+from shared.domain.dossiers import (
+    CLOSED_STATUSES,
+    FINISHED_STATUSES,
+    WAITING_FOR_CITIZEN,
+    Channel,
+    DossierStatus,
+    StepKind,
+)
 from shared.storage.dossier_tables import DossierRow as DossierTable
 from shared.storage.dossier_tables import DossierStepRow
 
-_FINISHED = (int(DossierStatus.DONE), int(DossierStatus.RETURNED))
-_CLOSED_UNFINISHED = (
-    int(DossierStatus.NOT_RECEIVED),
-    int(DossierStatus.WITHDRAWN),
-    int(DossierStatus.STOPPED),
-)
-_WAITING_FOR_CITIZEN = (
-    int(DossierStatus.SUPPLEMENT_REQUESTED),
-    int(DossierStatus.PAYMENT_REQUESTED),
-)
+_FINISHED = sorted(int(s) for s in FINISHED_STATUSES)
+_CLOSED_UNFINISHED = sorted(int(s) for s in CLOSED_STATUSES - FINISHED_STATUSES)
+_WAITING_FOR_CITIZEN = sorted(int(s) for s in WAITING_FOR_CITIZEN)
+_LOGGED = {
+    "supplements": StepKind.SUPPLEMENT_REQUESTED,
+    "refusals": StepKind.REFUSED,
+    "apologies": StepKind.RESCHEDULED,
+}
 Key = tuple[str, str]
 
 
@@ -52,11 +57,15 @@ def _scope_filter(scope: Scope) -> list[ColumnElement[bool]]:
 
 
 def _grouped(
-    connection: Connection, columns: dict[str, ColumnElement[Any]], *where: ColumnElement[bool]
+    connection: Connection,
+    columns: dict[str, ColumnElement[Any]],
+    *where: ColumnElement[bool],
+    source: FromClause = DossierTable.__table__,
 ) -> Iterable[tuple[Key, str, dict[str, int]]]:
     d = DossierTable.__table__.c
     statement = (
         select(d.department, d.procedure_code, func.max(d.procedure_name), *columns.values())
+        .select_from(source)
         .where(*where)
         .group_by(d.department, d.procedure_code)
     )
@@ -69,9 +78,9 @@ def _received(connection: Connection, scope: Scope) -> Iterable[tuple[Key, str, 
     d = DossierTable.__table__.c
     columns = {
         "received": func.count(),
-        "in_person": _count(d.channel == 1),
-        "online": _count(d.channel == 2),
-        "post": _count(d.channel == 3),
+        "in_person": _count(d.channel == int(Channel.IN_PERSON)),
+        "online": _count(d.channel == int(Channel.ONLINE)),
+        "post": _count(d.channel == int(Channel.POST)),
     }
     return _grouped(
         connection,
@@ -124,27 +133,15 @@ def _in_progress(connection: Connection, scope: Scope) -> Iterable[tuple[Key, st
 
 def _log_counts(connection: Connection, scope: Scope) -> Iterable[tuple[Key, str, dict[str, int]]]:
     d, s = DossierTable.__table__.c, DossierStepRow.__table__.c
-    statement = (
-        select(
-            d.department,
-            d.procedure_code,
-            func.max(d.procedure_name),
-            _count(s.kind == "supplement_requested"),
-            _count(s.kind == "refused"),
-            _count(s.kind == "rescheduled"),
-        )
-        .select_from(DossierStepRow.__table__.join(DossierTable.__table__, d.id == s.dossier_id))
-        .where(
-            *_scope_filter(scope),
-            s.kind.in_(("supplement_requested", "refused", "rescheduled")),
-            s.at >= scope.period.start_utc,
-            s.at < scope.period.end_utc,
-        )
-        .group_by(d.department, d.procedure_code)
+    return _grouped(
+        connection,
+        {name: _count(s.kind == kind.value) for name, kind in _LOGGED.items()},
+        *_scope_filter(scope),
+        s.kind.in_([kind.value for kind in _LOGGED.values()]),
+        s.at >= scope.period.start_utc,
+        s.at < scope.period.end_utc,
+        source=DossierStepRow.__table__.join(DossierTable.__table__, d.id == s.dossier_id),
     )
-    for row in connection.execute(statement):
-        values = {"supplements": row[3], "refusals": row[4], "apologies": row[5]}
-        yield (row[0], row[1]), row[2], {k: int(v or 0) for k, v in values.items()}
 
 
 def dossier_figures(connection: Connection, scope: Scope, names: Names) -> DossierFigures:

@@ -7,7 +7,8 @@ from html import escape
 from pathlib import Path
 
 from reports.figures import Report
-from reports.tables import Kind, Table, Value, all_tables
+from reports.table_model import Kind, Table, Value
+from reports.tables import all_tables
 
 _CSS = """
 @page { size: A4; margin: 14mm 12mm; }

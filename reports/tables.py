@@ -1,70 +1,44 @@
-"""The report as tables: one model shared by the spreadsheet (a sheet each) and the HTML."""
+"""The report as tables, a sheet each in the spreadsheet and a section each in the HTML.
+
+The queue tables are here; the dossier, QĐ 766 and satisfaction tables in `outcome_tables`.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from enum import StrEnum
+from reports.figures import Dimension, Report, TicketCounts, TimeRow, TimeStats
+from reports.outcome_tables import dossier_tables, index_table, rating_table
+from reports.table_model import Column, Kind, Table, Value, minutes, round1
 
-from reports.figures import (
-    Dimension,
-    DossierCounts,
-    DossierRow,
-    RatingCounts,
-    RatingRow,
-    Report,
-    TicketCounts,
-    TimeRow,
-    TimeStats,
-)
-
-Value = str | int | float | None
 WEEKDAYS = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ nhật")
+# Per dimension: the table's title, its first column's heading, and the note under it.
 DIMENSION_TITLES = {
-    Dimension.SERVICE: ("Thời gian theo dịch vụ", "Dịch vụ"),
-    Dimension.COUNTER: ("Thời gian theo quầy", "Quầy"),
-    Dimension.OFFICER: ("Thời gian theo cán bộ", "Cán bộ"),
-    Dimension.HOUR: ("Thời gian theo giờ", "Khung giờ"),
-    Dimension.PRIORITY: ("Thời gian theo đối tượng", "Đối tượng"),
+    Dimension.SERVICE: (
+        "Thời gian theo dịch vụ",
+        "Dịch vụ",
+        "Thời gian chờ theo dịch vụ lúc lấy số; thời gian phục vụ theo dịch vụ đã phục vụ xong.",
+    ),
+    Dimension.COUNTER: (
+        "Thời gian theo quầy",
+        "Quầy",
+        "Thời gian chờ theo quầy gọi số lần đầu; thời gian phục vụ theo quầy phục vụ xong.",
+    ),
+    Dimension.OFFICER: (
+        "Thời gian theo cán bộ",
+        "Cán bộ",
+        "Cán bộ gọi số lần đầu (chờ) và cán bộ phục vụ xong (phục vụ).",
+    ),
+    Dimension.HOUR: (
+        "Thời gian theo giờ",
+        "Khung giờ",
+        "Thời gian chờ theo giờ lấy số; thời gian phục vụ theo giờ bắt đầu phục vụ (giờ địa "
+        "phương).",
+    ),
+    Dimension.PRIORITY: (
+        "Thời gian theo đối tượng",
+        "Đối tượng",
+        "Vé ưu tiên theo từng đối tượng, so với vé thường.",
+    ),
 }
-COMPLAINTS_NOTE = (
-    "Trung tâm chưa có sổ theo dõi phản ánh, kiến nghị trong hệ thống: tỷ lệ phản ánh được "
-    "tính là 0 %. Số lượt đánh giá ở mức thấp nhất được nêu riêng, không đưa vào công thức."
-)
-
-
-class Kind(StrEnum):
-    """How a column's values are written."""
-
-    TEXT = "text"
-    COUNT = "count"
-    MINUTES = "minutes"
-    PERCENT = "percent"
-
-
-@dataclass(frozen=True)
-class Column:
-    """A column: its Vietnamese heading and the kind of its values."""
-
-    title: str
-    kind: Kind = Kind.COUNT
-
-
-@dataclass(frozen=True)
-class Table:
-    """A titled table; `sheet` is its spreadsheet tab name (at most 31 characters)."""
-
-    key: str
-    sheet: str
-    title: str
-    columns: tuple[Column, ...]
-    rows: tuple[tuple[Value, ...], ...]
-    note: str = ""
-    total: tuple[Value, ...] | None = None
-
-
-def minutes(seconds: float | None) -> float | None:
-    """Return seconds as minutes rounded to a tenth, or None."""
-    return None if seconds is None else round(seconds / 60.0, 1)
 
 
 def _time_cells(stats: TimeStats) -> tuple[Value, ...]:
@@ -89,10 +63,10 @@ def summary_table(report: Report) -> Table:
         ("Hồ sơ đã giải quyết", d.finished, "hồ sơ"),
         ("Hồ sơ giải quyết quá hạn", d.late, "hồ sơ"),
         ("Hồ sơ đang giải quyết đã quá hạn", d.overdue, "hồ sơ"),
-        ("Tiến độ giải quyết (QĐ 766)", _round(d.progress_percent), "%"),
-        ("Mức độ hài lòng (QĐ 766)", _round(d.satisfaction_766_percent()), "%"),
+        ("Tiến độ giải quyết (QĐ 766)", round1(d.progress_percent), "%"),
+        ("Mức độ hài lòng (QĐ 766)", round1(d.satisfaction_766_percent()), "%"),
         ("Số lượt đánh giá", s.totals.total, "lượt"),
-        ("Tỷ lệ đánh giá hài lòng trở lên", _round(s.totals.satisfied_percent), "%"),
+        ("Tỷ lệ đánh giá hài lòng trở lên", round1(s.totals.satisfied_percent), "%"),
     ]
     columns = (
         Column("Chỉ tiêu", Kind.TEXT),
@@ -100,10 +74,6 @@ def summary_table(report: Report) -> Table:
         Column("Đơn vị", Kind.TEXT),
     )
     return Table("summary", "Tổng hợp", "Số liệu chính", columns, tuple(rows))
-
-
-def _round(value: float | None) -> float | None:
-    return None if value is None else round(value, 1)
 
 
 def tickets_table(report: Report) -> Table:
@@ -137,7 +107,7 @@ def tickets_table(report: Report) -> Table:
 
 def time_table(report: Report, dimension: Dimension) -> Table:
     """Waiting and service times (minutes) of one dimension, side by side."""
-    title, heading = DIMENSION_TITLES[dimension]
+    title, heading, note = DIMENSION_TITLES[dimension]
     waiting: dict[str, TimeRow] = {r.key: r for r in report.queue.waiting_by[dimension]}
     serving: dict[str, TimeRow] = {r.key: r for r in report.queue.service_by[dimension]}
     keys = list(waiting) + [k for k in serving if k not in waiting]
@@ -160,24 +130,12 @@ def time_table(report: Report, dimension: Dimension) -> Table:
         Column("Phục vụ trung vị", Kind.MINUTES),
         Column("Phục vụ P90", Kind.MINUTES),
     )
-    notes = {
-        Dimension.SERVICE: "Thời gian chờ theo dịch vụ lúc lấy số; thời gian phục vụ theo "
-        "dịch vụ đã phục vụ xong.",
-        Dimension.COUNTER: "Thời gian chờ theo quầy gọi số lần đầu; thời gian phục vụ theo "
-        "quầy phục vụ xong.",
-        Dimension.OFFICER: "Cán bộ gọi số lần đầu (chờ) và cán bộ phục vụ xong (phục vụ).",
-        Dimension.HOUR: "Thời gian chờ theo giờ lấy số; thời gian phục vụ theo giờ bắt đầu "
-        "phục vụ (giờ địa phương).",
-        Dimension.PRIORITY: "Vé ưu tiên theo từng đối tượng, so với vé thường.",
-    }
     total = (
         "Toàn trung tâm",
         *_time_cells(report.queue.waiting),
         *_time_cells(report.queue.service),
     )
-    return Table(
-        f"time_{dimension.value}", title, title, columns, tuple(rows), notes[dimension], total
-    )
+    return Table(f"time_{dimension.value}", title, title, columns, tuple(rows), note, total)
 
 
 def heat_table(report: Report) -> Table:
@@ -231,176 +189,6 @@ def caps_table(report: Report) -> Table:
         columns,
         rows,
         note="Dịch vụ có giới hạn số trong ngày đã cấp hết số: công dân đến sau không lấy được số.",
-    )
-
-
-def _dossier_cells(c: DossierCounts) -> tuple[Value, ...]:
-    return (
-        c.received,
-        c.in_person,
-        c.online,
-        c.post,
-        c.finished,
-        c.early,
-        c.on_time,
-        c.late,
-        c.within,
-        c.overdue,
-        c.paused,
-        c.supplements,
-        c.refusals,
-        c.apologies,
-        _round(c.progress_percent),
-    )
-
-
-_DOSSIER_COLUMNS = (
-    Column("Tiếp nhận"),
-    Column("Trực tiếp"),
-    Column("Trực tuyến"),
-    Column("Bưu chính"),
-    Column("Đã giải quyết"),
-    Column("Trước hạn"),
-    Column("Đúng hạn"),
-    Column("Quá hạn"),
-    Column("Đang GQ trong hạn"),
-    Column("Đang GQ quá hạn"),
-    Column("Chờ công dân"),
-    Column("Yêu cầu bổ sung"),
-    Column("Từ chối"),
-    Column("Xin lỗi"),
-    Column("Tiến độ (%)", Kind.PERCENT),
-)
-
-
-def dossier_tables(report: Report) -> tuple[Table, Table]:
-    """Dossiers per department and per procedure, with the totals."""
-    figures = report.dossiers
-    total = _dossier_cells(figures.totals)
-
-    def row(r: DossierRow, *head: Value) -> tuple[Value, ...]:
-        return (*head, *_dossier_cells(r.counts))
-
-    departments = Table(
-        "dossiers_department",
-        "Hồ sơ theo đơn vị",
-        "Hồ sơ theo đơn vị",
-        (Column("Đơn vị", Kind.TEXT), *_DOSSIER_COLUMNS),
-        tuple(row(r, r.label) for r in figures.by_department),
-        note="Tiếp nhận: hồ sơ nhận trong kỳ. Đã giải quyết: có kết quả trong kỳ, so với hạn "
-        "giải quyết đã trừ thời gian chờ công dân bổ sung. Đang giải quyết: tính đến hết ngày "
-        "cuối kỳ.",
-        total=("Tổng cộng", *total),
-    )
-    procedures = Table(
-        "dossiers_procedure",
-        "Hồ sơ theo thủ tục",
-        "Hồ sơ theo thủ tục hành chính",
-        (
-            Column("Mã thủ tục", Kind.TEXT),
-            Column("Tên thủ tục", Kind.TEXT),
-            Column("Đơn vị", Kind.TEXT),
-            *_DOSSIER_COLUMNS,
-        ),
-        tuple(
-            row(r, r.key, r.label, report_department(report, r.department))
-            for r in figures.by_procedure
-        ),
-        total=("Tổng cộng", "", "", *total),
-    )
-    return departments, procedures
-
-
-def report_department(report: Report, department: str) -> str:
-    """Return a department's name as the department table shows it."""
-    for row in report.dossiers.by_department:
-        if row.key == department:
-            return row.label
-    return department
-
-
-def index_table(report: Report) -> Table:
-    """The QĐ 766 figures with their formulas."""
-    d = report.dossiers.totals
-    s = report.satisfaction
-    rows: tuple[tuple[Value, ...], ...] = (
-        (
-            "Tiến độ giải quyết",
-            _round(d.progress_percent),
-            "(trước hạn + đúng hạn) ÷ đã giải quyết × 100 %",
-            f"({d.early} + {d.on_time}) ÷ {d.finished}",
-        ),
-        (
-            "Tỷ lệ hồ sơ quá hạn",
-            _round(d.late_percent),
-            "quá hạn ÷ đã giải quyết × 100 %",
-            f"{d.late} ÷ {d.finished}",
-        ),
-        ("Tỷ lệ phản ánh, kiến nghị", 0.0, "chưa theo dõi trong hệ thống: tính là 0 %", ""),
-        (
-            "Mức độ hài lòng (QĐ 766)",
-            _round(d.satisfaction_766_percent()),
-            "100 % − (tỷ lệ quá hạn + tỷ lệ phản ánh)",
-            "",
-        ),
-        (
-            "Đánh giá ở mức thấp nhất (tham khảo)",
-            s.lowest,
-            "số lượt, không đưa vào công thức",
-            f"trên {s.totals.total} lượt đánh giá",
-        ),
-    )
-    columns = (
-        Column("Chỉ số", Kind.TEXT),
-        Column("Giá trị", Kind.TEXT),
-        Column("Công thức", Kind.TEXT),
-        Column("Số liệu", Kind.TEXT),
-    )
-    return Table(
-        "index766",
-        "Chỉ số QĐ 766",
-        "Chỉ số phục vụ theo Quyết định 766/QĐ-TTg",
-        columns,
-        rows,
-        note=COMPLAINTS_NOTE,
-    )
-
-
-_RATING_COLUMNS = (
-    Column("Lượt đánh giá"),
-    Column("Rất hài lòng"),
-    Column("Hài lòng"),
-    Column("Bình thường"),
-    Column("Không hài lòng"),
-    Column("Rất không hài lòng"),
-    Column("Hài lòng trở lên (%)", Kind.PERCENT),
-)
-
-
-def _rating_cells(c: RatingCounts) -> tuple[Value, ...]:
-    return (
-        c.total,
-        c.very_satisfied,
-        c.satisfied,
-        c.neutral,
-        c.unsatisfied,
-        c.very_unsatisfied,
-        _round(c.satisfied_percent),
-    )
-
-
-def rating_table(report: Report, key: str, rows: tuple[RatingRow, ...], heading: str) -> Table:
-    """Ratings of counters, officers or services."""
-    title = f"Hài lòng theo {heading.lower()}"
-    return Table(
-        f"ratings_{key}",
-        title,
-        title,
-        (Column(heading, Kind.TEXT), *_RATING_COLUMNS),
-        tuple((r.label, *_rating_cells(r.counts)) for r in rows),
-        note="Thang 3 mức: Không hài lòng / Hài lòng / Rất hài lòng; thang 5 mức thêm "
-        "Rất không hài lòng và Bình thường.",
-        total=("Tổng cộng", *_rating_cells(report.satisfaction.totals)),
     )
 
 

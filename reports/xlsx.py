@@ -10,7 +10,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from reports.figures import Report
-from reports.tables import Kind, Table, all_tables
+from reports.table_model import Kind, Table
+from reports.tables import all_tables
 
 _FORMATS = {Kind.COUNT: "#,##0", Kind.MINUTES: "0.0", Kind.PERCENT: "0.0", Kind.TEXT: "General"}
 _HEADER_FILL = PatternFill("solid", fgColor="DCE6F1")

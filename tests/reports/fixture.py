@@ -7,6 +7,7 @@ comments next to each ticket give its waiting and service times in seconds.
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session, sessionmaker
@@ -176,53 +177,29 @@ def add_tickets(session: Session) -> dict[str, int]:
     return ids
 
 
-def _dossier(
-    session: Session,
-    code: str,
-    department: str,
-    procedure: str,
-    channel: int,
-    received: datetime,
-    legal_due: date,
-    status: int,
-    steps: list[tuple[str, datetime, int]],
-    finished: datetime | None = None,
-    site: str = SITE,
-) -> None:
-    row = DossierRow(
-        site_id=site,
-        code=code,
-        token=code[-8:],
-        procedure_code=procedure,
-        procedure_name=f"Thủ tục {procedure}",
-        department=department,
-        channel=channel,
-        status=status,
-        citizen_name="Nguyễn Văn A",
-        legal_days=3,
-        received_at=received,
-        rules="{}",
-        legal_due=legal_due,
-        due=legal_due,
-        finished_at=finished,
-        updated_at=received,
-    )
-    session.add(row)
-    session.flush()
-    for position, (kind, when, step_status) in enumerate([("received", received, 2), *steps]):
-        session.add(
-            DossierStepRow(
-                dossier_id=row.id, position=position, kind=kind, at=when, status=step_status
-            )
-        )
+class DossierSpec(NamedTuple):
+    """One fixture dossier: its row's facts and its log after the 'received' step."""
+
+    code: str
+    department: str
+    procedure: str
+    channel: int
+    received: datetime
+    legal_due: date
+    status: int
+    steps: list[tuple[str, datetime, int]]
+    finished: datetime | None = None
+    site: str = SITE
 
 
-def add_dossiers(session: Session) -> None:
-    """Insert the dossiers (see the tests for the figures they make in November 2026)."""
-    nov = lambda d: date(2026, 11, d)  # noqa: E731
-    # D1 early, D2 on time, D3 late with an apology (all Tư pháp).
-    _dossier(
-        session,
+def nov(day: int) -> date:
+    """Return a day of November 2026."""
+    return date(2026, 11, day)
+
+
+# D1 early, D2 on time, D3 late with an apology (all Tư pháp).
+DOSSIERS = (
+    DossierSpec(
         "TP-0001",
         "tu-phap",
         "2.000635",
@@ -232,9 +209,8 @@ def add_dossiers(session: Session) -> None:
         10,
         [("done", at(2, "15:00"), 9), ("returned", at(3, "08:00"), 10)],
         at(2, "15:00"),
-    )
-    _dossier(
-        session,
+    ),
+    DossierSpec(
         "TP-0002",
         "tu-phap",
         "2.000635",
@@ -244,9 +220,8 @@ def add_dossiers(session: Session) -> None:
         9,
         [("done", at(6, "16:00"), 9)],
         at(6, "16:00"),
-    )
-    _dossier(
-        session,
+    ),
+    DossierSpec(
         "TP-0003",
         "tu-phap",
         "2.000815",
@@ -260,11 +235,10 @@ def add_dossiers(session: Session) -> None:
             ("returned", at(14, "10:00"), 10),
         ],
         at(13, "10:00"),
-    )
+    ),
     # D4: received 9/11 for 7 working days, would be due 18/11, but waited for a supplement
     # 10/11–16/11, so its legal due is 24/11 and finishing on 24/11 is on time.
-    _dossier(
-        session,
+    DossierSpec(
         "CA-0004",
         "cong-an",
         "2.000200",
@@ -278,10 +252,9 @@ def add_dossiers(session: Session) -> None:
             ("done", at(24, "10:00"), 9),
         ],
         at(24, "10:00"),
-    )
+    ),
     # D5: due 24/11, finished 25/11 00:30 local = 24/11 17:30 UTC: late by the local date.
-    _dossier(
-        session,
+    DossierSpec(
         "CA-0005",
         "cong-an",
         "2.000200",
@@ -291,10 +264,9 @@ def add_dossiers(session: Session) -> None:
         9,
         [("done", at(25, "00:30"), 9)],
         at(25, "00:30"),
-    )
+    ),
     # D6: still processing, due 27/11.
-    _dossier(
-        session,
+    DossierSpec(
         "CA-0006",
         "cong-an",
         "2.000200",
@@ -303,10 +275,9 @@ def add_dossiers(session: Session) -> None:
         nov(27),
         4,
         [("handover", at(20, "10:00"), 4)],
-    )
+    ),
     # D7: waiting for the citizen's supplement since 26/11.
-    _dossier(
-        session,
+    DossierSpec(
         "TP-0007",
         "tu-phap",
         "2.000815",
@@ -315,10 +286,9 @@ def add_dossiers(session: Session) -> None:
         date(2026, 12, 5),
         5,
         [("supplement_requested", at(26, "09:00"), 5)],
-    )
+    ),
     # D8: refused at the desk (status 3): a refusal, not a received dossier.
-    _dossier(
-        session,
+    DossierSpec(
         "TP-0008",
         "tu-phap",
         "2.000815",
@@ -327,10 +297,9 @@ def add_dossiers(session: Session) -> None:
         nov(27),
         3,
         [("refused", at(25, "10:05"), 3)],
-    )
+    ),
     # D9: received in October, finished early in November.
-    _dossier(
-        session,
+    DossierSpec(
         "CA-0009",
         "cong-an",
         "2.000200",
@@ -340,10 +309,9 @@ def add_dossiers(session: Session) -> None:
         9,
         [("done", at(5, "09:00"), 9)],
         at(5, "09:00"),
-    )
+    ),
     # D10: another site's dossier, never in this site's report.
-    _dossier(
-        session,
+    DossierSpec(
         "XX-0010",
         "tu-phap",
         "2.000635",
@@ -354,7 +322,44 @@ def add_dossiers(session: Session) -> None:
         [("done", at(2, "10:00"), 9)],
         at(2, "10:00"),
         site="other-site",
+    ),
+)
+
+
+def _dossier(session: Session, spec: DossierSpec) -> None:
+    row = DossierRow(
+        site_id=spec.site,
+        code=spec.code,
+        token=spec.code[-8:],
+        procedure_code=spec.procedure,
+        procedure_name=f"Thủ tục {spec.procedure}",
+        department=spec.department,
+        channel=spec.channel,
+        status=spec.status,
+        citizen_name="Nguyễn Văn A",
+        legal_days=3,
+        received_at=spec.received,
+        rules="{}",
+        legal_due=spec.legal_due,
+        due=spec.legal_due,
+        finished_at=spec.finished,
+        updated_at=spec.received,
     )
+    session.add(row)
+    session.flush()
+    steps = [("received", spec.received, 2), *spec.steps]
+    for position, (kind, when, step_status) in enumerate(steps):
+        session.add(
+            DossierStepRow(
+                dossier_id=row.id, position=position, kind=kind, at=when, status=step_status
+            )
+        )
+
+
+def add_dossiers(session: Session) -> None:
+    """Insert the dossiers (see the tests for the figures they make in November 2026)."""
+    for spec in DOSSIERS:
+        _dossier(session, spec)
 
 
 def add_ratings(session: Session, tickets: dict[str, int]) -> None:

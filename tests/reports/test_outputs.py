@@ -12,7 +12,8 @@ from openpyxl import load_workbook
 from reports.charts import all_charts
 from reports.figures import Report
 from reports.html import number, render_html
-from reports.tables import Kind, all_tables
+from reports.table_model import Kind
+from reports.tables import all_tables
 from reports.xlsx import write_xlsx
 from server.cli import main
 from tests.helpers.sites import DEMO_CONFIG
