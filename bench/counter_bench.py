@@ -33,7 +33,6 @@ from shared.config.site import load_site_config  # noqa: E402
 from shared.messaging import commands as c  # noqa: E402
 from shared.messaging.client import CommandClient, new_request_id  # noqa: E402
 from shared.messaging.topics import Topics  # noqa: E402
-from shared.qt.bridge import BusBridge  # noqa: E402
 from shared.runtime import connect_bus  # noqa: E402
 
 
@@ -64,7 +63,7 @@ def main() -> int:
             reply = kiosk.send(c.IssueTicket(request_id=new_request_id(), service="s00"))
             assert reply.ok, reply.error
         console = build_console(config, "q00", client)
-        console.attach(BusBridge(console_bus))
+        console.attach(console_bus)
         console.model.begin_shift(Officer("cb01", "Cán bộ đo tải"))
         window = console.window
         window.resize(1366, 768)

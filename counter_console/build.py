@@ -20,6 +20,7 @@ from hw.keypad import KeyMap
 from hw.printer.documents.from_dossier import FormContext
 from hw.printer.service import ReceiptPrinter
 from shared.config.site import SiteConfig, parse_hhmm
+from shared.messaging.bus import Bus
 from shared.qt.bridge import BusBridge
 
 
@@ -36,16 +37,19 @@ class Console:
     printer: ReceiptPrinter | None = None
     runners: list[CommandRunner] = field(default_factory=list)
 
-    def attach(self, bridge: BusBridge) -> None:
-        """Feed every model from the bus."""
-        self.model.attach(bridge)
-        self.supervisor.attach(bridge)
+    def attach(self, bus: Bus) -> None:
+        """Feed the counter's and the supervisor's models from the bus, each through its bridge.
+
+        One bridge each: on a shared one a message matching both models' subscriptions would
+        reach each model twice.
+        """
+        self.model.attach(BusBridge(bus, self.model))
+        self.supervisor.attach(BusBridge(bus, self.supervisor))
 
     def close(self) -> None:
         """Stop timers and worker threads."""
         self.model.stop()
         self.rating.stop()
-        self.supervisor.stop()
         for runner in self.runners:
             runner.close()
         if self.printer is not None:
@@ -110,10 +114,8 @@ def build_console(
     )
     window.add_page(Action.DOSSIER, ReceivePage(desk))
     window.add_page(Action.RETURN_DOSSIER, ReturnPage(desk))
-    supervisor_runner = CommandRunner(sender, settings.command_timeout_seconds)
     supervisor = SupervisorModel(
         config.site.id,
-        supervisor_runner,
         long_wait_minutes=settings.long_wait_minutes,
         idle_counter_minutes=settings.idle_counter_minutes,
     )
@@ -126,5 +128,5 @@ def build_console(
         desk,
         supervisor,
         printer,
-        [runner, rating_runner, desk_runner, supervisor_runner],
+        [runner, rating_runner, desk_runner],
     )

@@ -6,12 +6,12 @@ import logging
 from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import replace
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 
 from pydantic import ValidationError
 from PySide6.QtCore import QObject, Signal, Slot
 
-from counter_console.runner import CommandRunner
+from counter_console.runner import CommandRunner, OneCommandAtATime
 from hw.printer.documents import Document, MissingDocument
 from hw.printer.documents.from_dossier import (
     FormContext,
@@ -24,15 +24,11 @@ from hw.printer.results import PrintResult
 from hw.printer.service import ReceiptPrinter
 from shared.messaging import dossier_commands as d
 from shared.messaging.client import new_request_id
-from shared.messaging.commands import Command
 from shared.messaging.dossier_views import DossierFull, DossierPublic, ProcedureView
 from shared.messaging.replies import Reply
+from shared.runtime import utc_now
 
 log = logging.getLogger(__name__)
-
-
-def _utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 class DossierDeskModel(QObject):
@@ -48,29 +44,33 @@ class DossierDeskModel(QObject):
         printer: ReceiptPrinter | None,
         officer_name: Callable[[], str],
         *,
-        now: Callable[[], datetime] = _utc_now,
+        now: Callable[[], datetime] = utc_now,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
-        self.runner = runner
         self.context = context
         self.printer = printer
         self.officer_name = officer_name
         self._now = now
         self.procedures: list[ProcedureView] = []
         self.dossier: DossierFull | None = None
-        self.busy = False
+        self._commands = OneCommandAtATime(runner, self.changed.emit, self._refuse)
         self.message = ""
         self.message_is_error = False
         self.print_results: list[PrintResult] = []
         self._printed.connect(self._show_print)
+
+    @property
+    def busy(self) -> bool:
+        """Tell whether a command is waiting for the server's reply."""
+        return self._commands.busy
 
     # -- catalogue ------------------------------------------------------------------------------
 
     def search(self, query: str = "") -> None:
         """Load the procedures matching a search (diacritics ignored by the server)."""
         command = d.ListProcedures(request_id=new_request_id(), query=query.strip()[:100])
-        self._send(command, self._listed)
+        self._commands.send(command, self._listed)
 
     def _listed(self, reply: Reply) -> None:
         if self._ok(reply):
@@ -107,7 +107,7 @@ class DossierDeskModel(QObject):
             )
         except ValidationError as exc:
             return self._refuse_input(exc)
-        self._send(command, self._received)
+        self._commands.send(command, self._received)
         return True
 
     def _signed(self) -> FormContext:
@@ -160,7 +160,7 @@ class DossierDeskModel(QObject):
                 self.say("Đã ghi yêu cầu bổ sung. Đang in phiếu (Mẫu 02)…")
                 self._print(form)
 
-        self._send(command, done)
+        self._commands.send(command, done)
         return True
 
     def refuse(self, reason: str) -> bool:
@@ -180,7 +180,7 @@ class DossierDeskModel(QObject):
                 self.say("Đã từ chối tiếp nhận. Đang in phiếu (Mẫu 03)…")
                 self._print(form)
 
-        self._send(command, done)
+        self._commands.send(command, done)
         return True
 
     # -- returning ------------------------------------------------------------------------------
@@ -191,7 +191,7 @@ class DossierDeskModel(QObject):
         if not text:
             return self._refuse("Quét phiếu hẹn hoặc nhập mã hồ sơ.")
         command = d.LookUpDossier(request_id=new_request_id(), text=text[:200])
-        self._send(command, self._found)
+        self._commands.send(command, self._found)
         return True
 
     def _found(self, reply: Reply) -> None:
@@ -206,7 +206,7 @@ class DossierDeskModel(QObject):
             command = d.DossierDetail(request_id=new_request_id(), code=code)
         except ValidationError as exc:
             return self._refuse_input(exc)
-        self._send(command, self._opened)
+        self._commands.send(command, self._opened)
         return True
 
     def _opened(self, reply: Reply) -> None:
@@ -231,7 +231,7 @@ class DossierDeskModel(QObject):
                 self.say(f"Đã hẹn lại ngày {new_due:%d/%m/%Y}. Đang in phiếu xin lỗi (Mẫu 04)…")
                 self._print(apology(self.dossier, self.context))
 
-        self._send(command, done)
+        self._commands.send(command, done)
         return True
 
     def mark_returned(self, note: str = "") -> bool:
@@ -244,7 +244,7 @@ class DossierDeskModel(QObject):
             if self._took_dossier(reply) and self.dossier is not None:
                 self.say(f"Đã trả kết quả hồ sơ {self.dossier.code}.")
 
-        self._send(command, done)
+        self._commands.send(command, done)
         return True
 
     # -- plumbing -------------------------------------------------------------------------------
@@ -262,20 +262,6 @@ class DossierDeskModel(QObject):
     def _refuse_input(self, error: ValidationError) -> bool:
         where = ", ".join(".".join(str(p) for p in e["loc"]) for e in error.errors())
         return self._refuse(f"Thông tin chưa hợp lệ: {where}.")
-
-    def _send(self, command: Command, on_reply: Callable[[Reply], None]) -> None:
-        if self.busy:
-            self.say("Đang chờ máy chủ trả lời lệnh trước…", error=True)
-            return
-
-        def done(reply: Reply) -> None:
-            self.busy = False
-            on_reply(reply)
-            self.changed.emit()
-
-        self.busy = True
-        self.changed.emit()
-        self.runner.submit(command, done)
 
     def _ok(self, reply: Reply) -> bool:
         if reply.ok:

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import (
     QDateEdit,
     QFormLayout,
     QHBoxLayout,
+    QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
@@ -20,7 +21,7 @@ from PySide6.QtWidgets import (
 
 from counter_console.dossier_desk import DossierDeskModel
 from counter_console.serving_view import card
-from counter_console.style import BLUE, GREY, RED, label, text_style
+from counter_console.style import BLUE, GREY, RED, label, set_style, text_style
 from shared.messaging.dossier_commands import DocumentData, MissingDocumentData
 
 CITIZEN_FIELDS = (
@@ -30,6 +31,13 @@ CITIZEN_FIELDS = (
     ("phone", "Điện thoại"),
     ("email", "Email"),
 )
+
+
+def show_message(widget: QLabel, desk: DossierDeskModel) -> None:
+    """Show the desk's last message, errors in bold red."""
+    widget.setText(desk.message)
+    error = desk.message_is_error
+    set_style(widget, text_style(15, error, RED if error else GREY))
 
 
 class ReceivePage(QWidget):
@@ -125,9 +133,7 @@ class ReceivePage(QWidget):
             if dossier
             else ""
         )
-        self.message.setText(self.desk.message)
-        colour = RED if self.desk.message_is_error else GREY
-        self.message.setStyleSheet(text_style(15, self.desk.message_is_error, colour))
+        show_message(self.message, self.desk)
         for button in (self.receive, self.supplement, self.refuse):
             button.setEnabled(not self.desk.busy)
 
@@ -159,18 +165,23 @@ class ReceivePage(QWidget):
         items = [self.documents.item(i) for i in range(self.documents.count())]
         return [i.data(Qt.ItemDataRole.UserRole) for i in items if i.checkState() == state]
 
+    def _filled(self) -> tuple[str, dict[str, str]] | None:
+        """Return the procedure and citizen filled in, or None after saying what is missing."""
+        procedure = self.selected_procedure()
+        citizen = {key: edit.text().strip() for key, edit in self.fields.items()}
+        if not procedure:
+            self.desk.say("Chọn thủ tục trước.", error=True)
+        elif not citizen["name"]:
+            self.desk.say("Nhập họ và tên người nộp hồ sơ.", error=True)
+        else:
+            return procedure, citizen
+        return None
+
     def submit(self) -> None:
         """Receive the dossier with the ticked papers."""
-        if not self.selected_procedure():
-            self.desk.say("Chọn thủ tục trước.", error=True)
-            return
-        citizen = {key: edit.text().strip() for key, edit in self.fields.items()}
-        if not citizen["name"]:
-            self.desk.say("Nhập họ và tên người nộp hồ sơ.", error=True)
-            return
-        self.desk.receive(
-            self.selected_procedure(), citizen, self._documents(True), self.sets.value()
-        )
+        filled = self._filled()
+        if filled is not None:
+            self.desk.receive(*filled, self._documents(True), self.sets.value())
 
     def refuse_dossier(self) -> None:
         """Refuse the dossier in hand, or refuse on the spot the one filled in but not received."""
@@ -181,16 +192,9 @@ class ReceivePage(QWidget):
         if not reason:
             self.desk.say("Nhập lý do từ chối.", error=True)
             return
-        if not self.selected_procedure():
-            self.desk.say("Chọn thủ tục trước.", error=True)
-            return
-        citizen = {key: edit.text().strip() for key, edit in self.fields.items()}
-        if not citizen["name"]:
-            self.desk.say("Nhập họ và tên người nộp hồ sơ.", error=True)
-            return
-        self.desk.receive(
-            self.selected_procedure(), citizen, self._documents(True), self.sets.value(), reason
-        )
+        filled = self._filled()
+        if filled is not None:
+            self.desk.receive(*filled, self._documents(True), self.sets.value(), reason)
 
     def ask_supplement(self) -> None:
         """Ask for the papers left unticked, with the reason typed."""
@@ -282,6 +286,4 @@ class ReturnPage(QWidget):
             while proposed.weekday() >= 5:  # the server also checks holidays, and says so
                 proposed += timedelta(days=1)
             self.new_due.setDate(QDate(proposed.year, proposed.month, proposed.day))
-        self.message.setText(self.desk.message)
-        colour = RED if self.desk.message_is_error else GREY
-        self.message.setStyleSheet(text_style(15, self.desk.message_is_error, colour))
+        show_message(self.message, self.desk)

@@ -29,7 +29,6 @@ def show(
     from hw.printer.service import ReceiptPrinter
     from shared.messaging.client import CommandClient
     from shared.messaging.topics import Topics
-    from shared.qt.bridge import BusBridge
     from shared.qt.signals import QuitOnSignals
     from shared.runtime import broker_address, connect_bus
 
@@ -43,9 +42,8 @@ def show(
     bus = connect_bus(address, config.site.id, f"counter-{counter_id}", "counter")
     client = CommandClient(bus, Topics(config.site.id), counter_id)
     console = build_console(config, counter_id, client, ReceiptPrinter(printer))
-    console.attach(BusBridge(bus))
+    console.attach(bus)
     console.model.start_clock()
-    console.supervisor.start()
     app.installEventFilter(console.window)
     keypad = None
     if args.keypad:

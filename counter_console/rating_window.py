@@ -19,6 +19,9 @@ class RatingWindow(QWidget):
         super().__init__(parent)
         self.model = model
         self.setWindowTitle(f"Motcua — đánh giá quầy {model.counter_label}")
+        # A citizen's touch must not take the officer's keyboard away from the console window.
+        self.setWindowFlag(Qt.WindowType.WindowDoesNotAcceptFocus)
+        self.setAttribute(Qt.WidgetAttribute.WA_ShowWithoutActivating)
         self._faces: list[tuple[QRectF, int]] = []
         model.changed.connect(self.update)
 

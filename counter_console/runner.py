@@ -8,6 +8,7 @@ from typing import Protocol
 
 from PySide6.QtCore import QObject, Signal, Slot
 
+from counter_console.actions import BUSY
 from shared.messaging.commands import Command
 from shared.messaging.replies import Reply
 
@@ -59,3 +60,33 @@ class CommandRunner(QObject):
         """Stop the worker after the command in hand; later replies are dropped."""
         self._closed = True
         self._pool.shutdown(wait=True, cancel_futures=True)
+
+
+class OneCommandAtATime:
+    """A model's commands, one in flight at a time: `busy` until its reply has been handled."""
+
+    def __init__(
+        self,
+        runner: CommandRunner,
+        changed: Callable[[], None],
+        refuse: Callable[[str], object],
+    ) -> None:
+        self.runner = runner
+        self.busy = False
+        self._changed = changed
+        self._refuse = refuse
+
+    def send(self, command: Command, on_reply: ReplyHandler, busy_ok: bool = False) -> None:
+        """Send `command` unless one is waiting (`busy_ok` lets it through); the view follows."""
+        if self.busy and not busy_ok:
+            self._refuse(BUSY)
+            return
+
+        def done(reply: Reply) -> None:
+            self.busy = False
+            on_reply(reply)
+            self._changed()
+
+        self.busy = True
+        self.runner.submit(command, done)  # on its way before the view repaints
+        self._changed()

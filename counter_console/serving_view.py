@@ -20,8 +20,8 @@ from PySide6.QtWidgets import (
 
 from counter_console.actions import LABELS, Action
 from counter_console.prompt import PromptPanel
-from counter_console.style import AMBER, BLUE, GREEN, GREY, RED, label, text_style
-from counter_console.viewmodel import CounterViewModel, minutes_text
+from counter_console.style import AMBER, BLUE, GREEN, GREY, RED, label, set_style, text_style
+from counter_console.viewmodel import CounterViewModel, QueueLine, minutes_text
 from hw.keypad import KeyMap
 
 BUTTONS = (
@@ -142,6 +142,7 @@ class ServingPage(QWidget):
         dbox.addWidget(self.average)
         right.addWidget(day, 1)
 
+        self._shown_queues: list[QueueLine] | None = None
         model.changed.connect(self.refresh)
         self.refresh()
 
@@ -159,9 +160,8 @@ class ServingPage(QWidget):
             self.number.setText(current.number)
             self.service.setText(current.service_name)
             self.priority.setText("ƯU TIÊN" if current.priority else "")
-            colour = STATE_COLOURS.get(current.state, BLUE)
             self.state.setText(m.state_label())
-            self.state.setStyleSheet(text_style(17, True, colour))
+            set_style(self.state, text_style(17, True, STATE_COLOURS.get(current.state, BLUE)))
             recalls = f" · đã gọi lại {current.recall_count} lần" if current.recall_count else ""
             self.waited.setText(
                 f"Lấy số lúc {self._local(current)} · chờ {m.current_waited_text()}{recalls}"
@@ -175,15 +175,9 @@ class ServingPage(QWidget):
         pause = self.buttons[Action.PAUSE]
         keys = pause.text().split("  ")[0]
         pause.setText(f"{keys}  {'Tiếp tục quầy' if m.paused else LABELS[Action.PAUSE]}")
-        self.table.setRowCount(len(m.queues))
-        for r, line in enumerate(m.queues):
-            oldest = minutes_text(line.oldest_wait_seconds) if line.waiting else "—"
-            cells = [line.name, str(line.waiting), str(line.priority_waiting), oldest]
-            for col, text in enumerate(cells):
-                item = QTableWidgetItem(text)
-                if col:
-                    item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
-                self.table.setItem(r, col, item)
+        if m.queues != self._shown_queues:  # most refreshes are not about the queues
+            self._shown_queues = m.queues
+            self._fill_queues(m.queues)
         state = m.state
         served = state.served_today if state else 0
         average = state.average_service_seconds if state else 0
@@ -191,6 +185,17 @@ class ServingPage(QWidget):
         self.average.setText(
             f"Thời gian phục vụ trung bình: {minutes_text(average)}" if served else ""
         )
+
+    def _fill_queues(self, queues: list[QueueLine]) -> None:
+        self.table.setRowCount(len(queues))
+        for r, line in enumerate(queues):
+            oldest = minutes_text(line.oldest_wait_seconds) if line.waiting else "—"
+            cells = [line.name, str(line.waiting), str(line.priority_waiting), oldest]
+            for col, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                if col:
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
+                self.table.setItem(r, col, item)
 
     def _local(self, current: object) -> str:
         issued = getattr(current, "issued_at", None)

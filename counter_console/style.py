@@ -49,7 +49,16 @@ def text_style(size: int, bold: bool = False, colour: str = "") -> str:
     return f"font-size: {size}px; font-weight: {weight};" + (f" color: {colour};" if colour else "")
 
 
-def repolish(widget: QWidget) -> None:
-    """Re-apply the style sheet after a dynamic property changed."""
-    widget.style().unpolish(widget)
-    widget.style().polish(widget)
+def set_style(widget: QWidget, sheet: str) -> None:
+    """Give a widget a style sheet, skipping the costly re-polish when it already has it."""
+    if widget.styleSheet() != sheet:
+        widget.setStyleSheet(sheet)
+
+
+def set_flag(widget: QWidget, name: str, on: bool) -> None:
+    """Set a boolean property the style sheet selects on (`[error="true"]`) and re-polish."""
+    value = "true" if on else "false"
+    if widget.property(name) != value:
+        widget.setProperty(name, value)
+        widget.style().unpolish(widget)
+        widget.style().polish(widget)

@@ -5,23 +5,25 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
 from pydantic import ValidationError
-from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QObject, Qt, Signal, Slot
 
-from counter_console.runner import CommandRunner
 from counter_console.viewmodel import minutes_text
-from shared.messaging import dossier_commands as d
-from shared.messaging.client import new_request_id
 from shared.messaging.dossier_views import LateDossier
-from shared.messaging.replies import Reply
-from shared.messaging.states import CounterStateMessage, DeviceStatus, QueuesState, ServiceWaiting
+from shared.messaging.states import (
+    CounterStateMessage,
+    DeviceStatus,
+    LateDossiersState,
+    QueuesState,
+    ServiceWaiting,
+)
 from shared.messaging.topics import Topics
 from shared.qt.bridge import BusBridge
+from shared.runtime import utc_now
 
 log = logging.getLogger(__name__)
-LATE_REFRESH_MS = 5 * 60_000
 DEVICE_ROLES = ("printer", "scanner", "display", "kiosk", "counter", "server", "devices")
 PRINTER_PROBLEMS = {
     "paper_out": "hết giấy",
@@ -40,28 +42,22 @@ class Alert:
     severe: bool = False
 
 
-def _utc_now() -> datetime:
-    return datetime.now(UTC)
-
-
 class SupervisorModel(QObject):
-    """Reads every retained state and status of the site; asks for late dossiers now and then."""
+    """Reads every retained state and status of the site, the late dossiers among them."""
 
     changed = Signal()
 
     def __init__(
         self,
         site_id: str,
-        runner: CommandRunner,
         *,
         long_wait_minutes: int = 30,
         idle_counter_minutes: int = 15,
-        now: Callable[[], datetime] = _utc_now,
+        now: Callable[[], datetime] = utc_now,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
         self.topics = Topics(site_id)
-        self.runner = runner
         self.long_wait_seconds = long_wait_minutes * 60
         self.idle_counter_seconds = idle_counter_minutes * 60
         self._now = now
@@ -69,10 +65,6 @@ class SupervisorModel(QObject):
         self.services: list[ServiceWaiting] = []
         self.devices: dict[str, DeviceStatus] = {}
         self.late: list[LateDossier] = []
-        self.late_error = ""
-        self._late_timer = QTimer(self)
-        self._late_timer.setInterval(LATE_REFRESH_MS)
-        self._late_timer.timeout.connect(self.refresh_late)
 
     def attach(self, bridge: BusBridge) -> None:
         """Subscribe to every state and status topic of the site."""
@@ -80,19 +72,11 @@ class SupervisorModel(QObject):
         bridge.subscribe(self.topics.counter("+"))
         bridge.subscribe(self.topics.queues())
         bridge.subscribe(self.topics.statuses())
-
-    def start(self) -> None:
-        """Ask for late dossiers now and every few minutes."""
-        self.refresh_late()
-        self._late_timer.start()
-
-    def stop(self) -> None:
-        """Stop asking."""
-        self._late_timer.stop()
+        bridge.subscribe(self.topics.late_dossiers())  # the server republishes it on changes
 
     @Slot(str, bytes)
     def handle_message(self, topic: str, payload: bytes) -> None:
-        """Keep the latest counter states, queue figures and device statuses."""
+        """Keep the latest counter states, queue figures, device statuses and late dossiers."""
         try:
             if topic.startswith(self.topics.counter("")):
                 state = CounterStateMessage.model_validate_json(payload)
@@ -102,25 +86,14 @@ class SupervisorModel(QObject):
             elif topic.startswith(self.topics.status("")):
                 status = DeviceStatus.model_validate_json(payload)
                 self.devices[status.client_id] = status
+            elif topic == self.topics.late_dossiers():
+                items = LateDossiersState.model_validate_json(payload).dossiers
+                self.late = [LateDossier.model_validate(item) for item in items]
             else:
                 return
         except ValidationError as exc:
             log.warning("ignored a malformed message on %s: %s", topic, exc.error_count())
             return
-        self.changed.emit()
-
-    @Slot()
-    def refresh_late(self) -> None:
-        """Ask the server for dossiers due within a working day or overdue."""
-        self.runner.submit(d.LateDossiers(request_id=new_request_id()), self._late_listed)
-
-    def _late_listed(self, reply: Reply) -> None:
-        if reply.ok:
-            items = reply.result.get("dossiers") or []
-            self.late = [LateDossier.model_validate(item) for item in items]
-            self.late_error = ""
-        else:
-            self.late_error = reply.error.message if reply.error else "Không lấy được danh sách."
         self.changed.emit()
 
     def device_problem(self, status: DeviceStatus) -> str | None:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QColor, QHideEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QGridLayout,
@@ -23,6 +23,7 @@ from counter_console.viewmodel import minutes_text
 
 STATUS = {"open": "Đang mở", "paused": "Tạm dừng", "closed": "Đóng"}
 TIMELINESS = {"late": "Quá hạn", "due_soon": "Sắp đến hạn", "on_time": "Trong hạn"}
+ALERT_CLOCK_MS = 60_000  # idle-counter alerts grow with time, not with messages
 
 
 def table(headers: list[str]) -> QTableWidget:
@@ -81,12 +82,26 @@ class SupervisorPage(QWidget):
         grid.setRowStretch(0, 2)
         grid.setRowStretch(1, 4)
         grid.setRowStretch(2, 3)
-        model.changed.connect(self.refresh)
-        self.refresh()
+        # Every message of the site changes the model: only a page on screen follows it.
+        self._clock = QTimer(self)
+        self._clock.setInterval(ALERT_CLOCK_MS)
+        self._clock.timeout.connect(self.refresh)
+        model.changed.connect(self._changed)
 
-    def focus(self) -> None:
-        """Refresh the late dossiers when the page opens."""
-        self.model.refresh_late()
+    def showEvent(self, event: QShowEvent) -> None:
+        """Catch up with the model and follow the clock while on screen."""
+        self.refresh()
+        self._clock.start()
+        super().showEvent(event)
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        """Stop following the clock."""
+        self._clock.stop()
+        super().hideEvent(event)
+
+    def _changed(self) -> None:
+        if self.isVisible():
+            self.refresh()
 
     def refresh(self) -> None:
         """Show the model."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -13,7 +13,7 @@ from pydantic import ValidationError
 from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
 
 from counter_console.actions import Action, ConsoleSituation, Officer, blocked_reason
-from counter_console.runner import CommandRunner
+from counter_console.runner import CommandRunner, OneCommandAtATime
 from shared.messaging import commands as c
 from shared.messaging import dossier_commands as d
 from shared.messaging.client import new_request_id
@@ -21,6 +21,7 @@ from shared.messaging.replies import Reply, TicketInfo
 from shared.messaging.states import CounterStateMessage, DeviceStatus, QueuesState
 from shared.messaging.topics import Topics
 from shared.qt.bridge import BusBridge
+from shared.runtime import utc_now
 
 log = logging.getLogger(__name__)
 AT_COUNTER = ("called", "serving")
@@ -56,10 +57,6 @@ class CounterInfo:
     services: tuple[str, ...]
 
 
-def _utc_now() -> datetime:
-    return datetime.now(UTC)
-
-
 def minutes_text(seconds: float) -> str:
     """Write a duration for officers: '45 giây', '12 phút', '1 giờ 05 phút'."""
     seconds = max(0, int(seconds))
@@ -91,19 +88,18 @@ class CounterViewModel(QObject):
         server_id: str = "",
         idle_lock_minutes: float = 15,
         timezone: str = "Asia/Ho_Chi_Minh",
-        now: Callable[[], datetime] = _utc_now,
+        now: Callable[[], datetime] = utc_now,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
         self.topics = Topics(site_id)
         self.counter = counter
-        self.runner = runner
         self.server_id = server_id or f"server-{site_id}"
         self._now = now
         self.timezone = ZoneInfo(timezone)
         self.officer: Officer | None = None
         self.locked = False
-        self.busy = False
+        self._commands = OneCommandAtATime(runner, self.changed.emit, self._reject)
         self.connected = False
         self.ever_connected = False
         self.server_online: bool | None = None
@@ -156,9 +152,12 @@ class CounterViewModel(QObject):
 
     def why_not(self, action: Action) -> str | None:
         """Return why an action is not allowed now, or None when it is."""
-        if action is Action.PAUSE and self.state is not None and self.state.status == "paused":
-            return blocked_reason(Action.PAUSE, self.situation())
         return blocked_reason(action, self.situation())
+
+    @property
+    def busy(self) -> bool:
+        """Tell whether a command is waiting for the server's reply."""
+        return self._commands.busy
 
     @property
     def current(self) -> TicketInfo | None:
@@ -253,7 +252,7 @@ class CounterViewModel(QObject):
         except ValidationError:
             self.say("Mã cán bộ không hợp lệ.", error=True)
             return
-        self._send(command, self._logged_in, busy_ok=True)
+        self._commands.send(command, self._logged_in, busy_ok=True)
 
     def _logged_in(self, reply: Reply) -> None:
         if not reply.ok:
@@ -280,7 +279,9 @@ class CounterViewModel(QObject):
         """End the shift: the server closes the counter and logs the session."""
         if self.officer is None:
             return
-        self._send(d.OfficerLogout(request_id=new_request_id()), self._logged_out, busy_ok=True)
+        self._commands.send(
+            d.OfficerLogout(request_id=new_request_id()), self._logged_out, busy_ok=True
+        )
 
     def _logged_out(self, reply: Reply) -> None:
         if not reply.ok:
@@ -395,28 +396,12 @@ class CounterViewModel(QObject):
             return self._reject(reason)
         self.last_action = action.value
         self.note_activity()
-        self._send(command, self._applied)
+        self._commands.send(command, self._applied)
         return True
 
     def _reject(self, reason: str) -> bool:
         self.say(reason, error=True)
         return False
-
-    def _send(
-        self, command: c.Command, on_reply: Callable[[Reply], None], busy_ok: bool = False
-    ) -> None:
-        if self.busy and not busy_ok:
-            self.say("Đang chờ máy chủ trả lời lệnh trước…", error=True)
-            return
-
-        def done(reply: Reply) -> None:
-            self.busy = False
-            on_reply(reply)
-            self.changed.emit()
-
-        self.busy = True
-        self.changed.emit()
-        self.runner.submit(command, done)
 
     def _applied(self, reply: Reply) -> None:
         """Show what the server did: the ticket it gave is shown at once."""

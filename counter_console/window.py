@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QStackedWidget, QVBox
 from counter_console.actions import Action
 from counter_console.login_view import LoginPage
 from counter_console.serving_view import ServingPage
-from counter_console.style import STYLE_SHEET, label, repolish
+from counter_console.style import STYLE_SHEET, label, set_flag
 from counter_console.viewmodel import CounterViewModel
 from hw.keypad import KeyMap
 
@@ -166,8 +166,7 @@ class ConsoleWindow(QWidget):
         self.alert.setText(alert)
         self.alert.setVisible(bool(alert))
         self.message.setText(m.message or " ")
-        self.message.setProperty("error", "true" if m.message_is_error else "false")
-        repolish(self.message)
+        set_flag(self.message, "error", m.message_is_error)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         """Look the key up in the key table (a USB keypad is a keyboard: same table)."""

@@ -22,7 +22,6 @@ from shared.messaging.client import CommandClient, new_request_id
 from shared.messaging.dossier_commands import OfficerLogin
 from shared.messaging.paho_bus import PahoBus
 from shared.messaging.topics import Topics
-from shared.qt.bridge import BusBridge
 from shared.storage.officer_repository import OfficerRepository, hash_password
 from tests.helpers.clock import FakeClock
 from tests.helpers.sites import DEMO_CONFIG, demo_config
@@ -70,7 +69,7 @@ def console_factory(
         made.append(console)
         qtbot.addWidget(console.window)
         qtbot.addWidget(console.rating_window)
-        console.attach(BusBridge(bus))
+        console.attach(bus)
         qtbot.waitUntil(lambda: console.model.connected and console.model.state is not None)
         if open_as is not None:
             open_as = open_as or f"cb{counter_id[1:]}"

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
+from datetime import date
+from typing import Any
 
 from PySide6.QtCore import QPoint, Qt
 from pytestqt.qtbot import QtBot
@@ -15,15 +17,59 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session, sessionmaker
 
 from counter_console.actions import Action
+from counter_console.build import Console
 from counter_console.rating import PadMode
+from counter_console.supervisor import Alert, SupervisorModel
 from hw.printer.service import ReceiptPrinter
 from server.devices import publish_printer_statuses
 from shared.config.printer import PrinterConfig
+from shared.messaging import dossier_commands as dc
+from shared.messaging.client import CommandClient, new_request_id
+from shared.messaging.codec import encode
+from shared.messaging.dossier_views import LateDossier
 from shared.messaging.paho_bus import PahoBus
+from shared.messaging.states import LateDossiersState
 from shared.messaging.topics import Topics
+from shared.runtime import utc_now
 from tests.counter_console.conftest import DEMO_PIN, ConsoleFactory, issue
 
 SITE = "hcc-demo"
+
+
+def _call_next(qtbot: QtBot, console: Console) -> None:
+    """Press F1 and wait until the citizen called is at the counter."""
+    qtbot.keyClick(console.window, Qt.Key.Key_F1)
+    qtbot.waitUntil(lambda: console.model.current is not None and not console.model.busy)
+
+
+def _sim_printer(console: Console, printer_id: str) -> ReceiptPrinter:
+    """Give the console's dossier desk a simulated printer (closed with the console)."""
+    printer = ReceiptPrinter(PrinterConfig(id=printer_id, driver="sim"))
+    console.desk.printer = printer
+    console.printer = printer
+    return printer
+
+
+def _received_at_q04(
+    bus_factory: Callable[..., PahoBus], **citizen: str
+) -> tuple[CommandClient, dict[str, Any]]:
+    """Log officer cb04 in at counter q04 and receive a dossier there, as another officer would.
+
+    Returns the counter's client, for further commands, and the dossier the server replied.
+    """
+    q04 = CommandClient(bus_factory("desk-q04", "counter"), Topics(SITE), "q04")
+    login = dc.OfficerLogin(request_id=new_request_id(), officer_id="cb04", password=DEMO_PIN)
+    assert q04.send(login).ok
+    received = q04.send(
+        dc.ReceiveDossier(
+            request_id=new_request_id(),
+            procedure="2.000200",
+            citizen=dc.CitizenData(name="Đỗ Thị Hoa", **citizen),
+        )
+    )
+    assert received.ok, received.error
+    dossier: dict[str, Any] = received.result["dossier"]
+    return q04, dossier
 
 
 def _login(qtbot: QtBot, console: object, officer: str, password: str) -> None:
@@ -82,8 +128,7 @@ def test_the_citizen_rating_is_stored_with_ticket_counter_and_officer(
     pad, window = console.rating_window, console.window
     pad.resize(1280, 800)
     pad.show()
-    qtbot.keyClick(window, Qt.Key.Key_F1)
-    qtbot.waitUntil(lambda: console.model.current is not None and not console.model.busy)
+    _call_next(qtbot, console)
     qtbot.keyClick(window, Qt.Key.Key_F9)
     qtbot.waitUntil(lambda: console.rating.mode is PadMode.ASK)
     assert console.rating.number == number
@@ -122,12 +167,9 @@ def test_receiving_a_dossier_prints_the_slip_in_two_copies(
 ) -> None:
     issue(bus_factory("kiosk-1", "kiosk"), SITE, "ho-tich")
     console = console_factory("q01")
-    printer = ReceiptPrinter(PrinterConfig(id="q01-printer", driver="sim"))
-    console.desk.printer = printer
-    console.printer = printer
+    printer = _sim_printer(console, "q01-printer")
     window = console.window
-    qtbot.keyClick(window, Qt.Key.Key_F1)
-    qtbot.waitUntil(lambda: console.model.current is not None and not console.model.busy)
+    _call_next(qtbot, console)
     qtbot.keyClick(window, Qt.Key.Key_F3)
     qtbot.waitUntil(
         lambda: (
@@ -187,21 +229,7 @@ def test_the_supervisor_sees_a_printer_go_out_of_paper(
 
 def _ready_dossier(bus_factory: Callable[..., PahoBus]) -> dict[str, str]:
     """A dossier received at counter q04 and marked done there, as another officer would."""
-    from shared.messaging import dossier_commands as dc
-    from shared.messaging.client import CommandClient, new_request_id
-
-    q04 = CommandClient(bus_factory("desk-q04", "counter"), Topics(SITE), "q04")
-    login = dc.OfficerLogin(request_id=new_request_id(), officer_id="cb04", password=DEMO_PIN)
-    assert q04.send(login).ok
-    received = q04.send(
-        dc.ReceiveDossier(
-            request_id=new_request_id(),
-            procedure="2.000200",
-            citizen=dc.CitizenData(name="Đỗ Thị Hoa", phone="0911222333"),
-        )
-    )
-    assert received.ok, received.error
-    dossier = received.result["dossier"]
+    q04, dossier = _received_at_q04(bus_factory, phone="0911222333")
     done = q04.send(dc.MarkDone(request_id=new_request_id(), code=dossier["code"]))
     assert done.ok, done.error
     return {"code": dossier["code"], "qr": dossier["qr"]}
@@ -217,8 +245,7 @@ def test_the_return_desk_scans_a_slip_and_hands_the_result_over(
     issue(bus_factory("kiosk-1", "kiosk"), SITE, "tra-ket-qua")
     console = console_factory("q07")
     window = console.window
-    qtbot.keyClick(window, Qt.Key.Key_F1)
-    qtbot.waitUntil(lambda: console.model.current is not None and not console.model.busy)
+    _call_next(qtbot, console)
     qtbot.keyClick(window, Qt.Key.Key_F12)
     page = window.extra_pages[Action.RETURN_DOSSIER]
     assert window.pages.currentWidget() is page
@@ -249,12 +276,9 @@ def test_a_dossier_is_refused_on_the_spot_and_mau_03_printed(
 ) -> None:
     issue(bus_factory("kiosk-1", "kiosk"), SITE, "ho-tich")
     console = console_factory("q01")
-    printer = ReceiptPrinter(PrinterConfig(id="q01-printer", driver="sim"))
-    console.desk.printer = printer
-    console.printer = printer
+    printer = _sim_printer(console, "q01-printer")
     window = console.window
-    qtbot.keyClick(window, Qt.Key.Key_F1)
-    qtbot.waitUntil(lambda: console.model.current is not None and not console.model.busy)
+    _call_next(qtbot, console)
     qtbot.keyClick(window, Qt.Key.Key_F11)
     page = window.extra_pages[Action.DOSSIER]
     qtbot.waitUntil(lambda: not console.desk.busy and bool(console.desk.procedures))
@@ -273,25 +297,10 @@ def test_a_dossier_is_refused_on_the_spot_and_mau_03_printed(
 def test_a_late_dossier_is_rescheduled_once_and_the_apology_printed(
     qtbot: QtBot, console_factory: ConsoleFactory, bus_factory: Callable[..., PahoBus]
 ) -> None:
-    from shared.messaging import dossier_commands as dc
-    from shared.messaging.client import CommandClient, new_request_id
-
-    q04 = CommandClient(bus_factory("desk-q04", "counter"), Topics(SITE), "q04")
-    login = dc.OfficerLogin(request_id=new_request_id(), officer_id="cb04", password=DEMO_PIN)
-    assert q04.send(login).ok
-    received = q04.send(
-        dc.ReceiveDossier(
-            request_id=new_request_id(),
-            procedure="2.000200",
-            citizen=dc.CitizenData(name="Đỗ Thị Hoa"),
-        )
-    )
-    assert received.ok, received.error
-    code = received.result["dossier"]["code"]
+    _, dossier = _received_at_q04(bus_factory)
+    code = dossier["code"]
     console = console_factory("q04", open_as=None)
-    printer = ReceiptPrinter(PrinterConfig(id="q04-printer", driver="sim"))
-    console.desk.printer = printer
-    console.printer = printer
+    printer = _sim_printer(console, "q04-printer")
     window = console.window
     page = window.extra_pages[Action.RETURN_DOSSIER]
     window.pages.setCurrentWidget(page)
@@ -310,3 +319,24 @@ def test_a_late_dossier_is_rescheduled_once_and_the_apology_printed(
     assert console.desk.print_results[0].printed
     assert printer.sim is not None and printer.sim.jobs[-1].decoded is not None
     qtbot.waitUntil(lambda: not page.apologise.isEnabled())  # type: ignore[attr-defined]
+
+
+def test_the_supervisor_follows_the_retained_late_dossier_list(qapp: object) -> None:
+    """No polling: the list the server retains on every dossier change is what is shown."""
+    supervisor = SupervisorModel(SITE)
+    topics = Topics(SITE)
+    late = LateDossier(
+        code="000.00.17.H12-261118-0003",
+        procedure_name="Cấp phiếu lý lịch tư pháp",
+        department="cong-an",
+        status=4,
+        status_label="Đang xử lý",
+        legal_due=date(2026, 11, 20),
+        due=date(2026, 11, 20),
+        timeliness="late",
+        apologised=False,
+    )
+    state = LateDossiersState(dossiers=[late.model_dump(mode="json")], at=utc_now())
+    supervisor.handle_message(topics.late_dossiers(), encode(state))
+    assert supervisor.late == [late]
+    assert Alert("1 hồ sơ sắp đến hạn hoặc quá hạn (1 quá hạn)", severe=True) in supervisor.alerts()
