@@ -23,6 +23,8 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -119,12 +121,47 @@ class FastClock:
         return self.now
 
 
+@contextmanager
+def running_kiosk(
+    app: QApplication, config_path: Path, kiosk_id: str, keep_jobs: int | None = None
+) -> Iterator[tuple[KioskViewModel, KioskWindow, ReceiptPrinter]]:
+    """A kiosk (view-model, portrait window, simulated printer) on the bench's broker, ready."""
+    config = load_site_config(config_path)
+    bus = connect_bus(load_address(config_path), config.site.id, kiosk_id, "kiosk")  # type: ignore[arg-type]
+    printer = PrinterConfig(id=f"{kiosk_id}-printer", driver="sim")
+    if keep_jobs is not None:
+        printer = printer.model_copy(update={"keep_jobs": keep_jobs})
+    receipt = ReceiptPrinter(printer)
+    model = KioskViewModel(
+        config, kiosk_id, printer=TicketPrinter(config, receipt, bus), clock=FastClock()
+    )
+    model.attach(bus)
+    window = KioskWindow(model)
+    window.resize(1080, 1920)
+    window.show()
+    try:
+        wait_for(app, lambda: model.available and bool(model.queues))
+        yield model, window, receipt
+    finally:
+        model.stop()
+        window.close()
+        receipt.close()
+        bus.close()
+
+
 def touch_to_print(app: QApplication, config_path: Path, tickets: int) -> list[float]:
     """Three taps per ticket; time from the third tap to the printer's last byte."""
-    config = load_site_config(config_path)
-    address = load_address(config_path)
-    bus = connect_bus(address, config.site.id, "kiosk-bench", "kiosk")
-    receipt = ReceiptPrinter(PrinterConfig(id="kiosk-bench-printer", driver="sim"))
+    with running_kiosk(app, config_path, "kiosk-bench") as (model, window, receipt):
+        return list(_timed_tickets(app, model, window, receipt, tickets))
+
+
+def _timed_tickets(
+    app: QApplication,
+    model: KioskViewModel,
+    window: KioskWindow,
+    receipt: ReceiptPrinter,
+    tickets: int,
+) -> Iterator[float]:
     assert receipt.sim is not None
     received: list[float] = []
     original_finish = receipt.sim.finish
@@ -134,36 +171,19 @@ def touch_to_print(app: QApplication, config_path: Path, tickets: int) -> list[f
         return original_finish(data)
 
     receipt.sim.finish = finish  # type: ignore[method-assign]
-    model = KioskViewModel(
-        config, "kiosk-bench", printer=TicketPrinter(config, receipt, bus), clock=FastClock()
-    )
-    model.attach(bus)
-    window = KioskWindow(model)
-    window.resize(1080, 1920)
-    window.show()
-    figures = []
-    try:
-        wait_for(app, lambda: model.available and bool(model.queues))
-        for _ in range(tickets):
-            model.reset()
-            tap(app, window, "Sở Tư pháp")
-            tap(app, window, "Hộ tịch, trích lục hộ tịch")
-            before = len(received)
-            button = _button(window, "KHÔNG — LẤY SỐ THƯỜNG")
-            wait_for(app, lambda: _button(window, "KHÔNG — LẤY SỐ THƯỜNG") is not None)
-            button = _button(window, "KHÔNG — LẤY SỐ THƯỜNG")
-            assert button is not None
-            pressed = time.perf_counter()
-            QTest.mouseClick(button, Qt.MouseButton.LeftButton)
-            wait_for(app, lambda b=before: len(received) > b)
-            figures.append((received[before] - pressed) * 1000)
-            wait_for(app, lambda: model.print_state is PrintState.PRINTED)
-    finally:
-        model.stop()
-        window.close()
-        receipt.close()
-        bus.close()
-    return figures
+    for _ in range(tickets):
+        model.reset()
+        tap(app, window, "Sở Tư pháp")
+        tap(app, window, "Hộ tịch, trích lục hộ tịch")
+        before = len(received)
+        wait_for(app, lambda: _button(window, "KHÔNG — LẤY SỐ THƯỜNG") is not None)
+        button = _button(window, "KHÔNG — LẤY SỐ THƯỜNG")
+        assert button is not None
+        pressed = time.perf_counter()
+        QTest.mouseClick(button, Qt.MouseButton.LeftButton)
+        wait_for(app, lambda b=before: len(received) > b)
+        yield (received[before] - pressed) * 1000
+        wait_for(app, lambda: model.print_state is PrintState.PRINTED)
 
 
 def load_address(config_path: Path) -> object:
@@ -201,20 +221,10 @@ def cold_start(config_path: Path, runs: int) -> list[float]:
 
 def long_use(app: QApplication, config_path: Path, cycles: int) -> list[tuple[int, float]]:
     """Tickets, searches, look-ups and idle resets; resident memory every tenth of the way."""
-    config = load_site_config(config_path)
-    bus = connect_bus(load_address(config_path), config.site.id, "kiosk-soak", "kiosk")  # type: ignore[arg-type]
-    receipt = ReceiptPrinter(PrinterConfig(id="kiosk-soak-printer", driver="sim", keep_jobs=5))
-    assert receipt.sim is not None
-    model = KioskViewModel(
-        config, "kiosk-soak", printer=TicketPrinter(config, receipt, bus), clock=FastClock()
-    )
-    model.attach(bus)
-    window = KioskWindow(model)
-    window.resize(1080, 1920)
-    window.show()
     samples = []
-    try:
-        wait_for(app, lambda: model.available and bool(model.queues))
+    with running_kiosk(app, config_path, "kiosk-soak", keep_jobs=5) as (model, _, receipt):
+        assert receipt.sim is not None
+        agency = model.config.dossiers.agency_code
         for i in range(cycles):
             model.reset()
             model.choose_department("tu-phap")
@@ -229,17 +239,12 @@ def long_use(app: QApplication, config_path: Path, cycles: int) -> list[tuple[in
                 model.set_procedure_query(query)
                 app.processEvents()
             model.reset()
-            model.scanned(f"{config.dossiers.agency_code}-261109-{i % 9999:04d}")
+            model.scanned(f"{agency}-261109-{i % 9999:04d}")
             wait_for(app, lambda: not model.busy)
             model.reset()
             app.processEvents()
             if i % max(1, cycles // 10) == 0 or i == cycles - 1:
                 samples.append((i + 1, resident_mb(os.getpid())))
-    finally:
-        model.stop()
-        window.close()
-        receipt.close()
-        bus.close()
     return samples
 
 

@@ -101,7 +101,7 @@ def demo_model(config: SiteConfig, screen: str) -> Any:
     from kiosk.viewmodel import KioskViewModel
 
     model = KioskViewModel(config, "kiosk-1")
-    model.set_connected(True)
+    model.health.set_connected(True)
     model.handle_message(
         model.topics.queues(), demo_data.demo_queues(config).model_dump_json().encode()
     )
@@ -136,7 +136,7 @@ def demo_model(config: SiteConfig, screen: str) -> Any:
         model.dossier = demo_data.demo_dossier(config, ready=screen == "progress-ready")
         model.screen = Screen.PROGRESS
     elif screen == "error":
-        model.set_connected(False)
+        model.health.set_connected(False)
     return model
 
 

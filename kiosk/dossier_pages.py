@@ -159,4 +159,4 @@ class ErrorPage(Page):
         m = self.model
         self.title.setText(m.t("unavailable_title"))
         self.text.setText(m.t("unavailable_text"))
-        self.status.setText(m.t("connecting") if not m.connected else "")
+        self.status.setText(m.t("connecting") if not m.health.connected else "")

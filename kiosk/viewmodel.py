@@ -14,16 +14,18 @@ from pydantic import ValidationError
 from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
 
 from kiosk import catalogue
+from kiosk.connection import ServerHealth
 from kiosk.tasks import UiTasks
 from kiosk.texts import VIETNAMESE, text
 from shared.config.site import SiteConfig
+from shared.domain.codes import clean_scan
 from shared.messaging import commands as cmd
 from shared.messaging.bus import Bus
 from shared.messaging.client import CommandClient, new_request_id
 from shared.messaging.dossier_commands import ListProcedures, LookUpDossier
 from shared.messaging.dossier_views import DossierPublic, ProcedureView
 from shared.messaging.replies import ErrorCode, Reply, TicketInfo
-from shared.messaging.states import DeviceStatus, QueuesState, ServiceWaiting
+from shared.messaging.states import QueuesState, ServiceWaiting
 from shared.messaging.topics import Topics
 from shared.qt.bridge import BusBridge
 
@@ -36,7 +38,6 @@ log = logging.getLogger(__name__)
 FONT_STEP = 4
 FONT_STEPS_UP = 4
 FONT_STEPS_DOWN = 1
-PROBE_MS = 5000
 NOTICE_MS = 8000
 PROCEDURES_MAX_AGE_S = 600.0
 
@@ -91,11 +92,8 @@ class KioskViewModel(QObject):
         self._client: CommandClient | None = None
         self._issued_at: deque[float] = deque()
         self.default_font_pt = config.kiosk.base_font_pt
-        # Connection and server health.
-        self.connected = False
-        self.ever_connected = False
-        self.server_online: bool | None = None
-        self.server_lost = False
+        self.health = ServerHealth(f"server-{config.site.id}", self._probe_server, parent=self)
+        self.health.changed.connect(self._health_changed)
         self.queues: dict[str, ServiceWaiting] = {}
         # What is shown.
         self.default_language = (config.kiosk.languages or [VIETNAMESE])[0]
@@ -128,9 +126,6 @@ class KioskViewModel(QObject):
         self._notice_timer.setSingleShot(True)
         self._notice_timer.setInterval(NOTICE_MS)
         self._notice_timer.timeout.connect(self._clear_notice)
-        self._probe = QTimer(self)
-        self._probe.setInterval(PROBE_MS)
-        self._probe.timeout.connect(self._probe_server)
         self.scan_arrived.connect(self.scanned, Qt.ConnectionType.QueuedConnection)
 
     # -- wiring ---------------------------------------------------------------------------------
@@ -140,21 +135,13 @@ class KioskViewModel(QObject):
         self._client = CommandClient(bus, self.topics, self.kiosk_id)
         bridge = BusBridge(bus, self)
         bridge.message.connect(self.handle_message, Qt.ConnectionType.QueuedConnection)
-        bridge.connection_changed.connect(self.set_connected, Qt.ConnectionType.QueuedConnection)
         bridge.subscribe(self.topics.queues())
-        bridge.subscribe(self.topics.status(self.server_id))
-        bridge.watch_connection()
-        self._probe.start()
-
-    @property
-    def server_id(self) -> str:
-        """Client id of the queue server (its retained status says whether it runs)."""
-        return f"server-{self.config.site.id}"
+        self.health.watch(bridge, self.topics)
 
     def stop(self) -> None:
         """Stop timers and background work."""
         self._idle.stop()
-        self._probe.stop()
+        self.health.stop()
         self._notice_timer.stop()
         self._tasks.close()
 
@@ -163,7 +150,7 @@ class KioskViewModel(QObject):
     @property
     def available(self) -> bool:
         """Tell whether the kiosk can serve: broker connected and the server answering."""
-        return self.connected and self.server_online is not False and not self.server_lost
+        return self.health.available
 
     @property
     def visible_screen(self) -> Screen:
@@ -358,6 +345,7 @@ class KioskViewModel(QObject):
 
     def _issued(self, outcome: tuple[Reply, TicketInfo | None, Future[PrintResult] | None]) -> None:
         reply, ticket, job = outcome
+        self.health.note_reply(reply)
         self.busy = False
         self.notice = ""
         if not reply.ok or ticket is None:
@@ -400,8 +388,6 @@ class KioskViewModel(QObject):
         except (ValueError, ValidationError) as exc:
             log.warning("procedure catalogue not loaded: %s", exc)
             self.procedures_state = "failed"
-            if reply.error is not None and reply.error.code is ErrorCode.TIMEOUT:
-                self._lost()
         else:
             self.procedures_state = "loaded"
             self._procedures_at = self._clock()
@@ -456,14 +442,12 @@ class KioskViewModel(QObject):
         self.dossier = None
         self.lookup_message = self.t("looking_up")
         self._show(Screen.SCAN)
-        self._send(LookUpDossier(request_id=new_request_id(), text=raw.strip()[:200]), self._found)
+        self._send(LookUpDossier(request_id=new_request_id(), text=clean_scan(raw)), self._found)
 
     def _found(self, reply: Reply) -> None:
         self.busy = False
         if not reply.ok:
             self.lookup_message = reply.error.message if reply.error else self.t("not_recognised")
-            if reply.error is not None and reply.error.code is ErrorCode.TIMEOUT:
-                self._lost()
             self._show()
             return
         try:
@@ -490,70 +474,49 @@ class KioskViewModel(QObject):
             return None
         return self.dossier.return_service or self.config.dossiers.return_service or None
 
-    # -- messages, connection and server health -------------------------------------------------
+    # -- messages and server health ------------------------------------------------------------
 
     @Slot(str, bytes)
     def handle_message(self, topic: str, payload: bytes) -> None:
-        """Apply the retained queue figures or the server's presence."""
+        """Apply the retained queue figures (a fresh snapshot also says the server works)."""
+        if topic != self.topics.queues():
+            return
         try:
-            if topic == self.topics.queues():
-                state = QueuesState.model_validate_json(payload)
-                self.queues = {s.service: s for s in state.services}
-                self._server_heard()
-            elif topic == self.topics.status(self.server_id):
-                status = DeviceStatus.model_validate_json(payload)
-                self.server_online = status.state == "online"
-                if self.server_online:
-                    self._server_heard()
+            state = QueuesState.model_validate_json(payload)
         except ValidationError as exc:
             log.warning("ignored a malformed message on %s: %s", topic, exc.error_count())
             return
+        self.queues = {s.service: s for s in state.services}
+        self.health.heard()
         self.changed.emit()
 
-    @Slot(bool)
-    def set_connected(self, connected: bool) -> None:
-        """Record the broker connection; the error screen shows while it is down."""
-        if connected == self.connected:
-            return
-        self.connected = connected
-        self.ever_connected = self.ever_connected or connected
-        if not connected:
-            self.busy = False
-        self.changed.emit()
-
-    def _server_heard(self) -> None:
-        if self.server_lost:
-            self.server_lost = False
-            self.changed.emit()
-
-    def _lost(self) -> None:
-        self.server_lost = True
-        self.busy = False
+    @Slot()
+    def _health_changed(self) -> None:
+        if not self.available:
+            self.busy = False  # the pending command's late answer must not keep the screen stuck
         self.changed.emit()
 
     @Slot()
     def _probe_server(self) -> None:
-        """While the server seems lost, ask it something harmless; any answer means it is back."""
-        if not (self.server_lost and self.connected):
-            return
-
-        def answered(reply: Reply) -> None:
-            if reply.ok or reply.error is None or reply.error.code is not ErrorCode.TIMEOUT:
-                self._server_heard()
-
-        self._send(ListProcedures(request_id=new_request_id()), answered, attempts=1)
+        """Ask the server something harmless; its reply (or timeout) goes to the health."""
+        self._send(ListProcedures(request_id=new_request_id()), lambda _: None, attempts=1)
 
     def _failed(self, reply: Reply) -> None:
         error = reply.error
         if error is not None and error.code is ErrorCode.TIMEOUT:
-            self._lost()
-            return
+            return  # the health shows the unavailable screen
         self._say(error.message if error else self.t("unavailable"))
 
     def _send(self, command: cmd.Command, done: Callable[[Reply], None], attempts: int = 3) -> None:
         client = self._client
-        if client is not None:
-            self._tasks.run(lambda: self._call(client, command, attempts), done)
+        if client is None:
+            return
+
+        def noted(reply: Reply) -> None:
+            self.health.note_reply(reply)
+            done(reply)
+
+        self._tasks.run(lambda: self._call(client, command, attempts), noted)
 
     def _call(self, client: CommandClient | None, command: cmd.Command, attempts: int = 3) -> Reply:
         """Send a command on a worker thread; never raise (a bad reply must not stick the UI)."""

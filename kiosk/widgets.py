@@ -6,6 +6,7 @@ from collections.abc import Callable, Sequence
 from functools import partial
 
 import qrcode
+import shiboken6
 from PySide6.QtCore import QRect, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPaintEvent
 from PySide6.QtWidgets import (
@@ -141,7 +142,7 @@ class WrapButton(QPushButton):
 
 
 def clear(layout: QLayout) -> None:
-    """Remove and delete every widget of a layout."""
+    """Remove and delete every item of a layout: widgets, stretches and nested layouts."""
     while layout.count():
         item = layout.takeAt(0)
         if item is None:
@@ -151,8 +152,13 @@ def clear(layout: QLayout) -> None:
         if widget is not None:
             widget.hide()
             widget.deleteLater()
-        elif inner is not None:
+        if inner is not None:
             clear(inner)
+            inner.deleteLater()
+        else:
+            # takeAt() hands the item to the caller: without this every widget slot and
+            # stretch of every rebuilt screen stays allocated (the kiosk's slow memory creep).
+            shiboken6.delete(item)
 
 
 def fill_grid(grid: QGridLayout, widgets: Sequence[QWidget], columns: int) -> None:

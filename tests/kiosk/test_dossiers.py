@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import pytest
 from pytestqt.qtbot import QtBot
 
 from kiosk.viewmodel import Screen
@@ -17,17 +18,21 @@ from shared.messaging.dossier_views import DossierFull, ProcedureView
 from shared.messaging.paho_bus import PahoBus
 from shared.messaging.topics import Topics
 from tests.kiosk.conftest import Kiosk
-from tests.kiosk.touch import tap, type_keys
+from tests.kiosk.touch import tap, type_keys, wait_ready
 
 WAIT_MS = 10_000
 
 
 def _ready(qtbot: QtBot, kiosk: Kiosk) -> None:
-    qtbot.waitUntil(lambda: kiosk.model.available and bool(kiosk.model.queues), timeout=WAIT_MS)
+    wait_ready(qtbot, kiosk, timeout=WAIT_MS)
 
 
-def _receive_dossier(
-    bus_factory: Callable[..., PahoBus], topics: Topics
+@pytest.fixture
+def received(
+    catalogue: None,
+    running_server: QueueServer,
+    bus_factory: Callable[..., PahoBus],
+    topics: Topics,
 ) -> tuple[CommandClient, DossierFull]:
     """An officer at counter 1 receives a dossier for the first procedure of the catalogue."""
     counter = CommandClient(bus_factory("q01", "counter"), topics, "q01")
@@ -68,14 +73,9 @@ def test_procedure_search_ignores_diacritics(
 
 
 def test_scanned_slip_shows_the_progress_screen(
-    qtbot: QtBot,
-    catalogue: None,
-    running_server: QueueServer,
-    make_kiosk: Callable[..., Kiosk],
-    bus_factory: Callable[..., PahoBus],
-    topics: Topics,
+    qtbot: QtBot, received: tuple[CommandClient, DossierFull], make_kiosk: Callable[..., Kiosk]
 ) -> None:
-    _, dossier = _receive_dossier(bus_factory, topics)
+    _, dossier = received
     kiosk = make_kiosk()
     _ready(qtbot, kiosk)
     kiosk.model.scan_arrived.emit(dossier.qr)  # as a scanner's thread delivers it
@@ -89,14 +89,9 @@ def test_scanned_slip_shows_the_progress_screen(
 
 
 def test_typed_code_finds_the_dossier(
-    qtbot: QtBot,
-    catalogue: None,
-    running_server: QueueServer,
-    make_kiosk: Callable[..., Kiosk],
-    bus_factory: Callable[..., PahoBus],
-    topics: Topics,
+    qtbot: QtBot, received: tuple[CommandClient, DossierFull], make_kiosk: Callable[..., Kiosk]
 ) -> None:
-    _, dossier = _receive_dossier(bus_factory, topics)
+    _, dossier = received
     kiosk = make_kiosk()
     _ready(qtbot, kiosk)
     tap(qtbot, kiosk.window, "XEM TIẾN ĐỘ HỒ SƠ")
@@ -107,14 +102,9 @@ def test_typed_code_finds_the_dossier(
 
 
 def test_ready_result_gives_a_return_counter_ticket_in_one_touch(
-    qtbot: QtBot,
-    catalogue: None,
-    running_server: QueueServer,
-    make_kiosk: Callable[..., Kiosk],
-    bus_factory: Callable[..., PahoBus],
-    topics: Topics,
+    qtbot: QtBot, received: tuple[CommandClient, DossierFull], make_kiosk: Callable[..., Kiosk]
 ) -> None:
-    counter, dossier = _receive_dossier(bus_factory, topics)
+    counter, dossier = received
     done = counter.send(d.MarkDone(request_id=new_request_id(), code=dossier.code))
     assert done.ok, done.error
     kiosk = make_kiosk()

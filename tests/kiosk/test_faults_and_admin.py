@@ -22,7 +22,7 @@ from shared.domain.site import Site
 from shared.runtime import connect_bus
 from tests.helpers.clock import FakeClock
 from tests.kiosk.conftest import Kiosk
-from tests.kiosk.touch import tap
+from tests.kiosk.touch import take_regular_number
 
 WAIT_MS = 20_000
 
@@ -58,9 +58,7 @@ def test_broker_drop_shows_the_unavailable_screen_and_recovers_by_itself(
         own_broker.start()
         qtbot.waitUntil(lambda: kiosk.model.available, timeout=WAIT_MS)
         assert kiosk.model.visible_screen is Screen.START
-        tap(qtbot, kiosk.window, "Sở Tư pháp")
-        tap(qtbot, kiosk.window, "Hộ tịch, trích lục hộ tịch")
-        tap(qtbot, kiosk.window, "KHÔNG — LẤY SỐ THƯỜNG")
+        take_regular_number(qtbot, kiosk.window)
         qtbot.waitUntil(lambda: kiosk.model.ticket is not None, timeout=WAIT_MS)
     finally:
         server.stop()

@@ -20,13 +20,13 @@ from shared.domain.procedures import fold
 from tests.helpers.clock import FakeClock
 from tests.helpers.sites import DEMO_CONFIG
 from tests.kiosk.conftest import Kiosk
-from tests.kiosk.touch import buttons, tap, type_keys
+from tests.kiosk.touch import buttons, tap, type_keys, wait_ready
 
 WAIT_MS = 10_000
 
 
 def _ready(qtbot: QtBot, kiosk: Kiosk) -> None:
-    qtbot.waitUntil(lambda: kiosk.model.available and bool(kiosk.model.queues), timeout=WAIT_MS)
+    wait_ready(qtbot, kiosk, timeout=WAIT_MS)
 
 
 def test_idle_timeout_returns_to_the_start_screen_and_forgets_everything(

@@ -16,15 +16,13 @@ from shared.messaging.paho_bus import PahoBus
 from shared.messaging.states import DeviceStatus
 from shared.messaging.topics import Topics
 from tests.kiosk.conftest import Kiosk
-from tests.kiosk.touch import find_button, tap
+from tests.kiosk.touch import REGULAR, find_button, take_regular_number, tap, wait_ready
 
 WAIT_MS = 10_000
 
 
 def _ready(qtbot: QtBot, kiosk: Kiosk) -> None:
-    qtbot.waitUntil(
-        lambda: kiosk.model.available and "ho-tich" in kiosk.model.queues, timeout=WAIT_MS
-    )
+    wait_ready(qtbot, kiosk, "ho-tich", WAIT_MS)
 
 
 def test_three_touches_give_a_printed_ticket(
@@ -33,9 +31,7 @@ def test_three_touches_give_a_printed_ticket(
     """Department, service, 'no priority': the ticket is on screen and on paper."""
     kiosk = make_kiosk()
     _ready(qtbot, kiosk)
-    tap(qtbot, kiosk.window, "Sở Tư pháp")
-    tap(qtbot, kiosk.window, "Hộ tịch, trích lục hộ tịch")
-    tap(qtbot, kiosk.window, "KHÔNG — LẤY SỐ THƯỜNG")
+    take_regular_number(qtbot, kiosk.window)
     qtbot.waitUntil(lambda: kiosk.model.print_state is PrintState.PRINTED, timeout=WAIT_MS)
     ticket = kiosk.model.ticket
     assert ticket is not None and ticket.number == "A001"
@@ -76,9 +72,7 @@ def test_paper_out_shows_the_valid_ticket_with_its_qr_and_publishes_the_status(
     )
     kiosk = make_kiosk(faults=("paper_out",))
     _ready(qtbot, kiosk)
-    tap(qtbot, kiosk.window, "Sở Tư pháp")
-    tap(qtbot, kiosk.window, "Hộ tịch, trích lục hộ tịch")
-    tap(qtbot, kiosk.window, "KHÔNG — LẤY SỐ THƯỜNG")
+    take_regular_number(qtbot, kiosk.window)
     qtbot.waitUntil(lambda: kiosk.model.print_state is PrintState.FAILED, timeout=WAIT_MS)
     page = kiosk.window.current_page()
     assert page.number.text() == kiosk.model.ticket.number  # type: ignore[attr-defined,union-attr]
@@ -92,9 +86,7 @@ def test_printer_offline_still_gives_a_ticket_on_screen(
 ) -> None:
     kiosk = make_kiosk(faults=("offline",))
     _ready(qtbot, kiosk)
-    tap(qtbot, kiosk.window, "Sở Tư pháp")
-    tap(qtbot, kiosk.window, "Hộ tịch, trích lục hộ tịch")
-    tap(qtbot, kiosk.window, "KHÔNG — LẤY SỐ THƯỜNG")
+    take_regular_number(qtbot, kiosk.window)
     qtbot.waitUntil(lambda: kiosk.model.print_state is PrintState.FAILED, timeout=WAIT_MS)
     assert kiosk.model.ticket is not None
     assert kiosk.window.current_page().qr.isVisible()  # type: ignore[attr-defined]
@@ -112,9 +104,7 @@ def test_paper_near_end_still_prints_and_publishes_the_status(
     watcher.subscribe(topics.status("kiosk-1-printer"), seen.append)
     kiosk = make_kiosk(faults=("paper_near_end",))
     _ready(qtbot, kiosk)
-    tap(qtbot, kiosk.window, "Sở Tư pháp")
-    tap(qtbot, kiosk.window, "Hộ tịch, trích lục hộ tịch")
-    tap(qtbot, kiosk.window, "KHÔNG — LẤY SỐ THƯỜNG")
+    take_regular_number(qtbot, kiosk.window)
     qtbot.waitUntil(lambda: kiosk.model.print_state is PrintState.PRINTED, timeout=WAIT_MS)
     qtbot.waitUntil(lambda: bool(seen))
     status = DeviceStatus.model_validate_json(seen[-1].payload)
@@ -128,7 +118,7 @@ def test_double_tap_issues_one_ticket(
     _ready(qtbot, kiosk)
     tap(qtbot, kiosk.window, "Sở Tư pháp")
     tap(qtbot, kiosk.window, "Hộ tịch, trích lục hộ tịch")
-    button = find_button(qtbot, kiosk.window, "KHÔNG — LẤY SỐ THƯỜNG")
+    button = find_button(qtbot, kiosk.window, REGULAR)
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)  # lands while the first is on its way
     kiosk.model.choose_priority(None)  # a tap queued before the screen greyed the button

@@ -8,6 +8,9 @@ from pytestqt.qtbot import QtBot
 
 from kiosk.widgets import Keyboard, WrapButton
 from kiosk.window import KioskWindow
+from tests.kiosk.conftest import Kiosk
+
+REGULAR = "KHÔNG — LẤY SỐ THƯỜNG"
 
 
 def buttons(window: KioskWindow, title: str) -> list[WrapButton]:
@@ -38,3 +41,24 @@ def type_keys(qtbot: QtBot, window: KioskWindow, text: str) -> None:
     for char in text:
         key = keyboard.space_key if char == " " else keys[char.upper()]
         qtbot.mouseClick(key, Qt.MouseButton.LeftButton)
+
+
+def wait_ready(qtbot: QtBot, kiosk: Kiosk, service: str = "", timeout: int = 10_000) -> None:
+    """Wait until the kiosk serves and has the queue figures (of `service`, when named)."""
+    qtbot.waitUntil(
+        lambda: (
+            kiosk.model.available
+            and bool(kiosk.model.queues)
+            and (not service or service in kiosk.model.queues)
+        ),
+        timeout=timeout,
+    )
+
+
+def take_regular_number(
+    qtbot: QtBot, window: KioskWindow, service: str = "Hộ tịch, trích lục hộ tịch"
+) -> None:
+    """Three touches: the justice department, a service, then 'no priority group'."""
+    tap(qtbot, window, "Sở Tư pháp")
+    tap(qtbot, window, service)
+    tap(qtbot, window, REGULAR)
