@@ -10,13 +10,12 @@ from zoneinfo import ZoneInfo
 from hw.printer.documents import TicketData
 from hw.printer.results import PrintResult
 from hw.printer.service import ReceiptPrinter
-from hw.printer.status import PrinterState, PrinterStatus
+from hw.printer.status import PrinterStatus, printer_status_message
 from shared.config.printer import PrinterConfig
 from shared.config.site import SiteConfig
 from shared.messaging.bus import Bus
 from shared.messaging.codec import encode
 from shared.messaging.replies import TicketInfo
-from shared.messaging.states import DeviceStatus
 from shared.messaging.topics import Topics
 
 log = logging.getLogger(__name__)
@@ -42,17 +41,6 @@ def ticket_document(config: SiteConfig, ticket: TicketInfo) -> TicketData:
         estimated_wait_minutes=ticket.estimated_wait_minutes,
         priority=priority,
         service_day=date.fromisoformat(ticket.service_day),
-    )
-
-
-def printer_status_message(status: PrinterStatus) -> DeviceStatus:
-    """Describe a printer's health as a retained device status (offline when unreachable)."""
-    return DeviceStatus(
-        client_id=status.printer_id,
-        role="printer",
-        state="offline" if status.state is PrinterState.OFFLINE else "online",
-        detail=status.to_payload(),
-        at=status.checked_at,
     )
 
 

@@ -9,13 +9,12 @@ from collections.abc import Iterable
 from typing import Any
 
 from hw.printer.service import ReceiptPrinter
-from hw.printer.status import PrinterState, PrinterStatus
+from hw.printer.status import PrinterStatus, printer_status_message
 from shared.config.site import DEFAULT_CONFIG, load_config
 from shared.messaging.bus import Bus
 from shared.messaging.codec import encode
-from shared.messaging.states import DeviceStatus
 from shared.messaging.topics import Topics
-from shared.runtime import broker_address, connect_bus, setup_logging, stop_event, utc_now
+from shared.runtime import broker_address, connect_bus, setup_logging, stop_event
 
 log = logging.getLogger("motcua.devices")
 
@@ -30,17 +29,6 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--once", action="store_true", help="check once, publish, and exit")
     parser.add_argument("--log-level", default="INFO")
     parser.set_defaults(handler=run)
-
-
-def printer_status_message(status: PrinterStatus) -> DeviceStatus:
-    """Describe a printer's health as a retained device status (offline when unreachable)."""
-    return DeviceStatus(
-        client_id=status.printer_id,
-        role="printer",
-        state="offline" if status.state is PrinterState.OFFLINE else "online",
-        detail=status.to_payload(),
-        at=status.checked_at or utc_now(),
-    )
 
 
 def publish_printer_statuses(

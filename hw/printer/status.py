@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
+
+from shared.messaging.states import DeviceStatus
 
 # DLE EOT n: real-time status requests, answered even while the printer is offline.
 DLE_EOT_PRINTER = b"\x10\x04\x01"
@@ -175,3 +177,14 @@ def status_byte(
     elif n == 4:
         byte |= {PaperLevel.NEAR_END: 0x0C, PaperLevel.OUT: 0x6C}.get(paper, 0)
     return byte
+
+
+def printer_status_message(status: PrinterStatus) -> DeviceStatus:
+    """Describe a printer's health as a retained device status (offline when unreachable)."""
+    return DeviceStatus(
+        client_id=status.printer_id,
+        role="printer",
+        state="offline" if status.state is PrinterState.OFFLINE else "online",
+        detail=status.to_payload(),
+        at=status.checked_at or datetime.now(UTC),
+    )
