@@ -50,7 +50,9 @@ class KioskDevices:
         ticket_printer = None
         if printer_config is not None:
             ticket_printer = TicketPrinter(config, ReceiptPrinter(printer_config), bus)
-        sources = [build_scanner(s) for s in choose_scanners(config, kiosk_id, scanners)]
+        pattern = config.dossiers.code_regex()
+        chosen = choose_scanners(config, kiosk_id, scanners)
+        sources = [build_scanner(s, dossier_pattern=pattern) for s in chosen]
         return cls(ticket_printer, sources)
 
     def start(self, model: KioskViewModel) -> None:

@@ -16,6 +16,7 @@ from server.demo_scanner import ScanDesk
 from server.demo_seed import PIN_FILE, SUPERVISOR, DemoSeed, seed_demo
 from server.main import add_common_arguments, load_catalogue, open_site_database, start_server
 from shared.config.site import SiteConfig, load_config
+from shared.domain.codes import dossier_qr
 from shared.domain.site import Site
 from shared.messaging import commands as c
 from shared.messaging.bus import Bus, Message
@@ -62,9 +63,11 @@ class HallBot:
         desk: ScanDesk | None = None,
         seed: int = 7,
         pin: str = "",
+        slips: tuple[str, ...] = (),
     ) -> None:
         self.site = site
         self.pin = pin
+        self.slips = slips
         self.topics = Topics(site.id)
         self.bus = bus
         self.pace = pace
@@ -91,7 +94,9 @@ class HallBot:
     def step(self) -> None:
         """One action: mostly a citizen taking a number, sometimes an officer calling."""
         if self.desk is not None and self.issued_qr and self.random.random() < 0.08:
-            self.desk.scan(self.random.choice(self.issued_qr))  # a citizen checks their ticket
+            # A citizen checks their ticket, or now and then the progress of their dossier.
+            codes = self.issued_qr if self.random.random() < 0.7 or not self.slips else self.slips
+            self.desk.scan(self.random.choice(codes))
         elif self.random.random() < 0.55:
             counter = self.site.counter(self.random.choice(list(self.counters)))
             service = self.random.choice(counter.services)
@@ -210,14 +215,18 @@ def run_demo(config: SiteConfig, args: argparse.Namespace, stop: threading.Event
             bus = connect_bus(broker_address(config), site.id, "demo-bot", "bot")
             stack.callback(bus.close)
             watch_board(bus, site)
-            desk = ScanDesk(CommandClient(bus, Topics(site.id), "demo-scan-desk"))
+            desk = ScanDesk(
+                CommandClient(bus, Topics(site.id), "demo-scan-desk"),
+                config.dossiers.code_regex(),
+            )
             desk.start()
             stack.callback(desk.stop)
             print(
                 f"  đầu đọc mô phỏng: gửi mã tới 127.0.0.1:{desk.port}, ví dụ "
                 f"echo 'MCT1:{site.id}:YYYYMMDD:A001' | nc -q1 127.0.0.1 {desk.port}"
             )
-            bot = HallBot(site, bus, args.pace, desk, pin=seed.pin)
+            slips = tuple(dossier_qr(code, token) for code, token in seed.slips)
+            bot = HallBot(site, bus, args.pace, desk, pin=seed.pin, slips=slips)
             worker = threading.Thread(target=bot.run, args=(stop,), name="demo-bot", daemon=True)
             worker.start()
             stack.callback(worker.join, 5)

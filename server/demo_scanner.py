@@ -8,9 +8,10 @@ from hw.scanner.base import ScannerBase
 from hw.scanner.events import ScanEvent
 from hw.scanner.factory import build_scanner
 from shared.config.scanner import ScannerConfig
-from shared.domain.codes import CodeKind
+from shared.domain.codes import DEFAULT_DOSSIER_PATTERN, CodeKind
 from shared.messaging import commands as c
 from shared.messaging.client import CommandClient, new_request_id
+from shared.messaging.dossier_commands import LookUpDossier
 
 STATE_TEXT = {
     "waiting": "đang chờ",
@@ -38,17 +39,27 @@ def describe_scan(event: ScanEvent, client: CommandClient) -> str:
         state = STATE_TEXT.get(ticket["state"], ticket["state"])
         return f"vé {ticket['number']}: {state}{where}{ahead}"
     if code.kind in (CodeKind.DOSSIER, CodeKind.LOOKUP_TOKEN):
-        return f"{event.message} {code.dossier_code or code.lookup_token}: tra cứu hồ sơ chưa có"
+        reply = client.send(LookUpDossier(request_id=new_request_id(), text=code.text))
+        if not reply.ok or reply.error is not None:
+            return f"hồ sơ: {reply.error.message if reply.error else 'lỗi'}"
+        dossier = reply.result["dossier"]
+        return (
+            f"hồ sơ {dossier['code']} ({dossier['citizen_masked']}): {dossier['status_label']}, "
+            f"hẹn trả {dossier['due']}, {dossier['timeliness_label'].lower()}"
+        )
     return event.message
 
 
 class ScanDesk:
     """Runs the simulated reader and prints what each scan means."""
 
-    def __init__(self, client: CommandClient) -> None:
+    def __init__(
+        self, client: CommandClient, dossier_pattern: str = DEFAULT_DOSSIER_PATTERN
+    ) -> None:
         self.client = client
         self.scanner: ScannerBase = build_scanner(
-            ScannerConfig(id="demo-kiosk-scanner", driver="sim", listen_port=0)
+            ScannerConfig(id="demo-kiosk-scanner", driver="sim", listen_port=0),
+            dossier_pattern=dossier_pattern,
         )
         self.scanner.add_scan_listener(self._on_scan)
 

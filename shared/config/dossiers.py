@@ -42,6 +42,10 @@ class DossiersConfig(BaseModel):
         "07:00", description="Local time (HH:MM) of the daily check for dossiers near their due."
     )
 
+    def code_regex(self) -> str:
+        """Return the regular expression scanners use to recognise this site's dossier codes."""
+        return DossierCodePattern(self.code_pattern).regex()
+
     @field_validator("code_pattern")
     @classmethod
     def _check_pattern(cls, value: str) -> str:

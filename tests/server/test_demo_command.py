@@ -81,3 +81,37 @@ def test_scan_desk_looks_up_scanned_tickets_and_refuses_garbage(
         desk.stop()
     assert lines[0].endswith("vé A002: đang chờ, 1 người chờ trước")
     assert lines[1].endswith("Không nhận ra mã")
+
+
+def test_scan_desk_looks_up_a_scanned_appointment_slip(
+    demo_site: Site,
+    sessions: sessionmaker[Session],
+    clock: FakeClock,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from server.demo_seed import seed_demo
+    from shared.domain.codes import dossier_qr
+    from shared.domain.procedures import Procedure
+    from shared.storage.catalogue import CatalogueRepository
+    from tests.helpers.sites import demo_config
+
+    config = demo_config().model_copy(update={"data_dir": str(tmp_path / "data")})
+    procedure = Procedure("2.000200", "Cấp thẻ căn cước", "Căn cước", "cong-an", 7)
+    with sessions.begin() as session:
+        CatalogueRepository(session, demo_site.id).replace_all([procedure], clock())
+    code, token = seed_demo(sessions, config, clock()).slips[0]
+    hall = Hall(demo_site, sessions, clock)
+    desk = ScanDesk(hall.device("scan-desk"), config.dossiers.code_regex())
+    desk.start()
+    try:
+        desk.scan(dossier_qr(code, token))
+        lines: list[str] = []
+        for _ in range(100):
+            lines += [x for x in capsys.readouterr().out.splitlines() if "quét" in x]
+            if lines:
+                break
+            threading.Event().wait(0.05)
+    finally:
+        desk.stop()
+    assert f"hồ sơ {code} (Nguyễn V** A**): Đang giải quyết" in lines[0]
