@@ -10,6 +10,7 @@ from pathlib import Path
 from counter_console.actions import Action, Officer
 from counter_console.demo_data import AT, OfflineSender, demo_counter_state, demo_queues
 from shared.config.site import SiteConfig
+from shared.domain.dossiers import STATUS_LABELS, DossierStatus, Timeliness
 from shared.messaging.dossier_commands import CitizenData, DocumentData
 from shared.messaging.dossier_views import DossierFull, LateDossier, ProcedureView
 from shared.messaging.states import DeviceStatus
@@ -126,10 +127,10 @@ def screenshot(config: SiteConfig, counter_id: str, path: Path, screen: str) -> 
                 procedure_name="Cấp phiếu lý lịch tư pháp",
                 department="cong-an",
                 status=4,
-                status_label="Đang xử lý",
+                status_label=STATUS_LABELS[DossierStatus.PROCESSING],
                 legal_due=date(2026, 11, 20),
                 due=date(2026, 11, 20),
-                timeliness="late",
+                timeliness=Timeliness.OVERDUE.value,
                 apologised=False,
             ),
             LateDossier(
@@ -137,10 +138,10 @@ def screenshot(config: SiteConfig, counter_id: str, path: Path, screen: str) -> 
                 procedure_name="Cấp thẻ căn cước",
                 department="cong-an",
                 status=4,
-                status_label="Đang xử lý",
+                status_label=STATUS_LABELS[DossierStatus.PROCESSING],
                 legal_due=date(2026, 11, 24),
                 due=date(2026, 11, 24),
-                timeliness="due_soon",
+                timeliness=Timeliness.DUE_SOON.value,
                 apologised=False,
             ),
         ]

@@ -11,6 +11,7 @@ from pydantic import ValidationError
 from PySide6.QtCore import QObject, Qt, Signal, Slot
 
 from counter_console.viewmodel import minutes_text
+from shared.domain.dossiers import Timeliness
 from shared.messaging.dossier_views import LateDossier
 from shared.messaging.states import (
     CounterStateMessage,
@@ -146,7 +147,7 @@ class SupervisorModel(QObject):
                         + (" (vẫn có người chờ)" if waiting else "")
                     )
                 )
-        overdue = [x for x in self.late if x.timeliness == "late"]
+        overdue = [x for x in self.late if x.timeliness == Timeliness.OVERDUE]
         if self.late:
             found.append(
                 Alert(

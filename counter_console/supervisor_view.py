@@ -20,9 +20,11 @@ from counter_console.serving_view import card
 from counter_console.style import AMBER, GREY, RED, label
 from counter_console.supervisor import SupervisorModel
 from counter_console.viewmodel import minutes_text
+from shared.domain.dossiers import TIMELINESS_LABELS
+
+TIMELINESS_TEXT = {kind.value: text for kind, text in TIMELINESS_LABELS.items()}
 
 STATUS = {"open": "Đang mở", "paused": "Tạm dừng", "closed": "Đóng"}
-TIMELINESS = {"late": "Quá hạn", "due_soon": "Sắp đến hạn", "on_time": "Trong hạn"}
 ALERT_CLOCK_MS = 60_000  # idle-counter alerts grow with time, not with messages
 
 
@@ -161,7 +163,7 @@ class SupervisorPage(QWidget):
                     x.code,
                     x.procedure_name,
                     f"{x.due:%d/%m/%Y}",
-                    TIMELINESS.get(x.timeliness, x.timeliness),
+                    TIMELINESS_TEXT.get(x.timeliness, x.timeliness),
                 ]
                 for x in m.late
             ],

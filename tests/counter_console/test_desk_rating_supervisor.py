@@ -333,7 +333,7 @@ def test_the_supervisor_follows_the_retained_late_dossier_list(qapp: object) -> 
         status_label="Đang xử lý",
         legal_due=date(2026, 11, 20),
         due=date(2026, 11, 20),
-        timeliness="late",
+        timeliness="overdue",  # what the server sends for an open dossier past its due date
         apologised=False,
     )
     state = LateDossiersState(dossiers=[late.model_dump(mode="json")], at=utc_now())
