@@ -13,7 +13,7 @@ from shared.config.site import SiteConfig
 from shared.qt.launch import app_command, start_app
 
 DEFAULT_CONFIG = "config/demo-site.toml"
-SCREENS = ("serving", "dossier", "rating", "supervisor")
+SCREENS = ("login", "serving", "dossier", "rating", "supervisor")
 CONSOLE_SIZE = (1366, 768)
 RATING_SIZE = (1280, 800)
 
@@ -29,6 +29,9 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--no-rating-pad", action="store_true", help="do not open the pad window")
     parser.add_argument("--screenshot", default="", help="render demo data to this PNG and exit")
     parser.add_argument("--screen", choices=SCREENS, default="serving", help="with --screenshot")
+    parser.add_argument(
+        "--size", default="", help="with --screenshot: window size WIDTHxHEIGHT (e.g. 1920x1080)"
+    )
     parser.add_argument("--windowed", action="store_true", help="do not go full screen")
     parser.add_argument("--log-level", default="INFO")
     parser.set_defaults(handler=run)
@@ -44,6 +47,14 @@ def choose_printer(config: SiteConfig, counter_id: str, wanted: str) -> PrinterC
         return found
     out = config.data_path() / "printer" / counter_id
     return PrinterConfig(id=f"{counter_id}-printer", driver="sim", sim_output_dir=str(out))
+
+
+def parse_size(text: str) -> tuple[int, int] | None:
+    """Read a window size written WIDTHxHEIGHT, or None when it is empty or malformed."""
+    width, _, height = text.lower().partition("x")
+    if not (width.isdigit() and height.isdigit()):
+        return None
+    return int(width), int(height)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -66,7 +77,11 @@ def run(args: argparse.Namespace) -> int:
     if args.screenshot:
         from counter_console.screenshot import screenshot
 
-        return screenshot(config, counter_id, Path(args.screenshot), args.screen)
+        size = parse_size(args.size)
+        if args.size and size is None:
+            print(f"--size: expected WIDTHxHEIGHT, got {args.size!r}", file=sys.stderr)
+            return 2
+        return screenshot(config, counter_id, Path(args.screenshot), args.screen, size)
     try:
         printer = choose_printer(config, counter_id, args.printer)
     except ValueError as exc:

@@ -8,6 +8,8 @@ from PySide6.QtWidgets import QWidget
 
 from counter_console.rating import PadMode, RatingViewModel
 from counter_console.style import BLUE, FONT_FAMILY
+from shared.qt.fonts import ensure_ui_font
+from shared.qt.text_box import TextBox
 
 BACKGROUND = QColor("#f3f6fa")
 
@@ -17,12 +19,14 @@ class RatingWindow(QWidget):
 
     def __init__(self, model: RatingViewModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        ensure_ui_font()
         self.model = model
         self.setWindowTitle(f"Motcua — đánh giá quầy {model.counter_label}")
         # A citizen's touch must not take the officer's keyboard away from the console window.
         self.setWindowFlag(Qt.WindowType.WindowDoesNotAcceptFocus)
         self.setAttribute(Qt.WidgetAttribute.WA_ShowWithoutActivating)
         self._faces: list[tuple[QRectF, int]] = []
+        self._painted: list[TextBox] = []
         model.changed.connect(self.update)
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
@@ -41,6 +45,7 @@ class RatingWindow(QWidget):
         """Draw the pad in its current mode."""
         p = QPainter(self)
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
+        self._painted = []
         w, h = float(self.width()), float(self.height())
         p.fillRect(QRectF(0, 0, w, h), BACKGROUND)
         p.fillRect(QRectF(0, 0, w, h * 0.12), QColor(BLUE))
@@ -196,6 +201,17 @@ class RatingWindow(QWidget):
         font = QFont(FONT_FAMILY)
         font.setPixelSize(max(1, int(size)))
         font.setBold(bold)
+        box = TextBox(
+            font,
+            rect.toAlignedRect(),
+            int(Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap),
+            text,
+        )
+        self._painted.append(box)
         p.setFont(font)
         p.setPen(colour)
-        p.drawText(rect, int(Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap), text)
+        p.drawText(box.rect, box.flags, text)
+
+    def text_boxes(self) -> list[TextBox]:
+        """The texts of the last paint, each with the rectangle it was given."""
+        return list(self._painted)

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, datetime, timedelta
 from pathlib import Path
+
+from PySide6.QtWidgets import QWidget
 
 from counter_console.actions import Action, Officer
 from counter_console.demo_data import AT, OfflineSender, demo_counter_state, demo_queues
@@ -74,8 +78,11 @@ def demo_dossier() -> DossierFull:
     )
 
 
-def screenshot(config: SiteConfig, counter_id: str, path: Path, screen: str) -> int:
-    """Render one screen of the console (or the rating pad) with demo data."""
+@contextmanager
+def demo_window(
+    config: SiteConfig, counter_id: str, screen: str, size: tuple[int, int] | None = None
+) -> Iterator[QWidget]:
+    """Show one console screen (or the rating pad) with demo data; close it afterwards."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtWidgets import QApplication
 
@@ -90,12 +97,13 @@ def screenshot(config: SiteConfig, counter_id: str, path: Path, screen: str) -> 
     model.server_online = True
     model.apply_state(demo_counter_state(config, counter_id))
     model.apply_queues(demo_queues(config))
-    officer = Officer("cb01", "Nguyễn Văn An", "Chuyên viên", "supervisor")
-    model.begin_shift(officer)
-    model.say("Đang phục vụ số A012.")
     window = console.window
-    window.resize(*CONSOLE_SIZE)
-    target = window
+    window.resize(*(size or CONSOLE_SIZE))
+    target: QWidget = window
+    if screen != "login":
+        officer = Officer("cb01", "Nguyễn Văn An", "Chuyên viên", "supervisor")
+        model.begin_shift(officer)
+        model.say("Đang phục vụ số A012.")
     if screen == "dossier":
         desk = console.desk
         desk.procedures = [demo_procedure()]
@@ -159,14 +167,29 @@ def screenshot(config: SiteConfig, counter_id: str, path: Path, screen: str) -> 
         window.pages.setCurrentWidget(window.extra_pages[Action.SUPERVISOR])
     elif screen == "rating":
         console.rating.ask("A012")
-        target = console.rating_window  # type: ignore[assignment]
-        target.resize(*RATING_SIZE)
+        target = console.rating_window
+        target.resize(*(size or RATING_SIZE))
     target.show()
     app.processEvents()
-    ok = target.grab().save(str(path), "PNG")
-    console.close()
-    window.deleteLater()
-    console.rating_window.deleteLater()
+    try:
+        yield target
+    finally:
+        console.close()
+        window.deleteLater()
+        console.rating_window.deleteLater()
+        app.processEvents()
+
+
+def screenshot(
+    config: SiteConfig,
+    counter_id: str,
+    path: Path,
+    screen: str,
+    size: tuple[int, int] | None = None,
+) -> int:
+    """Render one screen of the console (or the rating pad) with demo data to a PNG."""
+    with demo_window(config, counter_id, screen, size) as target:
+        ok = target.grab().save(str(path), "PNG")
     if not ok:
         print(f"could not write {path}", file=sys.stderr)
         return 1

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QLabel, QWidget
 
-FONT_FAMILY = "DejaVu Sans"
+from shared.qt.fonts import UI_FONT_FAMILY
+
+FONT_FAMILY = UI_FONT_FAMILY
 BLUE = "#0b4f9c"
 DARK = "#12263f"
 GREEN = "#2e7d32"

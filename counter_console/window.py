@@ -12,6 +12,7 @@ from counter_console.serving_view import ServingPage
 from counter_console.style import STYLE_SHEET, label, set_flag
 from counter_console.viewmodel import CounterViewModel
 from hw.keypad import KeyMap
+from shared.qt.fonts import ensure_ui_font
 
 PROMPTED = (Action.CALL_NUMBER, Action.TRANSFER, Action.HOLD)
 
@@ -36,6 +37,7 @@ class ConsoleWindow(QWidget):
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
+        ensure_ui_font()
         self.model = model
         self.keymap = keymap
         self.setObjectName("console")

@@ -7,8 +7,9 @@ from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPaintEvent
 from PySide6.QtWidgets import QWidget
 
 from display.viewmodel import BoardViewModel, CallLine, CounterLine
+from shared.qt.fonts import UI_FONT_FAMILY, ensure_ui_font
 
-FONT_FAMILY = "DejaVu Sans"
+FONT_FAMILY = UI_FONT_FAMILY
 BACKGROUND = QColor("#000000")
 HEADER = QColor("#0b2d6b")
 PANEL = QColor("#10204a")
@@ -33,6 +34,7 @@ class HallWindow(QWidget):
         self, model: BoardViewModel, orientation: str = "auto", parent: QWidget | None = None
     ) -> None:
         super().__init__(parent)
+        ensure_ui_font()
         self.model = model
         self.orientation = orientation
         self.setWindowTitle("Motcua — bảng gọi số")

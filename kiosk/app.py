@@ -5,14 +5,12 @@ from __future__ import annotations
 import argparse
 import getpass
 import logging
-import os
 import subprocess
 import sys
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from kiosk.viewmodel import PrintState, Screen
 from shared.config.site import SiteConfig, load_config
 from shared.qt.launch import app_command, start_app
 
@@ -20,6 +18,7 @@ log = logging.getLogger(__name__)
 
 DEFAULT_CONFIG = "config/demo-site.toml"
 SCREEN_SIZES = {"landscape": (1920, 1080), "portrait": (1080, 1920)}
+TEXT_SIZES = ("smallest", "normal", "largest")
 # --screen name → what the screenshot shows.
 SCREENS = (
     "start",
@@ -55,6 +54,12 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--screenshot", default="", help="render demo data to this PNG and exit")
     parser.add_argument("--screen", choices=SCREENS, default="start", help="screen to render")
     parser.add_argument("--orientation", choices=["landscape", "portrait"], default="portrait")
+    parser.add_argument(
+        "--text-size",
+        choices=TEXT_SIZES,
+        default="normal",
+        help="text size of the screenshot (the citizen's A− / A+)",
+    )
     parser.add_argument("--windowed", action="store_true", help="a normal window, not kiosk mode")
     parser.add_argument(
         "--hash-pin", action="store_true", help="ask for a PIN and print its hash for the config"
@@ -76,7 +81,11 @@ def run(args: argparse.Namespace) -> int:
     if config is None:
         return 2
     if args.screenshot:
-        return screenshot(config, Path(args.screenshot), args.screen, args.orientation)
+        from kiosk.screenshot import screenshot
+
+        return screenshot(
+            config, Path(args.screenshot), args.screen, args.orientation, args.text_size
+        )
     return show(args, config)
 
 
@@ -92,80 +101,6 @@ def print_pin_hash() -> int:
         print("Hai lần nhập không khớp.", file=sys.stderr)
         return 2
     print(f'admin_pin_hash = "{hash_pin(pin)}"')
-    return 0
-
-
-def demo_model(config: SiteConfig, screen: str) -> Any:
-    """A view-model showing one screen with demo data (no bus)."""
-    from kiosk import demo_data
-    from kiosk.viewmodel import KioskViewModel
-
-    model = KioskViewModel(config, "kiosk-1")
-    model.health.set_connected(True)
-    model.handle_message(
-        model.topics.queues(), demo_data.demo_queues(config).model_dump_json().encode()
-    )
-    model.procedures = demo_data.demo_procedures()
-    model.procedures_state = "loaded"
-    first = config.services[0]
-    if screen == "services":
-        model.department = (
-            "cong-an" if any(s.windows for s in config.services) else first.department
-        )
-        model.screen = Screen.SERVICES
-    elif screen == "priority":
-        model.department, model.service, model.screen = (
-            first.department,
-            first.code,
-            Screen.PRIORITY,
-        )
-    elif screen.startswith("ticket"):
-        model.ticket = demo_data.demo_ticket(config)
-        model.print_state = PrintState.PRINTED if screen == "ticket" else PrintState.FAILED
-        model.screen = Screen.TICKET
-    elif screen == "lookup":
-        model.procedure_query = "ho tich"
-        model.screen = Screen.LOOKUP
-    elif screen == "procedure":
-        model.procedure = model.procedures[1]
-        model.screen = Screen.PROCEDURE
-    elif screen == "scan":
-        model.scan_text = config.dossiers.agency_code + "-261109-0007"
-        model.screen = Screen.SCAN
-    elif screen.startswith("progress"):
-        model.dossier = demo_data.demo_dossier(config, ready=screen == "progress-ready")
-        model.screen = Screen.PROGRESS
-    elif screen == "error":
-        model.health.set_connected(False)
-    return model
-
-
-def screenshot(config: SiteConfig, path: Path, screen: str, orientation: str) -> int:
-    """Render one screen with demo data offscreen to a PNG."""
-    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from PySide6.QtCore import Qt
-    from PySide6.QtWidgets import QApplication
-
-    from kiosk.window import KioskWindow
-
-    app = QApplication.instance() or QApplication([])
-    model = demo_model(config, screen)
-    window = KioskWindow(model)
-    window.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen)
-    window.resize(*SCREEN_SIZES[orientation])
-    window.show()
-    app.processEvents()
-    window.refresh()
-    app.processEvents()
-    ok = window.grab().save(str(path), "PNG")
-    window.close()
-    model.stop()
-    window.deleteLater()
-    app.processEvents()
-    if not ok:
-        print(f"could not write {path}", file=sys.stderr)
-        return 1
-    print(path)
     return 0
 
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-FONT_FAMILY = "DejaVu Sans"
+from shared.qt.fonts import UI_FONT_FAMILY
+
+FONT_FAMILY = UI_FONT_FAMILY
 BACKGROUND = "#ffffff"
 INK = "#000000"
 HEADER = "#0b2d6b"

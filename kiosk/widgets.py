@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk import style
+from shared.qt.text_box import TextBox
 
 _INK = {
     "": "#ffffff",
@@ -129,16 +130,25 @@ class WrapButton(QPushButton):
             ink = _INK.get(self._role, "#ffffff")
         painter = QPainter(self)
         painter.setPen(QColor(ink))
+        for box in self.text_boxes():
+            painter.setFont(box.font)
+            painter.drawText(box.rect, box.flags, box.text)
+        painter.end()
+
+    def text_boxes(self) -> list[TextBox]:
+        """Each line's font, rectangle and flags, centred as a block inside the padding."""
         inner = self.rect().adjusted(self.PAD, self.PAD, -self.PAD, -self.PAD)
         blocks = self._blocks(inner.width())
         total = sum(h for _, _, h in blocks) + 4 * (len(blocks) - 1)
         top = inner.top() + max(0, (inner.height() - total) // 2)
         flags = int(Qt.AlignmentFlag.AlignHCenter | Qt.TextFlag.TextWordWrap)
+        boxes = []
         for font, line, height in blocks:
-            painter.setFont(font)
-            painter.drawText(QRect(inner.left(), top, inner.width(), height), flags, line)
+            boxes.append(
+                TextBox(font, QRect(inner.left(), top, inner.width(), height), flags, line)
+            )
             top += height + 4
-        painter.end()
+        return boxes
 
 
 def clear(layout: QLayout) -> None:

@@ -20,6 +20,7 @@ from kiosk.lookup_pages import LookupPage, ProcedurePage
 from kiosk.ticket_pages import Page, PriorityPage, ServicesPage, StartPage, TicketPage
 from kiosk.viewmodel import KioskViewModel, Screen
 from kiosk.widgets import WrapButton, label
+from shared.qt.fonts import ensure_ui_font
 
 _ACTIVITY = (QEvent.Type.MouseButtonPress, QEvent.Type.TouchBegin, QEvent.Type.KeyPress)
 
@@ -31,6 +32,7 @@ class KioskWindow(QWidget):
 
     def __init__(self, model: KioskViewModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        ensure_ui_font()
         self.model = model
         self.allow_close = True
         self.setWindowTitle("Motcua — ki-ốt lấy số")

@@ -1,0 +1,114 @@
+"""`motcua kiosk --screenshot`: every kiosk screen with demo data, offscreen, at any size."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from kiosk.app import SCREEN_SIZES
+from kiosk.viewmodel import PrintState, Screen
+from shared.config.site import SiteConfig
+
+if TYPE_CHECKING:
+    from kiosk.window import KioskWindow
+
+
+def demo_model(config: SiteConfig, screen: str) -> Any:
+    """A view-model showing one screen with demo data (no bus)."""
+    from kiosk import demo_data
+    from kiosk.viewmodel import KioskViewModel
+
+    model = KioskViewModel(config, "kiosk-1")
+    model.health.set_connected(True)
+    model.handle_message(
+        model.topics.queues(), demo_data.demo_queues(config).model_dump_json().encode()
+    )
+    model.procedures = demo_data.demo_procedures()
+    model.procedures_state = "loaded"
+    first = config.services[0]
+    if screen == "services":
+        model.department = (
+            "cong-an" if any(s.windows for s in config.services) else first.department
+        )
+        model.screen = Screen.SERVICES
+    elif screen == "priority":
+        model.department, model.service, model.screen = (
+            first.department,
+            first.code,
+            Screen.PRIORITY,
+        )
+    elif screen.startswith("ticket"):
+        model.ticket = demo_data.demo_ticket(config)
+        model.print_state = PrintState.PRINTED if screen == "ticket" else PrintState.FAILED
+        model.screen = Screen.TICKET
+    elif screen == "lookup":
+        model.procedure_query = "ho tich"
+        model.screen = Screen.LOOKUP
+    elif screen == "procedure":
+        model.procedure = model.procedures[1]
+        model.screen = Screen.PROCEDURE
+    elif screen == "scan":
+        model.scan_text = config.dossiers.agency_code + "-261109-0007"
+        model.screen = Screen.SCAN
+    elif screen.startswith("progress"):
+        model.dossier = demo_data.demo_dossier(config, ready=screen == "progress-ready")
+        model.screen = Screen.PROGRESS
+    elif screen == "error":
+        model.health.set_connected(False)
+    return model
+
+
+def set_text_size(model: Any, text_size: str) -> None:
+    """Press A− or A+ as far as they go ("smallest", "largest"), or leave the default."""
+    step = {"smallest": model.smaller, "largest": model.bigger}.get(text_size)
+    if step is None:
+        return
+    for _ in range(10):
+        step()
+
+
+@contextmanager
+def demo_window(
+    config: SiteConfig, screen: str, orientation: str = "portrait", text_size: str = "normal"
+) -> Iterator[KioskWindow]:
+    """Show one screen with demo data offscreen at a screen size; close it afterwards."""
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QApplication
+
+    from kiosk.window import KioskWindow
+
+    app = QApplication.instance() or QApplication([])
+    model = demo_model(config, screen)
+    set_text_size(model, text_size)
+    window = KioskWindow(model)
+    window.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen)
+    window.resize(*SCREEN_SIZES[orientation])
+    window.show()
+    app.processEvents()
+    window.refresh()
+    app.processEvents()
+    try:
+        yield window
+    finally:
+        window.close()
+        model.stop()
+        window.deleteLater()
+        app.processEvents()
+
+
+def screenshot(
+    config: SiteConfig, path: Path, screen: str, orientation: str, text_size: str = "normal"
+) -> int:
+    """Render one screen with demo data offscreen to a PNG."""
+    with demo_window(config, screen, orientation, text_size) as window:
+        ok = window.grab().save(str(path), "PNG")
+    if not ok:
+        print(f"could not write {path}", file=sys.stderr)
+        return 1
+    print(path)
+    return 0
