@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 
 from counter_console.dossier_desk import DossierDeskModel
 from counter_console.serving_view import card
-from counter_console.style import BLUE, GREY, RED, label, set_style, text_style
+from counter_console.style import BLUE, FIELD_HEIGHT, GREY, RED, label, set_style, text_style
 from shared.messaging.dossier_commands import DocumentData, MissingDocumentData
 
 CITIZEN_FIELDS = (
@@ -72,10 +72,12 @@ class ReceivePage(QWidget):
         for key, text in CITIZEN_FIELDS:
             edit = QLineEdit()
             self.fields[key] = edit
-            form.addRow(text, edit)
+            form.addRow(label(text), edit)
         self.sets = QSpinBox()
         self.sets.setRange(1, 99)
-        form.addRow("Số bộ hồ sơ", self.sets)
+        self.sets.setMinimumHeight(FIELD_HEIGHT)
+        self.sets.setMaximumWidth(120)
+        form.addRow(label("Số bộ hồ sơ"), self.sets)
         mbox.addLayout(form)
         mbox.addWidget(label("3. THÀNH PHẦN HỒ SƠ ĐÃ NHẬN", 14, bold=True, colour=GREY))
         self.documents = QListWidget()
@@ -222,7 +224,6 @@ class ReturnPage(QWidget):
         self.scan.setAttribute(Qt.WidgetAttribute.WA_InputMethodEnabled, False)
         self.details = label("", 17)
         self.details.setWordWrap(True)
-        self.details.setTextFormat(Qt.TextFormat.PlainText)
         self.hand_over = QPushButton("Đã trả kết quả cho công dân  (Ctrl+Enter)")
         self.hand_over.setObjectName("primary")
         self.hand_over.setShortcut("Ctrl+Return")
@@ -233,9 +234,11 @@ class ReturnPage(QWidget):
         self.new_due = QDateEdit()
         self.new_due.setCalendarPopup(True)
         self.new_due.setDisplayFormat("dd/MM/yyyy")
+        self.new_due.setMinimumHeight(FIELD_HEIGHT)
         self.apologise = QPushButton("Hẹn lại ngày trả và in phiếu xin lỗi (Mẫu 04)")
         late_row = QHBoxLayout()
         late_row.addWidget(self.late_reason, 3)
+        late_row.addWidget(label("Ngày hẹn trả mới"))
         late_row.addWidget(self.new_due, 1)
         for widget in (self.scan, self.details, self.hand_over):
             layout.addWidget(widget)

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFrame, QLineEdit, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from counter_console.style import BLUE, GREY, label
 from counter_console.viewmodel import CounterViewModel
+
+CARD_WIDTH = 500
 
 
 class LoginPage(QWidget):
@@ -16,27 +17,45 @@ class LoginPage(QWidget):
         super().__init__(parent)
         self.model = model
         self.setObjectName("page")
-        outer = QVBoxLayout(self)
-        outer.addStretch(1)
         card = QFrame()
         card.setObjectName("card")
-        card.setFixedWidth(460)
+        card.setFixedWidth(CARD_WIDTH)
         box = QVBoxLayout(card)
-        box.setContentsMargins(28, 24, 28, 24)
-        box.setSpacing(10)
-        self.title = label("", 24, bold=True, colour=BLUE)
-        self.hint = label("", 14, colour=GREY)
+        box.setContentsMargins(32, 28, 32, 32)
+        box.setSpacing(6)
+        self.title = label("", 26, bold=True, colour=BLUE)
+        self.hint = label("", 15, colour=GREY)
         self.hint.setWordWrap(True)
         self.officer_id = QLineEdit()
-        self.officer_id.setPlaceholderText("Mã cán bộ, ví dụ cb05")
+        self.officer_id.setPlaceholderText("ví dụ cb05")
         self.password = QLineEdit()
-        self.password.setPlaceholderText("Mật khẩu / mã PIN")
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
         self.submit = QPushButton("Đăng nhập  (Enter)")
         self.submit.setObjectName("primary")
-        for widget in (self.title, self.hint, self.officer_id, self.password, self.submit):
-            box.addWidget(widget)
-        outer.addWidget(card, 0, Qt.AlignmentFlag.AlignHCenter)
+        self.submit.setMinimumHeight(48)
+        self.submit.setStyleSheet("text-align: center;")
+        box.addWidget(self.title)
+        box.addWidget(self.hint)
+        box.addSpacing(14)
+        for caption, field in (
+            ("Mã cán bộ", self.officer_id),
+            ("Mật khẩu hoặc mã PIN", self.password),
+        ):
+            box.addWidget(label(caption, 15, bold=True))
+            field.setStyleSheet("font-size: 17px; padding: 7px;")
+            box.addWidget(field)
+            box.addSpacing(8)
+        box.addSpacing(6)
+        box.addWidget(self.submit)
+        # The card sits in a row of its own: a box layout asks a centred item's height for the
+        # whole row's width, and a wrapped hint measured that wide left the card too short.
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(card)
+        row.addStretch(1)
+        outer = QVBoxLayout(self)
+        outer.addStretch(1)
+        outer.addLayout(row)
         outer.addStretch(2)
         self.officer_id.returnPressed.connect(self.password.setFocus)
         self.password.returnPressed.connect(self._submit)

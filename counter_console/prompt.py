@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from counter_console.actions import Action
-from counter_console.style import BLUE, label
+from counter_console.style import BLUE, FIELD_HEIGHT, label
 
 TITLES = {
     Action.CALL_NUMBER: "Gọi một số cụ thể",
@@ -39,6 +39,7 @@ class PromptPanel(QFrame):
     """Asks one thing without a modal dialog, so the keyboard flow never blocks: Enter / Esc."""
 
     submitted = Signal(object)  # the Action
+    opened = Signal()
     cancelled = Signal()
 
     def __init__(
@@ -64,6 +65,8 @@ class PromptPanel(QFrame):
         self.counter.addItem("— quầy bất kỳ phục vụ dịch vụ —", "")
         for counter_id, counter_label in counters:
             self.counter.addItem(f"Quầy {counter_label}", counter_id)
+        for combo in (self.service, self.counter):
+            combo.setMinimumHeight(FIELD_HEIGHT)
         self.front = QCheckBox("Ưu tiên lên đầu hàng chờ")
         self.service_row = label("Dịch vụ nhận")
         self.counter_row = label("Quầy nhận")
@@ -97,6 +100,7 @@ class PromptPanel(QFrame):
         self.counter.setCurrentIndex(0)
         self.front.setChecked(False)
         self.show()
+        self.opened.emit()
         (self.service if transfer else self.text).setFocus()
 
     def close_prompt(self) -> None:

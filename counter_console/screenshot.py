@@ -100,11 +100,30 @@ def demo_window(
     window = console.window
     window.resize(*(size or CONSOLE_SIZE))
     target: QWidget = window
+    number = model.current.number if model.current else ""
     if screen != "login":
         officer = Officer("cb01", "Nguyễn Văn An", "Chuyên viên", "supervisor")
         model.begin_shift(officer)
-        model.say("Đang phục vụ số A012.")
-    if screen == "dossier":
+        model.say(f"Đang phục vụ số {number}.")
+    if screen == "lock":
+        model.lock()
+    elif screen == "transfer":
+        window.trigger(Action.TRANSFER)
+        prompt = window.serving_page.prompt
+        prompt.service.setCurrentIndex(prompt.service.count() - 1)
+        prompt.text.setText("Công dân cần nộp thêm lệ phí")
+    elif screen == "return":
+        desk = console.desk
+        desk.dossier = demo_dossier().model_copy(
+            update={
+                "ready": True,
+                "status": DossierStatus.DONE,
+                "status_label": STATUS_LABELS[DossierStatus.DONE],
+            }
+        )
+        window.pages.setCurrentWidget(window.extra_pages[Action.RETURN_DOSSIER])
+        desk.say("Đã tìm thấy hồ sơ 000.00.17.H12-261123-0007.")
+    elif screen == "dossier":
         desk = console.desk
         desk.procedures = [demo_procedure()]
         desk.dossier = demo_dossier()
@@ -166,7 +185,7 @@ def demo_window(
         sup.changed.emit()
         window.pages.setCurrentWidget(window.extra_pages[Action.SUPERVISOR])
     elif screen == "rating":
-        console.rating.ask("A012")
+        console.rating.ask(number)
         target = console.rating_window
         target.resize(*(size or RATING_SIZE))
     target.show()

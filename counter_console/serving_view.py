@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
@@ -12,6 +13,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QPushButton,
+    QSizePolicy,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -20,9 +22,20 @@ from PySide6.QtWidgets import (
 
 from counter_console.actions import LABELS, Action
 from counter_console.prompt import PromptPanel
-from counter_console.style import AMBER, BLUE, GREEN, GREY, RED, label, set_style, text_style
+from counter_console.style import (
+    AMBER,
+    BLUE,
+    GREEN,
+    GREY,
+    RED,
+    label,
+    plain_tooltip,
+    set_style,
+    text_style,
+)
 from counter_console.viewmodel import CounterViewModel, QueueLine, minutes_text
 from hw.keypad import KeyMap
+from shared.qt.fonts import ui_font
 
 BUTTONS = (
     Action.CALL_NEXT,
@@ -46,6 +59,42 @@ def card() -> QFrame:
     frame = QFrame()
     frame.setObjectName("card")
     return frame
+
+
+class KeyButton(QPushButton):
+    """An action's button: its key in a column of its own, then what it does.
+
+    Keys of different widths ("F1", "F12") written into one text would start each action's
+    words at a different place; in a column of fixed width they line up down the grid.
+    """
+
+    def __init__(self, key: str, text: str, key_width: int, primary: bool = False) -> None:
+        super().__init__()
+        size, colour = (18, "white") if primary else (15, "")
+        self.key = label(key, size, bold=True, colour=colour)
+        self.caption = label(text, size, bold=primary, colour=colour)
+        self.key.setFixedWidth(key_width)
+        self.row = QHBoxLayout(self)
+        self.row.setContentsMargins(12, 6, 12, 6)
+        self.row.setSpacing(0)
+        self.row.addWidget(self.key)
+        self.row.addWidget(self.caption, 1)
+        for part in (self.key, self.caption):
+            part.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        self.setAccessibleName(f"{key} {text}".strip())
+
+    def set_text(self, text: str) -> None:
+        """Change what the button says it does."""
+        self.caption.setText(text)
+        self.setAccessibleName(f"{self.key.text()} {text}".strip())
+
+    def sizeHint(self) -> QSize:
+        """Return the room the key and the words need."""
+        return self.row.sizeHint()
+
+    def minimumSizeHint(self) -> QSize:
+        """Return the room the key and the words need at least."""
+        return self.row.minimumSize()
 
 
 class ServingPage(QWidget):
@@ -76,10 +125,12 @@ class ServingPage(QWidget):
         tbox.setContentsMargins(20, 14, 20, 14)
         tbox.addWidget(label("SỐ ĐANG PHỤC VỤ", 14, bold=True, colour=GREY))
         row = QHBoxLayout()
+        row.setSpacing(24)
         self.number = label("—", 76, bold=True, colour=BLUE)
         self.number.setObjectName("current-number")
         row.addWidget(self.number)
         details = QVBoxLayout()
+        details.setSpacing(4)
         self.service = label("", 18, bold=True)
         self.service.setWordWrap(True)
         self.priority = label("", 15, bold=True, colour=RED)
@@ -91,30 +142,39 @@ class ServingPage(QWidget):
         tbox.addLayout(row)
         self.held = label("", 14, colour=GREY)
         tbox.addWidget(self.held)
+        ticket.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
         left.addWidget(ticket)
 
         self.prompt = PromptPanel(services, counters)
         left.addWidget(self.prompt)
 
-        grid = QGridLayout()
+        # While a prompt is open its keys still work, but its buttons make room for the prompt:
+        # both do not fit on a 1366×768 screen.
+        self.button_grid = QWidget()
+        grid = QGridLayout(self.button_grid)
+        grid.setContentsMargins(0, 0, 0, 0)
         grid.setSpacing(8)
-        self.buttons: dict[Action, QPushButton] = {}
+        shortcuts = {a: next(iter(keymap.keys_for(a.value)), "") for a in BUTTONS}
+        widest = QFontMetrics(ui_font(18, bold=True))
+        key_width = max(widest.horizontalAdvance(k) for k in shortcuts.values()) + 14
+        self.buttons: dict[Action, KeyButton] = {}
         for i, action in enumerate(BUTTONS):
-            keys = keymap.keys_for(action.value)
-            shortcut = keys[0] if keys else ""
-            button = QPushButton(f"{shortcut:<4}  {LABELS[action]}" if shortcut else LABELS[action])
-            button.setMinimumHeight(54 if action is Action.CALL_NEXT else 44)
-            if action is Action.CALL_NEXT:
+            primary = action is Action.CALL_NEXT
+            button = KeyButton(shortcuts[action], LABELS[action], key_width, primary)
+            button.setMinimumHeight(54 if primary else 44)
+            if primary:
                 button.setObjectName("primary")
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
             button.clicked.connect(lambda _=False, a=action: trigger(a))
             self.buttons[action] = button
-            if action is Action.CALL_NEXT:
+            if primary:
                 grid.addWidget(button, 0, 0, 1, 2)
             else:
                 r, col = divmod(i - 1, 2)
                 grid.addWidget(button, r + 1, col)
-        left.addLayout(grid)
+        left.addWidget(self.button_grid)
+        self.prompt.opened.connect(self.button_grid.hide)
+        self.prompt.cancelled.connect(self.button_grid.show)
         left.addStretch(1)
 
         queues = card()
@@ -140,6 +200,7 @@ class ServingPage(QWidget):
         self.average = label("", 16)
         dbox.addWidget(self.served)
         dbox.addWidget(self.average)
+        dbox.addStretch(1)
         right.addWidget(day, 1)
 
         self._shown_queues: list[QueueLine] | None = None
@@ -171,10 +232,8 @@ class ServingPage(QWidget):
         for action, button in self.buttons.items():
             reason = m.why_not(action)
             button.setEnabled(reason is None)
-            button.setToolTip(reason or "")
-        pause = self.buttons[Action.PAUSE]
-        keys = pause.text().split("  ")[0]
-        pause.setText(f"{keys}  {'Tiếp tục quầy' if m.paused else LABELS[Action.PAUSE]}")
+            button.setToolTip(plain_tooltip(reason or ""))
+        self.buttons[Action.PAUSE].set_text("Tiếp tục quầy" if m.paused else LABELS[Action.PAUSE])
         if m.queues != self._shown_queues:  # most refreshes are not about the queues
             self._shown_queues = m.queues
             self._fill_queues(m.queues)

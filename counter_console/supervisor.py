@@ -25,7 +25,15 @@ from shared.qt.bridge import BusBridge
 from shared.runtime import utc_now
 
 log = logging.getLogger(__name__)
-DEVICE_ROLES = ("printer", "scanner", "display", "kiosk", "counter", "server", "devices")
+DEVICE_NAMES = {
+    "printer": "Máy in",
+    "scanner": "Đầu đọc",
+    "display": "Màn hình",
+    "kiosk": "Ki-ốt",
+    "counter": "Quầy",
+    "server": "Máy chủ",
+    "devices": "Điều khiển thiết bị",
+}
 PRINTER_PROBLEMS = {
     "paper_out": "hết giấy",
     "paper_near_end": "sắp hết giấy",
@@ -97,22 +105,20 @@ class SupervisorModel(QObject):
             return
         self.changed.emit()
 
-    def device_problem(self, status: DeviceStatus) -> str | None:
-        """Return what is wrong with a device, or None when it is healthy."""
+    def device_fault(self, status: DeviceStatus) -> str | None:
+        """Return what is wrong with a device in a few words ('hết giấy'), or None."""
         if status.role == "printer":
-            state = str(status.detail.get("state", ""))
-            if state in PRINTER_PROBLEMS:
-                return f"Máy in {status.client_id} {PRINTER_PROBLEMS[state]}"
-            return None
+            return PRINTER_PROBLEMS.get(str(status.detail.get("state", "")))
         if status.state == "offline" and status.role in ("scanner", "display", "kiosk", "server"):
-            names = {
-                "scanner": "Đầu đọc",
-                "display": "Màn hình",
-                "kiosk": "Ki-ốt",
-                "server": "Máy chủ",
-            }
-            return f"{names[status.role]} {status.client_id} mất kết nối"
+            return "mất kết nối"
         return None
+
+    def device_problem(self, status: DeviceStatus) -> str | None:
+        """Return what is wrong with a device, naming it, or None when it is healthy."""
+        fault = self.device_fault(status)
+        if fault is None:
+            return None
+        return f"{DEVICE_NAMES[status.role]} {status.client_id} {fault}"
 
     def alerts(self) -> list[Alert]:
         """Return what needs attention: devices, long waits, idle counters, late dossiers."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QColor, QHideEvent, QShowEvent
+from PySide6.QtGui import QColor, QFontMetrics, QHideEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QGridLayout,
@@ -18,9 +18,10 @@ from PySide6.QtWidgets import (
 
 from counter_console.serving_view import card
 from counter_console.style import AMBER, GREY, RED, label
-from counter_console.supervisor import SupervisorModel
+from counter_console.supervisor import DEVICE_NAMES, SupervisorModel
 from counter_console.viewmodel import minutes_text
 from shared.domain.dossiers import TIMELINESS_LABELS
+from shared.qt.fonts import ui_font
 
 TIMELINESS_TEXT = {kind.value: text for kind, text in TIMELINESS_LABELS.items()}
 
@@ -28,28 +29,32 @@ STATUS = {"open": "Đang mở", "paused": "Tạm dừng", "closed": "Đóng"}
 ALERT_CLOCK_MS = 60_000  # idle-counter alerts grow with time, not with messages
 
 
-def table(headers: list[str]) -> QTableWidget:
-    """Make a read-only table with the first column stretched."""
+def table(headers: list[str], stretch: int = 0) -> QTableWidget:
+    """Make a read-only table; the `stretch` column takes the room the others leave."""
     widget = QTableWidget(0, len(headers))
     widget.setHorizontalHeaderLabels(headers)
     widget.verticalHeader().setVisible(False)
-    widget.verticalHeader().setDefaultSectionSize(24)
+    # Rows as tall as a line of text: a small screen shows more counters without scrolling.
+    widget.verticalHeader().setDefaultSectionSize(QFontMetrics(ui_font(15)).height() + 4)
     widget.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     widget.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
     widget.setFocusPolicy(Qt.FocusPolicy.NoFocus)
     header = widget.horizontalHeader()
-    header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-    for col in range(1, len(headers)):
-        header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
+    for col in range(len(headers)):
+        fits = QHeaderView.ResizeMode.ResizeToContents
+        header.setSectionResizeMode(col, QHeaderView.ResizeMode.Stretch if col == stretch else fits)
     return widget
 
 
-def fill(widget: QTableWidget, rows: list[list[str]]) -> None:
-    """Replace a table's rows."""
+def fill(widget: QTableWidget, rows: list[list[str]], centred: tuple[int, ...] = ()) -> None:
+    """Replace a table's rows; the `centred` columns (numbers, codes) are centred."""
     widget.setRowCount(len(rows))
     for r, row in enumerate(rows):
         for col, text in enumerate(row):
-            widget.setItem(r, col, QTableWidgetItem(text))
+            item = QTableWidgetItem(text)
+            if col in centred:
+                item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
+            widget.setItem(r, col, item)
 
 
 class SupervisorPage(QWidget):
@@ -72,10 +77,12 @@ class SupervisorPage(QWidget):
 
         self.alerts = QListWidget()
         self.alerts.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.counters = table(["Quầy", "Trạng thái", "Cán bộ", "Đang phục vụ", "Đã xong", "TB"])
+        self.counters = table(
+            ["Quầy", "Trạng thái", "Cán bộ", "Đang phục vụ", "Đã xong", "TB phục vụ"], stretch=1
+        )
         self.services = table(["Dịch vụ", "Chờ", "Ưu tiên", "Lâu nhất", "Quầy mở"])
-        self.devices = table(["Thiết bị", "Loại", "Tình trạng"])
-        self.late = table(["Hồ sơ", "Thủ tục", "Hẹn trả", "Tình trạng"])
+        self.devices = table(["Thiết bị", "Loại", "Tình trạng"], stretch=2)
+        self.late = table(["Mã hồ sơ", "Thủ tục", "Hẹn trả", "Tình trạng"], stretch=1)
         section("CẢNH BÁO", self.alerts, 0, 0, 2)
         section("CÁC QUẦY", self.counters, 1, 0)
         section("ĐANG CHỜ THEO DỊCH VỤ", self.services, 1, 1)
@@ -130,6 +137,7 @@ class SupervisorPage(QWidget):
                 ]
                 for s in sorted(m.counters.values(), key=lambda s: (len(s.label), s.label))
             ],
+            centred=(2, 3, 4, 5),
         )
         fill(
             self.services,
@@ -143,14 +151,15 @@ class SupervisorPage(QWidget):
                 ]
                 for s in m.services
             ],
+            centred=(1, 2, 3, 4),
         )
         fill(
             self.devices,
             [
                 [
                     s.client_id,
-                    s.role,
-                    m.device_problem(s)
+                    DEVICE_NAMES.get(s.role, s.role),
+                    (m.device_fault(s) or "").capitalize()
                     or ("Bình thường" if s.state == "online" else "Ngoại tuyến"),
                 ]
                 for s in sorted(m.devices.values(), key=lambda s: (s.role, s.client_id))
@@ -167,4 +176,5 @@ class SupervisorPage(QWidget):
                 ]
                 for x in m.late
             ],
+            centred=(2,),
         )

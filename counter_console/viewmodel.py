@@ -108,6 +108,7 @@ class CounterViewModel(QObject):
         self.message = ""
         self.message_is_error = False
         self.last_action = ""
+        self._pause_reason = ""
         self._idle = QTimer(self)
         self._idle.setSingleShot(True)
         self._idle.setInterval(int(idle_lock_minutes * 60_000))
@@ -385,7 +386,8 @@ class CounterViewModel(QObject):
             return self._act(Action.PAUSE, c.UnpauseCounter(request_id=new_request_id()))
         if not reason.strip():
             return self._reject("Cần ghi lý do tạm dừng.")
-        command = c.PauseCounter(request_id=new_request_id(), reason=reason.strip()[:200])
+        self._pause_reason = reason.strip()[:200]
+        command = c.PauseCounter(request_id=new_request_id(), reason=self._pause_reason)
         return self._act(Action.PAUSE, command)
 
     # -- plumbing -------------------------------------------------------------------------------
@@ -422,7 +424,10 @@ class CounterViewModel(QObject):
             self.state = self.state.model_copy(update={"current": at_counter, "held": held})
         counter = result.get("counter")
         if isinstance(counter, dict) and self.state is not None and "status" in counter:
-            self.state = self.state.model_copy(update={"status": counter["status"]})
+            status = counter["status"]
+            # The reply has no reason; until the counter's state brings it, show the one sent.
+            reason = (self.state.pause_reason or self._pause_reason) if status == "paused" else ""
+            self.state = self.state.model_copy(update={"status": status, "pause_reason": reason})
         if finished:
             self.ticket_finished.emit(str(finished))
         if ticket is not None and ticket.state == "done":

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QKeyEvent, QKeySequence
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QStackedWidget, QVBoxLayout, QWidget
 
 from counter_console.actions import Action
 from counter_console.login_view import LoginPage
@@ -58,14 +58,12 @@ class ConsoleWindow(QWidget):
         hbox.addWidget(self.subtitle, 1)
         hbox.addWidget(self.officer)
         root.addWidget(header)
-        self.alert = QLabel()
-        self.alert.setObjectName("alert")
+        self.alert = label(size=None, name="alert")
         self.alert.setWordWrap(True)
         root.addWidget(self.alert)
         self.pages = QStackedWidget()
         root.addWidget(self.pages, 1)
-        self.message = QLabel()
-        self.message.setObjectName("message")
+        self.message = label(size=None, name="message")
         self.message.setWordWrap(True)
         root.addWidget(self.message)
 

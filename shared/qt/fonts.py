@@ -28,7 +28,7 @@ UI_FONT_FAMILY = "Motcua Sans"
 SOURCE_FAMILY = "Noto Sans"
 SOURCE_FILES = (("Regular", "NotoSans-Regular.ttf"), ("Bold", "NotoSans-Bold.ttf"))
 # Extra ascent and descent, in thousandths of an em, above what the source font declares.
-HEADROOM = 80
+HEADROOM = 100
 FOOTROOM = 40
 # The tallest and deepest Vietnamese letters: stacked capitals above, dots below.
 TALL_LETTERS = "ỐỒỔỖẤẦẨẪẮẰẲẴẾỀỂỄỦỈỮỬẸỴẶỘỆ"

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 from PySide6 import QtGui
 from PySide6.QtCore import QRect, Qt
-from PySide6.QtGui import QColor, QImage, QPainter
+from PySide6.QtGui import QColor, QFontMetrics, QImage, QPainter
 from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
@@ -63,6 +63,10 @@ def _label_boxes(label: QLabel) -> list[TextBox]:
     flags = int(label.alignment())
     if label.wordWrap():
         flags |= int(Qt.TextFlag.TextWordWrap)
+    if QFontMetrics(label.font()).boundingRect(rect, flags, text).height() > rect.height():
+        # QLabel lays out text taller than its box from the top, not centred.
+        vertical = int(Qt.AlignmentFlag.AlignVertical_Mask)
+        flags = (flags & ~vertical) | int(Qt.AlignmentFlag.AlignTop)
     return [TextBox(label.font(), rect, flags, text)]
 
 
@@ -134,7 +138,9 @@ def ink_outside(box: TextBox, clip: QRect) -> tuple[int, int, int, int]:
     painter.setFont(box.font)
     painter.setPen(QColor("black"))
     shift = pad - clip.left(), pad - clip.top()
-    painter.drawText(box.rect.translated(*shift), box.flags, box.text)
+    # Qt clips drawText to a box the text overflows by whole lines: never clip here.
+    flags = box.flags | int(Qt.TextFlag.TextDontClip)
+    painter.drawText(box.rect.translated(*shift), flags, box.text)
     painter.end()
     pixels = np.frombuffer(image.constBits(), dtype=np.uint8)
     ink = pixels.reshape(height, image.bytesPerLine())[:, :width] < 128
