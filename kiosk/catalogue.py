@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from shared.config.site import SiteConfig
+from kiosk.texts import VIETNAMESE
+from shared.config.site import DepartmentConfig, PriorityConfig, ServiceConfig, SiteConfig
 from shared.domain.procedures import fold
 from shared.messaging.dossier_views import ProcedureView
 from shared.messaging.states import ServiceWaiting
@@ -25,20 +26,38 @@ class ServiceChoice:
 
 @dataclass(frozen=True)
 class DepartmentChoice:
-    """One department button and how many services it has."""
+    """One department button, with the names of its services."""
 
     id: str
     name: str
-    services: int
+    service_names: tuple[str, ...]
 
 
-def departments(config: SiteConfig) -> list[DepartmentChoice]:
+Named = DepartmentConfig | ServiceConfig | PriorityConfig
+
+
+def name_in(item: Named, language: str) -> str:
+    """An item's name in a language: its `name_<language>` when the site file gives one.
+
+    Vietnamese names are the site file's `name`; until the site file offers names in other
+    languages (`name_en`), every language falls back to them.
+    """
+    if language != VIETNAMESE:
+        other = getattr(item, f"name_{language}", "")
+        if isinstance(other, str) and other.strip():
+            return other
+    return item.name
+
+
+def departments(config: SiteConfig, language: str = VIETNAMESE) -> list[DepartmentChoice]:
     """Return the departments that have at least one service, in config order."""
-    counts: dict[str, int] = {}
+    names: dict[str, list[str]] = {}
     for service in config.services:
-        counts[service.department] = counts.get(service.department, 0) + 1
+        names.setdefault(service.department, []).append(name_in(service, language))
     return [
-        DepartmentChoice(d.id, d.name, counts[d.id]) for d in config.departments if d.id in counts
+        DepartmentChoice(d.id, name_in(d, language), tuple(names[d.id]))
+        for d in config.departments
+        if d.id in names
     ]
 
 
@@ -47,22 +66,25 @@ def services(
     queues: dict[str, ServiceWaiting],
     department: str | None = None,
     query: str = "",
+    language: str = VIETNAMESE,
 ) -> list[ServiceChoice]:
     """Return the services of a department, or those matching a search (diacritics ignored)."""
     words = fold(query).split()
-    names = {d.id: d.name for d in config.departments}
+    names = {d.id: f"{d.name} {name_in(d, language)}" for d in config.departments}
     found = []
     for service in config.services:
         if department is not None and service.department != department:
             continue
-        haystack = fold(f"{service.name} {names.get(service.department, '')}")
+        haystack = fold(
+            f"{service.name} {name_in(service, language)} {names.get(service.department, '')}"
+        )
         if words and not all(word in haystack for word in words):
             continue
         waiting = queues.get(service.code)
         found.append(
             ServiceChoice(
                 code=service.code,
-                name=service.name,
+                name=name_in(service, language),
                 department=service.department,
                 available=waiting.available if waiting else True,
                 reason=waiting.reason if waiting else "",

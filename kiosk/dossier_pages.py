@@ -6,9 +6,10 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QBoxLayout, QHBoxLayout, QVBoxLayout, QWidget
 
-from kiosk.ticket_pages import Page
+from kiosk.texts import place_text
+from kiosk.ticket_pages import Page, side_by_side
 from kiosk.viewmodel import KioskViewModel
 from kiosk.widgets import Keyboard, WrapButton, clear, label, scroll_area
 from shared.domain.dossiers import Timeliness
@@ -47,17 +48,30 @@ class ScanPage(Page):
         self.keyboard = Keyboard("", "", upper=True)
         self.keyboard.text_changed.connect(model.set_scan_text)
         self.submit = WrapButton("", role="go", on_click=model.submit_code)
-        column.addWidget(self.title)
-        column.addWidget(self.hint)
-        column.addStretch(1)
-        column.addWidget(self.message)
-        column.addWidget(self.code)
-        column.addWidget(self.keyboard)
-        column.addWidget(self.submit)
+        # Portrait: everything in one column; landscape: the keyboard beside the rest.
+        self.split = QBoxLayout(QBoxLayout.Direction.TopToBottom)
+        self.split.setSpacing(24)
+        ask = QVBoxLayout()
+        ask.setSpacing(14)
+        ask.addWidget(self.title)
+        ask.addWidget(self.hint)
+        ask.addStretch(1)
+        ask.addWidget(self.message)
+        ask.addWidget(self.code)
+        typing = QVBoxLayout()
+        typing.setSpacing(14)
+        typing.addWidget(self.keyboard)
+        typing.addWidget(self.submit)
+        typing.addStretch(1)
+        self.split.addLayout(ask, 1)
+        self.split.addLayout(typing, 0)
+        column.addLayout(self.split, 1)
 
     def refresh(self) -> None:
         """Show what was typed and the outcome of the last lookup."""
         m = self.model
+        self.split.setDirection(side_by_side(self.landscape))
+        self.split.setStretch(1, 1 if self.landscape else 0)
         self.title.setText(m.t("progress"))
         self.hint.setText(m.t("scan_hint"))
         self.keyboard.set_labels(m.t("space"), m.t("clear"))
@@ -81,6 +95,7 @@ class ProgressPage(Page):
         self.state = label("", "good", centre=True)
         body_host = QWidget()
         self.body = QVBoxLayout(body_host)
+        self.body.setContentsMargins(0, 0, 0, 0)
         self.body.setSpacing(8)
         self.take = WrapButton("", role="go", on_click=model.take_return_ticket)
         column.addWidget(self.code)
@@ -111,11 +126,10 @@ class ProgressPage(Page):
         self.body.addWidget(label(m.t("submitted_by", name=dossier.citizen_masked)))
         self.body.addWidget(label(m.t("due", date=day_text(dossier.due)), "heading"))
         if dossier.apology is not None:
-            apology = m.t(
-                "apology", reason=dossier.apology.reason, date=day_text(dossier.apology.new_due)
-            )
+            reason = dossier.apology.reason.strip().rstrip(".")  # the phrase adds its own full stop
+            apology = m.t("apology", reason=reason, date=day_text(dossier.apology.new_due))
             self.body.addWidget(label(apology, "panel"))
-        self.body.addWidget(label(m.t("collect_at", place=dossier.return_place)))
+        self.body.addWidget(label(m.t("collect_at", place=place_text(dossier.return_place))))
         self.body.addWidget(label(m.t("steps"), "heading"))
         for i, step in enumerate(dossier.steps):
             self.body.addWidget(self._step(step, last=i == len(dossier.steps) - 1))
@@ -128,8 +142,7 @@ class ProgressPage(Page):
         row = QWidget()
         line = QHBoxLayout(row)
         line.setContentsMargins(0, 0, 0, 0)
-        mark = label("●" if last else "○", "heading")
-        mark.setFixedWidth(48)
+        mark = label("●" if last else "○", "heading", wrap=False)
         line.addWidget(mark, 0, Qt.AlignmentFlag.AlignTop)
         when = step_time(step.at, self.model.config.site.timezone)
         where = f" — {step.unit}" if step.unit else ""

@@ -7,9 +7,11 @@ from functools import partial
 from PySide6.QtWidgets import QBoxLayout, QGridLayout, QVBoxLayout, QWidget
 
 from kiosk.catalogue import procedure_departments
+from kiosk.texts import place_text, text
 from kiosk.ticket_pages import Page, side_by_side
 from kiosk.viewmodel import KioskViewModel
 from kiosk.widgets import Keyboard, WrapButton, clear, fill_grid, label, scroll_area
+from shared.messaging.dossier_commands import DocumentData
 
 MAX_LISTED = 60
 
@@ -33,13 +35,17 @@ class LookupPage(Page):
         self.results.setSpacing(10)
         self.keyboard = Keyboard("", "")
         self.keyboard.text_changed.connect(model.set_procedure_query)
-        column.addWidget(self.title)
-        column.addWidget(self.query)
-        column.addWidget(chips_host)
+        # The search and its results beside the keyboard (landscape), or above it (portrait).
+        found = QVBoxLayout()
+        found.setSpacing(12)
+        found.addWidget(self.query)
+        found.addWidget(chips_host)
+        found.addWidget(scroll_area(results_host), 1)
         self.split = QBoxLayout(QBoxLayout.Direction.TopToBottom)
         self.split.setSpacing(14)
-        self.split.addWidget(scroll_area(results_host), 3)
+        self.split.addLayout(found, 3)
         self.split.addWidget(self.keyboard, 2)
+        column.addWidget(self.title)
         column.addLayout(self.split, 1)
         self._chip_key: tuple[object, ...] = ()
 
@@ -64,7 +70,8 @@ class LookupPage(Page):
             for procedure in found[:MAX_LISTED]:
                 button = WrapButton(
                     procedure.name,
-                    f"{procedure.department_name} · {procedure.processing_time}",
+                    f"{m.department_name(procedure.department, procedure.department_name)}"
+                    f" · {procedure.processing_time}",
                     role="secondary",
                     on_click=partial(m.open_procedure, procedure.code),
                 )
@@ -80,13 +87,24 @@ class LookupPage(Page):
         self._chip_key = key
         chips = []
         for department, name in [(None, m.t("all_departments")), *departments]:
+            if department is not None:
+                name = m.department_name(department, name)
             chip = WrapButton(
                 name, role="chip", on_click=partial(m.set_procedure_department, department)
             )
             chip.setCheckable(True)
             chip.setChecked(department == m.procedure_department)
             chips.append(chip)
-        fill_grid(self.chips, chips, 4 if self.landscape else 3)
+        # Landscape: the chips on one row while there are few, for more room for results.
+        fill_grid(self.chips, chips, min(len(chips), 5) if self.landscape else 3)
+
+
+def document_line(language: str, document: DocumentData) -> str:
+    """One paper to bring: 'Căn cước công dân — Bản chính (xuất trình)', ', 2 bản' for copies."""
+    line = f"{document.name} — {document.form}" if document.form else document.name
+    if document.quantity > 1:
+        line += ", " + text(language, "copies", count=document.quantity)
+    return line
 
 
 class ProcedurePage(Page):
@@ -100,6 +118,7 @@ class ProcedurePage(Page):
         self.where = label("", "prompt")
         body_host = QWidget()
         self.body = QVBoxLayout(body_host)
+        self.body.setContentsMargins(0, 0, 0, 0)
         self.body.setSpacing(10)
         self.take = WrapButton("", role="go", on_click=model.take_for_procedure)
         column.addWidget(self.name)
@@ -114,26 +133,23 @@ class ProcedurePage(Page):
         if procedure is None:
             return
         self.name.setText(procedure.name)
-        self.where.setText(f"{procedure.department_name} · {procedure.field}")
+        department = m.department_name(procedure.department, procedure.department_name)
+        self.where.setText(f"{department} · {procedure.field}")
         clear(self.body)
         self.body.addWidget(label(m.t("documents"), "heading"))
         for i, document in enumerate(procedure.documents, start=1):
-            quantity = f" — {document.quantity} bản" if document.quantity > 1 else ""
-            self.body.addWidget(label(f"{i}. {document.name} ({document.form}){quantity}"))
-        facts = QGridLayout()
-        facts.setHorizontalSpacing(16)
-        rows = (
+            self.body.addWidget(label(f"{i}. {document_line(m.language, document)}"))
+        facts = (
             (m.t("fee"), procedure.fee),
             (m.t("processing_time"), procedure.processing_time),
-            (m.t("return_place"), procedure.return_place),
+            (m.t("return_place"), place_text(procedure.return_place)),
         )
-        for r, (name, value) in enumerate(rows):
-            facts.addWidget(label(name + ":", "heading"), r, 0)
-            facts.addWidget(label(value), r, 1)
-        facts.setColumnStretch(1, 1)
-        holder = QWidget()
-        holder.setLayout(facts)
-        self.body.addWidget(holder)
+        for name, value in facts:
+            # Each fact's name above its value: side by side, a long name leaves the value
+            # a narrow column at large text sizes.
+            self.body.addSpacing(8)
+            self.body.addWidget(label(name, "heading"))
+            self.body.addWidget(label(value))
         self.body.addStretch(1)
         self.take.set_title(m.t("take_for_procedure"))
         self.take.setVisible(bool(procedure.service))

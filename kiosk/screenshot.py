@@ -6,6 +6,7 @@ import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -16,13 +17,16 @@ from shared.config.site import SiteConfig
 if TYPE_CHECKING:
     from kiosk.window import KioskWindow
 
+# The clock of every screenshot: 09:30 on Monday 23/11/2026 in Hà Nội.
+DEMO_NOW = datetime(2026, 11, 23, 2, 30, tzinfo=UTC)
+
 
 def demo_model(config: SiteConfig, screen: str) -> Any:
     """A view-model showing one screen with demo data (no bus)."""
     from kiosk import demo_data
     from kiosk.viewmodel import KioskViewModel
 
-    model = KioskViewModel(config, "kiosk-1")
+    model = KioskViewModel(config, "kiosk-1", wall_clock=lambda: DEMO_NOW)
     model.health.set_connected(True)
     model.handle_message(
         model.topics.queues(), demo_data.demo_queues(config).model_dump_json().encode()
@@ -42,7 +46,11 @@ def demo_model(config: SiteConfig, screen: str) -> Any:
             Screen.PRIORITY,
         )
     elif screen.startswith("ticket"):
-        model.ticket = demo_data.demo_ticket(config)
+        ticket = demo_data.demo_ticket(config)
+        if screen == "ticket" and ticket.priority is None and config.priorities:
+            # The printed ticket is a priority one, to show its mark.
+            ticket = ticket.model_copy(update={"priority": config.priorities[0].id})
+        model.ticket = ticket
         model.print_state = PrintState.PRINTED if screen == "ticket" else PrintState.FAILED
         model.screen = Screen.TICKET
     elif screen == "lookup":
@@ -89,15 +97,22 @@ def demo_window(
     window.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen)
     window.resize(*SCREEN_SIZES[orientation])
     window.show()
-    app.processEvents()
+    settle(app)
     window.refresh()
-    app.processEvents()
+    settle(app)
     try:
         yield window
     finally:
         window.close()
         model.stop()
         window.deleteLater()
+        app.processEvents()
+
+
+def settle(app: Any) -> None:
+    """Let every pending layout request run (scroll areas size their content last)."""
+    for _ in range(4):
+        app.sendPostedEvents()
         app.processEvents()
 
 

@@ -15,6 +15,9 @@ NOTICE = "#ffd400"
 MUTED_BG = "#d9d9d9"
 MUTED_INK = "#333333"
 PANEL = "#eef2fa"
+# The placeholder emblem: a gold star on red, as on the badges of public offices.
+EMBLEM = "#c8102e"
+STAR = "#ffcd00"
 # Touch targets at least 15 mm: 15 / 25.4 inch.
 TARGET_MM = 15.0
 
@@ -26,15 +29,24 @@ def target_px(dots_per_inch: float) -> int:
 
 def stylesheet(font_pt: int, target: int) -> str:
     """Return the style sheet for a body text size in points and a touch-target size in pixels."""
-    big = round(font_pt * 1.35)
-    title = round(font_pt * 1.6)
+    # Headings stand out by a fixed step over the body text: once A+ has made the body large,
+    # a heading 1.6 times larger would only push the rest of the screen off it.
+    step = min(font_pt, 22)
+    big = font_pt + round(step * 0.35)
+    title = font_pt + round(step * 0.6)
     small = max(round(font_pt * 0.8), 16)
+    # One letter a key: large enough to read at arm's length, small enough for six rows.
+    key = min(font_pt, 28)
+    # The top bar grows less than the rest: it names the centre, it is not what people read.
+    bar = min(small, 24)
     return f"""
     QWidget {{ font-family: "{FONT_FAMILY}"; font-size: {font_pt}pt; color: {INK};
                background: {BACKGROUND}; }}
     QWidget#header {{ background: {HEADER}; }}
-    QLabel#centre {{ font-size: {small}pt; font-weight: bold; background: {HEADER};
-                     color: #ffffff; }}
+    QLabel#centre {{ font-size: {bar}pt; font-weight: bold; color: #ffffff;
+                     background: {HEADER}; }}
+    QLabel#clock {{ font-size: {bar}pt; color: #ffffff; background: {HEADER}; }}
+    QLabel#priority {{ background: {INK}; color: #ffffff; font-weight: bold; padding: 8px; }}
     QLabel#title {{ font-size: {title}pt; font-weight: bold; }}
     QLabel#prompt {{ font-size: {big}pt; }}
     QLabel#notice {{ background: {NOTICE}; color: {INK}; font-weight: bold; padding: 12px; }}
@@ -56,11 +68,11 @@ def stylesheet(font_pt: int, target: int) -> str:
     QPushButton#chip {{ background: #ffffff; color: {PRIMARY}; font-size: {small}pt; }}
     QPushButton#chip:checked {{ background: {PRIMARY}; color: #ffffff; }}
     QPushButton#key {{ background: #ffffff; color: {INK}; border-color: {MUTED_INK};
-                       min-width: 0px; padding: 4px; }}
-    QPushButton#tool {{ background: #ffffff; color: {HEADER}; border-color: #ffffff; }}
-    QLabel#btitle {{ font-size: {round(font_pt * 1.1)}pt; font-weight: bold; }}
-    QLabel#bdetail {{ font-size: {small}pt; font-weight: normal; }}
-    QPushButton#chip QLabel#btitle {{ font-size: {small}pt; }}
-    QWidget#header QLabel#btitle {{ font-size: {font_pt}pt; }}
+                       min-width: 0px; padding: 4px; font-size: {key}pt; }}
+    QPushButton#tool {{ background: #ffffff; color: {HEADER}; border-color: #ffffff;
+                        font-size: {bar}pt; }}
     QScrollArea {{ border: none; }}
+    QScrollBar:vertical {{ width: 24px; background: {PANEL}; border-radius: 12px; }}
+    QScrollBar::handle:vertical {{ background: {PRIMARY}; min-height: 80px; border-radius: 12px; }}
+    QScrollBar::add-line:vertical, QScrollBar::sub-line:vertical {{ height: 0px; }}
     """

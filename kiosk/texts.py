@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 VIETNAMESE = "vi"
 ENGLISH = "en"
+WEEKDAYS = {
+    VIETNAMESE: ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ Nhật"),
+    ENGLISH: ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"),
+}
 
 _TEXTS: dict[str, dict[str, str]] = {
     "title": {"vi": "LẤY SỐ THỨ TỰ", "en": "TAKE A NUMBER"},
@@ -16,6 +22,11 @@ _TEXTS: dict[str, dict[str, str]] = {
         "en": "Touch a service to take a number",
     },
     "search_services": {"vi": "Tìm dịch vụ…", "en": "Search services…"},
+    "find_service": {"vi": "TÌM DỊCH VỤ", "en": "FIND A SERVICE"},
+    "search_services_detail": {
+        "vi": "Gõ tên việc cần làm",
+        "en": "Type what you need",
+    },
     "no_services_found": {"vi": "Không tìm thấy dịch vụ phù hợp.", "en": "No matching service."},
     "priority_question": {
         "vi": "Bạn có thuộc nhóm được ưu tiên không?",
@@ -28,6 +39,8 @@ _TEXTS: dict[str, dict[str, str]] = {
     },
     "taking": {"vi": "Đang lấy số, xin chờ…", "en": "Taking your number, please wait…"},
     "your_number": {"vi": "SỐ THỨ TỰ CỦA BẠN", "en": "YOUR NUMBER"},
+    "priority": {"vi": "ƯU TIÊN", "en": "PRIORITY"},
+    "priority_mark": {"vi": "ƯU TIÊN · {name}", "en": "PRIORITY · {name}"},
     "counters": {"vi": "Quầy số {labels}", "en": "Counter {labels}"},
     "counters_none": {"vi": "Chờ gọi số trên màn hình", "en": "Wait for your number on screen"},
     "ahead": {"vi": "Số người trước bạn: {count}", "en": "People ahead of you: {count}"},
@@ -57,6 +70,10 @@ _TEXTS: dict[str, dict[str, str]] = {
     },
     "unavailable": {"vi": "Tạm ngừng lấy số", "en": "Not taking numbers now"},
     "lookup": {"vi": "TRA CỨU THỦ TỤC", "en": "FIND A PROCEDURE"},
+    "lookup_detail": {
+        "vi": "Giấy tờ cần mang, lệ phí, thời hạn",
+        "en": "Documents to bring, fees, time limits",
+    },
     "lookup_hint": {
         "vi": "Gõ tên thủ tục, không cần dấu (ví dụ: ho tich)",
         "en": "Type a procedure name (e.g. ho tich)",
@@ -69,11 +86,16 @@ _TEXTS: dict[str, dict[str, str]] = {
         "en": "The procedure list is not available. Please ask the guidance desk.",
     },
     "documents": {"vi": "Hồ sơ cần chuẩn bị", "en": "Documents to bring"},
+    "copies": {"vi": "{count} bản", "en": "{count} copies"},
     "fee": {"vi": "Phí, lệ phí", "en": "Fee"},
     "processing_time": {"vi": "Thời hạn giải quyết", "en": "Processing time"},
     "return_place": {"vi": "Nơi trả kết quả", "en": "Where to collect the result"},
     "take_for_procedure": {"vi": "LẤY SỐ CHO THỦ TỤC NÀY", "en": "TAKE A NUMBER FOR THIS"},
     "progress": {"vi": "XEM TIẾN ĐỘ HỒ SƠ", "en": "DOSSIER PROGRESS"},
+    "progress_detail": {
+        "vi": "Quét mã QR trên giấy hẹn trả kết quả",
+        "en": "Scan the QR code on your appointment slip",
+    },
     "scan_hint": {
         "vi": "Đưa mã QR trên phiếu hẹn vào đầu đọc, hoặc gõ mã hồ sơ rồi chạm TRA CỨU",
         "en": "Hold the QR code of your appointment slip to the reader, or type the code",
@@ -83,6 +105,20 @@ _TEXTS: dict[str, dict[str, str]] = {
     "not_recognised": {
         "vi": "Không nhận ra mã này. Hãy thử lại hoặc hỏi bàn hướng dẫn.",
         "en": "This code was not recognised. Try again or ask the guidance desk.",
+    },
+    "typed_not_a_code": {
+        "vi": "Mã vừa nhập không phải mã hồ sơ. Hãy xem lại mã hồ sơ in trên giấy hẹn trả kết quả.",
+        "en": "The code you typed is not a dossier code. Check the code printed on your "
+        "appointment slip.",
+    },
+    "scanned_not_a_code": {
+        "vi": "Mã vừa quét không phải mã hồ sơ. Vui lòng quét mã QR trên giấy hẹn trả kết quả.",
+        "en": "The code you scanned is not a dossier code. Please scan the QR code on your "
+        "appointment slip.",
+    },
+    "dossier_not_found": {
+        "vi": "Không tìm thấy hồ sơ với mã này. Vui lòng hỏi bàn hướng dẫn.",
+        "en": "No dossier has this code. Please ask the guidance desk.",
     },
     "dossier_of": {"vi": "Hồ sơ {code}", "en": "Dossier {code}"},
     "submitted_by": {"vi": "Người nộp: {name}", "en": "Submitted by: {name}"},
@@ -120,9 +156,13 @@ _TEXTS: dict[str, dict[str, str]] = {
     "cancel": {"vi": "HỦY", "en": "CANCEL"},
     "ok": {"vi": "ĐỒNG Ý", "en": "OK"},
     "wait_unknown": {"vi": "chưa ước tính được", "en": "not estimated yet"},
-    "wait_under_minute": {"vi": "dưới 1 phút", "en": "under 1 minute"},
-    "wait_minutes": {"vi": "khoảng {m} phút", "en": "about {m} min"},
-    "wait_hours": {"vi": "khoảng {h} giờ {m} phút", "en": "about {h} h {m} min"},
+    # A number stays on the line of its unit (no-break spaces): never "khoảng 6 / phút".
+    "wait_under_minute": {"vi": "dưới 1\u00a0phút", "en": "under 1\u00a0minute"},
+    "wait_minutes": {"vi": "khoảng {m}\u00a0phút", "en": "about {m}\u00a0min"},
+    "wait_hours": {
+        "vi": "khoảng {h}\u00a0giờ {m}\u00a0phút",
+        "en": "about {h}\u00a0h {m}\u00a0min",
+    },
 }
 
 
@@ -143,3 +183,18 @@ def wait_phrase(language: str, minutes: int | None) -> str:
     if not hours:
         return text(language, "wait_minutes", m=rest)
     return text(language, "wait_hours", h=hours, m=rest)
+
+
+def clock_text(language: str, moment: datetime) -> str:
+    """Day, date and time as the kiosk's clock shows them: 'Thứ Ba, 01/12/2026 09:30'."""
+    days = WEEKDAYS.get(language) or WEEKDAYS[VIETNAMESE]
+    return f"{days[moment.weekday()]}, {moment:%d/%m/%Y %H:%M}"
+
+
+def place_text(place: str) -> str:
+    """A place to follow 'tại' / 'at': 'Tại quầy số 7' → 'Quầy số 7' (no 'tại' twice)."""
+    words = place.strip()
+    if words[:4].lower() == "tại ":
+        words = words[4:].lstrip()
+        words = words[:1].upper() + words[1:]
+    return words

@@ -4,12 +4,20 @@ from __future__ import annotations
 
 from functools import partial
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QBoxLayout, QGridLayout, QHBoxLayout, QVBoxLayout, QWidget
+from PySide6.QtGui import QResizeEvent
+from PySide6.QtWidgets import (
+    QBoxLayout,
+    QGridLayout,
+    QScrollArea,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
 
+from kiosk.pictures import QrCode
 from kiosk.texts import wait_phrase
 from kiosk.viewmodel import KioskViewModel, PrintState
-from kiosk.widgets import Keyboard, QrCode, WrapButton, clear, fill_grid, label, scroll_area
+from kiosk.widgets import Keyboard, WrapButton, clear, fill_grid, label, scroll_area
 
 
 class Page(QWidget):
@@ -23,6 +31,31 @@ class Page(QWidget):
     def refresh(self) -> None:
         """Show the view-model's current state."""
 
+    def heightForWidth(self, width: int) -> int:
+        """Height the screen needs at this width; none while hidden.
+
+        Qt's stack of screens asks each of them, shown or not: the tallest hidden screen
+        would otherwise decide how tall the window must be.
+        """
+        return super().heightForWidth(width) if not self.isHidden() else -1
+
+
+def content_fits(page: QWidget, area: QScrollArea) -> bool:
+    """Tell whether a scroll area of the page shows all its content, laying the page out first."""
+    layout = page.layout()
+    if layout is not None:
+        layout.activate()
+    content = area.widget()
+    inner = content.layout() if content is not None else None
+    if inner is None:
+        return True
+    inner.invalidate()  # widgets just added or restyled: no cached heights
+    if inner.hasHeightForWidth():
+        needed = inner.totalHeightForWidth(area.width())
+    else:
+        needed = inner.totalSizeHint().height()
+    return needed <= area.height()
+
 
 def side_by_side(landscape: bool) -> QBoxLayout.Direction:
     """Results beside the keyboard on a wide screen, above it on a tall one."""
@@ -31,47 +64,10 @@ def side_by_side(landscape: bool) -> QBoxLayout.Direction:
     return QBoxLayout.Direction.TopToBottom
 
 
-class StartPage(Page):
-    """The start screen: departments to take a number for, and the two lookups."""
-
-    def __init__(self, model: KioskViewModel) -> None:
-        super().__init__(model)
-        column = QVBoxLayout(self)
-        column.setSpacing(16)
-        self.title = label("", "title", centre=True)
-        self.prompt = label("", "prompt", centre=True)
-        self.search = WrapButton("", role="secondary", on_click=lambda: model.search_services(""))
-        grid_host = QWidget()
-        self.grid = QGridLayout(grid_host)
-        self.grid.setSpacing(14)
-        self.grid.setContentsMargins(0, 0, 0, 0)
-        self.departments_area = scroll_area(grid_host)
-        others = QHBoxLayout()
-        others.setSpacing(14)
-        self.lookup = WrapButton("", role="secondary", on_click=model.open_lookup)
-        self.progress = WrapButton("", role="secondary", on_click=model.open_scan)
-        others.addWidget(self.lookup)
-        others.addWidget(self.progress)
-        column.addWidget(self.title)
-        column.addWidget(self.prompt)
-        column.addWidget(self.departments_area, 1)
-        column.addWidget(self.search)
-        column.addLayout(others)
-
-    def refresh(self) -> None:
-        """Show the departments in the current language."""
-        m = self.model
-        self.title.setText(m.t("title"))
-        self.prompt.setText(m.t("choose_department"))
-        self.search.set_title(m.t("search_services"))
-        self.lookup.set_title(m.t("lookup"))
-        self.progress.set_title(m.t("progress"))
-        buttons = [
-            WrapButton(d.name, on_click=partial(m.choose_department, d.id)) for d in m.departments()
-        ]
-        for button in buttons:
-            button.setObjectName("department")
-        fill_grid(self.grid, buttons, 3 if self.landscape else 2)
+# How much larger than other buttons a tile or a choice writes, when the screen has room.
+TILE_SCALE = 1.3
+# Smallest height of a choice the whole screen is about (a priority group), in pixels.
+CHOICE_HEIGHT = 140
 
 
 class ServicesPage(Page):
@@ -139,16 +135,20 @@ class PriorityPage(Page):
         self.service = label("", "heading", centre=True)
         self.question = label("", "title", centre=True)
         self.regular = WrapButton("", role="go", on_click=lambda: model.choose_priority(None))
-        grid_host = QWidget()
-        self.grid = QGridLayout(grid_host)
+        self.regular.set_scale(TILE_SCALE)
+        self.regular.setMinimumHeight(CHOICE_HEIGHT)
+        self.groups_host = QWidget()
+        self.grid = QGridLayout(self.groups_host)
+        self.grid.setContentsMargins(0, 0, 0, 0)
         self.grid.setSpacing(14)
-        self.note = label("", "prompt", centre=True)
+        self.groups_area = scroll_area(self.groups_host)
+        self.note = label("", "panel", centre=True)
         column.addWidget(self.service)
         column.addWidget(self.question)
         column.addWidget(self.regular)
-        column.addWidget(grid_host)
+        column.addWidget(self.groups_area, 1)
         column.addWidget(self.note)
-        column.addStretch(1)
+        self.groups: list[WrapButton] = []
 
     def refresh(self) -> None:
         """Show the configured priority groups."""
@@ -158,16 +158,43 @@ class PriorityPage(Page):
         self.regular.set_title(m.t("no_priority"))
         self.regular.setEnabled(not m.busy)
         self.note.setText(m.t("priority_note"))
-        buttons = []
+        self.groups = []
         for priority in m.config.priorities:
             button = WrapButton(
-                priority.name,
+                m.priority_name(priority.id),
                 role="secondary",
                 on_click=partial(m.choose_priority, priority.id),
             )
             button.setEnabled(not m.busy)
-            buttons.append(button)
-        fill_grid(self.grid, buttons, 2)
+            self.groups.append(button)
+        fill_grid(self.grid, self.groups, 3 if self.landscape else 2)
+        self.fit()
+
+    def fit(self) -> None:
+        """Large choices where the screen has room; plainer ones, then no note, before scrolling."""
+        steps = (
+            (TILE_SCALE, CHOICE_HEIGHT, True),
+            (1.0, CHOICE_HEIGHT, True),
+            (1.0, 0, True),
+            (1.0, 0, False),
+        )
+        for scale, height, note in steps:
+            for button in (self.regular, *self.groups):
+                button.ensurePolished()  # new buttons learn their font from the style sheet
+                button.set_scale(scale)
+                button.setMinimumHeight(height)
+            self.note.setVisible(note)
+            if not self.isVisible() or content_fits(self, self.groups_area):
+                return
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        """Fit the choices again to the new size."""
+        super().resizeEvent(event)
+        self.fit()
+
+
+# The QR code of a ticket shown without paper: as large as there is room for, up to this.
+QR_MAX = 420
 
 
 class TicketPage(Page):
@@ -175,24 +202,38 @@ class TicketPage(Page):
 
     def __init__(self, model: KioskViewModel) -> None:
         super().__init__(model)
-        column = QVBoxLayout(self)
-        column.setSpacing(12)
         self.caption = label("", "heading", centre=True)
         self.number = label("", "number", centre=True)
+        self.priority = label("", "priority", centre=True)
         self.service = label("", "heading", centre=True)
         self.counters = label("", "title", centre=True)
         self.ahead = label("", "prompt", centre=True)
         self.wait = label("", "prompt", centre=True)
         self.paper = label("", "panel", centre=True)
-        self.qr = QrCode()
+        self.qr = QrCode(largest=QR_MAX)
+        self.qr.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.done = WrapButton("", role="go", on_click=model.reset)
-        for widget in (self.caption, self.number, self.service, self.counters, self.ahead):
-            column.addWidget(widget)
-        column.addWidget(self.wait)
-        column.addWidget(self.paper)
-        column.addWidget(self.qr, 1, Qt.AlignmentFlag.AlignHCenter)
-        column.addStretch(0)
-        column.addWidget(self.done)
+        # Portrait: one column. Landscape: the number and the paper's fate on the left, where
+        # to go and how long on the right.
+        self.columns = QBoxLayout(QBoxLayout.Direction.TopToBottom, self)
+        self.columns.setContentsMargins(0, 0, 0, 0)
+        self.columns.setSpacing(24)
+        self.number_side = QVBoxLayout()
+        self.number_side.setSpacing(12)
+        self.number_side.addStretch(1)
+        for widget in (self.caption, self.number, self.priority, self.service):
+            self.number_side.addWidget(widget)
+        self.number_side.addStretch(1)
+        self.facts_side = QVBoxLayout()
+        self.facts_side.setSpacing(12)
+        for widget in (self.counters, self.ahead, self.wait, self.paper):
+            self.facts_side.addWidget(widget)
+        self.facts_side.addWidget(self.qr, 1)
+        self.facts_side.addStretch(0)
+        self.facts_side.addWidget(self.done)
+        self.columns.addLayout(self.number_side, 0)
+        self.columns.addLayout(self.facts_side, 1)
+        self._paper_beside_number = False
 
     def refresh(self) -> None:
         """Show the issued ticket and the printer's outcome."""
@@ -200,11 +241,15 @@ class TicketPage(Page):
         ticket = m.ticket
         if ticket is None:
             return
+        self.columns.setDirection(side_by_side(self.landscape))
+        self.columns.setStretch(0, 1)
+        self._place_paper()
         self.caption.setText(m.t("your_number"))
         self.number.setText(ticket.number)
-        size = max(self.height() // 7, m.font_pt * 4)
-        self.number.setStyleSheet(f"font-size: {size}px;")
-        self.service.setText(ticket.service_name)
+        group = m.priority_name(ticket.priority)
+        self.priority.setText(m.t("priority_mark", name=group) if group else m.t("priority"))
+        self.priority.setVisible(ticket.priority is not None)
+        self.service.setText(m.service_name(ticket.service, ticket.service_name))
         labels = ", ".join(ticket.counters)
         self.counters.setText(m.t("counters", labels=labels) if labels else m.t("counters_none"))
         ahead = ticket.people_ahead
@@ -222,9 +267,49 @@ class TicketPage(Page):
         show_qr = m.print_state in (PrintState.FAILED, PrintState.NONE)
         self.qr.setVisible(show_qr)
         self.qr.set_data(ticket.qr if show_qr else "")
-        side = max(220, min(self.width(), self.height()) // 4)
-        self.qr.setFixedSize(side, side)
         self.done.set_title(m.t("done"))
+        self._fit_number()
+
+    def _place_paper(self) -> None:
+        """The paper's message under the number in landscape, under the wait in portrait."""
+        if self._paper_beside_number == self.landscape:
+            return
+        self._paper_beside_number = self.landscape
+        self.number_side.removeWidget(self.paper)
+        self.facts_side.removeWidget(self.paper)
+        if self.landscape:
+            self.number_side.insertWidget(self.number_side.count() - 1, self.paper)
+        else:
+            self.facts_side.insertWidget(3, self.paper)
+
+    def _fit_number(self) -> None:
+        """The number as large as the screen allows, never smaller than 4 times the body text."""
+        smallest = self.model.font_pt * 4
+        largest = max(self.window().height() // (5 if self.landscape else 6), smallest)
+        layout = self.layout()
+
+        def fits(pixels: int) -> bool:
+            self.number.setStyleSheet(f"font-size: {pixels}px;")
+            # A new style sheet does not reach the layouts' cached heights by itself.
+            self.number_side.invalidate()
+            return layout is None or layout.totalHeightForWidth(self.width()) <= self.height()
+
+        # The largest size whose screen still fits (a few tries: text heights grow in steps).
+        low, high = smallest, largest
+        while high - low > 4:
+            middle = (low + high) // 2
+            if fits(middle):
+                low = middle
+            else:
+                high = middle
+        if not fits(high):
+            fits(low)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        """Fit the number again to the new size."""
+        super().resizeEvent(event)
+        if self.model.ticket is not None:
+            self._fit_number()
 
 
-__all__ = ["Page", "PriorityPage", "ServicesPage", "StartPage", "TicketPage", "clear"]
+__all__ = ["Page", "PriorityPage", "ServicesPage", "TicketPage", "clear"]

@@ -7,8 +7,10 @@ import time
 from collections import deque
 from collections.abc import Callable
 from concurrent.futures import Future
+from datetime import UTC, datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
 
 from pydantic import ValidationError
 from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
@@ -80,6 +82,7 @@ class KioskViewModel(QObject):
         idle_seconds: float | None = None,
         printer: TicketPrinter | None = None,
         clock: Callable[[], float] = time.monotonic,
+        wall_clock: Callable[[], datetime] | None = None,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
@@ -88,6 +91,8 @@ class KioskViewModel(QObject):
         self.topics = Topics(config.site.id)
         self.printer = printer
         self._clock = clock
+        self._wall_clock = wall_clock or (lambda: datetime.now(UTC))
+        self._timezone = ZoneInfo(config.site.timezone)
         self._tasks = UiTasks(parent=self)
         self._client: CommandClient | None = None
         self._issued_at: deque[float] = deque()
@@ -116,6 +121,7 @@ class KioskViewModel(QObject):
         self.procedure: ProcedureView | None = None
         self.scan_text = ""
         self.lookup_message = ""
+        self._typed = False
         self.dossier: DossierPublic | None = None
         idle = idle_seconds if idle_seconds is not None else config.kiosk.idle_seconds
         self._idle = QTimer(self)
@@ -161,13 +167,19 @@ class KioskViewModel(QObject):
         """Return a phrase in the current language."""
         return text(self.language, key, **values)
 
+    def local_time(self) -> datetime:
+        """The time now at the centre (for the clock)."""
+        return self._wall_clock().astimezone(self._timezone)
+
     def departments(self) -> list[catalogue.DepartmentChoice]:
-        """The departments to choose from."""
-        return catalogue.departments(self.config)
+        """The departments to choose from, named in the current language."""
+        return catalogue.departments(self.config, self.language)
 
     def services(self) -> list[catalogue.ServiceChoice]:
         """The services of the chosen department, or those matching the search."""
-        return catalogue.services(self.config, self.queues, self.department, self.service_query)
+        return catalogue.services(
+            self.config, self.queues, self.department, self.service_query, self.language
+        )
 
     def found_procedures(self) -> list[ProcedureView]:
         """Procedures matching the lookup's query and department."""
@@ -175,13 +187,22 @@ class KioskViewModel(QObject):
             self.procedures, self.procedure_query, self.procedure_department
         )
 
-    def department_name(self, department: str | None) -> str:
-        """Name of a department id (empty for None)."""
-        return next((d.name for d in self.config.departments if d.id == department), "")
+    def department_name(self, department: str | None, fallback: str = "") -> str:
+        """Name of a department id in the current language (`fallback` when the site lacks it)."""
+        found = next((d for d in self.config.departments if d.id == department), None)
+        return catalogue.name_in(found, self.language) if found else fallback
 
-    def service_name(self, code: str | None) -> str:
-        """Name of a service code."""
-        return next((s.name for s in self.config.services if s.code == code), code or "")
+    def service_name(self, code: str | None, fallback: str = "") -> str:
+        """Name of a service code in the current language (`fallback`, else the code)."""
+        found = next((s for s in self.config.services if s.code == code), None)
+        if found is None:
+            return fallback or code or ""
+        return catalogue.name_in(found, self.language)
+
+    def priority_name(self, priority: str | None) -> str:
+        """Name of a priority group in the current language (empty when unknown)."""
+        found = next((p for p in self.config.priorities if p.id == priority), None)
+        return catalogue.name_in(found, self.language) if found else ""
 
     # -- activity, idle reset, language and size -------------------------------------------------
 
@@ -231,6 +252,7 @@ class KioskViewModel(QObject):
         self.department = self.service = None
         self.service_query = ""
         self.notice = ""
+        self._forget_dossier()
         self._show()
 
     def back(self) -> None:
@@ -243,9 +265,16 @@ class KioskViewModel(QObject):
             Screen.PROCEDURE: Screen.LOOKUP,
             Screen.PROGRESS: Screen.SCAN,
         }
+        if self.screen in (Screen.SCAN, Screen.PROGRESS):
+            self._forget_dossier()
         self.screen = previous.get(self.screen, Screen.START)
         self.notice = ""
         self._show()
+
+    def _forget_dossier(self) -> None:
+        """Drop the code and the dossier shown: the next citizen must not see them."""
+        self.scan_text = self.lookup_message = ""
+        self.dossier = None
 
     def _show(self, screen: Screen | None = None) -> None:
         if screen is not None:
@@ -431,14 +460,18 @@ class KioskViewModel(QObject):
     def submit_code(self) -> None:
         """Look up the typed code."""
         if self.scan_text.strip():
-            self.scanned(self.scan_text)
+            self._look_up(self.scan_text, typed=True)
 
     @Slot(str)
     def scanned(self, raw: str) -> None:
-        """Look a dossier up from a scan (any screen) or a typed code."""
+        """Look a dossier up from a scan (on any screen)."""
+        self._look_up(raw, typed=False)
+
+    def _look_up(self, raw: str, typed: bool) -> None:
         if self.busy or not raw.strip():
             return
         self.busy = True
+        self._typed = typed
         self.dossier = None
         self.lookup_message = self.t("looking_up")
         self._show(Screen.SCAN)
@@ -447,7 +480,7 @@ class KioskViewModel(QObject):
     def _found(self, reply: Reply) -> None:
         self.busy = False
         if not reply.ok:
-            self.lookup_message = reply.error.message if reply.error else self.t("not_recognised")
+            self.lookup_message = self._lookup_failure(reply)
             self._show()
             return
         try:
@@ -459,6 +492,17 @@ class KioskViewModel(QObject):
             return
         self.lookup_message = ""
         self._show(Screen.PROGRESS)
+
+    def _lookup_failure(self, reply: Reply) -> str:
+        """Why the lookup failed, saying 'typed' or 'scanned' as the citizen did."""
+        error = reply.error
+        if error is None:
+            return self.t("not_recognised")
+        if error.code is ErrorCode.INVALID_INPUT:
+            return self.t("typed_not_a_code" if self._typed else "scanned_not_a_code")
+        if error.code is ErrorCode.NOT_FOUND:
+            return self.t("dossier_not_found")
+        return error.message or self.t("not_recognised")
 
     def take_return_ticket(self) -> None:
         """Take a ticket for the return counter, linked to the shown dossier."""

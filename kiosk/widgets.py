@@ -1,13 +1,12 @@
-"""Touch widgets the kiosk screens are made of: wrapping buttons, an on-screen keyboard, a QR."""
+"""Touch widgets the kiosk screens are made of: wrapping buttons, plain labels, a keyboard."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from functools import partial
 
-import qrcode
 import shiboken6
-from PySide6.QtCore import QRect, QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QRect, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPaintEvent
 from PySide6.QtWidgets import (
     QGridLayout,
@@ -17,6 +16,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QScrollArea,
     QScroller,
+    QScrollerProperties,
     QSizePolicy,
     QVBoxLayout,
     QWidget,
@@ -47,6 +47,7 @@ class WrapButton(QPushButton):
         *,
         role: str = "",
         on_click: Callable[[], None] | None = None,
+        grow: bool = False,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -55,7 +56,10 @@ class WrapButton(QPushButton):
         self._role = role
         self._title = title
         self._detail = detail
-        policy = QSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        self._scale = 1.0
+        # A tile (`grow`) takes the height it is offered; a list button only what it needs.
+        tall = QSizePolicy.Policy.Expanding if grow else QSizePolicy.Policy.Preferred
+        policy = QSizePolicy(QSizePolicy.Policy.Expanding, tall)
         policy.setHeightForWidth(True)
         self.setSizePolicy(policy)
         if on_click is not None:
@@ -69,6 +73,20 @@ class WrapButton(QPushButton):
             self.updateGeometry()
             self.update()
 
+    def set_detail(self, detail: str) -> None:
+        """Change the second line."""
+        if detail != self._detail:
+            self._detail = detail
+            self.updateGeometry()
+            self.update()
+
+    def set_scale(self, scale: float) -> None:
+        """Draw both lines this many times larger than the style sheet's text size."""
+        if scale != self._scale:
+            self._scale = scale
+            self.updateGeometry()
+            self.update()
+
     def title(self) -> str:
         """The first line."""
         return self._title
@@ -78,12 +96,13 @@ class WrapButton(QPushButton):
         return self._detail
 
     def _fonts(self) -> tuple[QFont, QFont]:
+        size = self.font().pointSizeF() * self._scale
         title = QFont(self.font())
         title.setBold(True)
-        title.setPointSizeF(self.font().pointSizeF() * 1.1)
+        title.setPointSizeF(size * 1.1)
         detail = QFont(self.font())
         detail.setBold(False)
-        detail.setPointSizeF(max(self.font().pointSizeF() * 0.8, 10.0))
+        detail.setPointSizeF(max(size * 0.8, 10.0))
         return title, detail
 
     def _blocks(self, width: int) -> list[tuple[QFont, str, int]]:
@@ -144,11 +163,37 @@ class WrapButton(QPushButton):
         flags = int(Qt.AlignmentFlag.AlignHCenter | Qt.TextFlag.TextWordWrap)
         boxes = []
         for font, line, height in blocks:
-            boxes.append(
-                TextBox(font, QRect(inner.left(), top, inner.width(), height), flags, line)
-            )
+            width = balanced_width(font, line, inner.width(), flags)
+            left = inner.left() + (inner.width() - width) // 2
+            boxes.append(TextBox(font, QRect(left, top, width, height), flags, line))
             top += height + 4
         return boxes
+
+
+def balanced_width(font: QFont, text: str, width: int, flags: int) -> int:
+    """The narrowest width that wraps `text` into as few lines as `width` does.
+
+    Lines of even length read better than a full line and a lone last word ("XEM TIẾN ĐỘ HỒ
+    SƠ" wraps as "XEM TIẾN ĐỘ / HỒ SƠ", not "XEM TIẾN ĐỘ HỒ / SƠ").
+    """
+    metrics = QFontMetrics(font)
+    wanted = metrics.boundingRect(QRect(0, 0, max(width, 1), 10_000), flags, text).height()
+
+    def fits(at: int) -> bool:
+        box = metrics.boundingRect(QRect(0, 0, at, 10_000), flags, text)
+        return box.height() <= wanted and box.width() <= at
+
+    if not fits(max(width, 1)):
+        return width  # a word wider than the box: leave it as Qt lays it out
+    low, high = 1, max(width, 1)
+    while low < high:
+        middle = (low + high) // 2
+        if fits(middle):
+            high = middle
+        else:
+            low = middle + 1
+    # A few pixels more: glyphs' ink may pass their advance (the hook of Ư, the tail of ự).
+    return min(width, high + 6)
 
 
 def clear(layout: QLayout) -> None:
@@ -171,22 +216,42 @@ def clear(layout: QLayout) -> None:
             shiboken6.delete(item)
 
 
-def fill_grid(grid: QGridLayout, widgets: Sequence[QWidget], columns: int) -> None:
-    """Lay widgets out row by row in `columns` equal columns."""
+def fill_grid(
+    grid: QGridLayout, widgets: Sequence[QWidget], columns: int, *, fill: bool = False
+) -> None:
+    """Lay widgets out row by row in `columns` equal columns, at the top or filling the height."""
     clear(grid)
     for row in range(grid.rowCount()):
         grid.setRowStretch(row, 0)
     for i, widget in enumerate(widgets):
         row, column = divmod(i, max(1, columns))
         grid.addWidget(widget, row, column)
-    grid.setRowStretch((len(widgets) + columns - 1) // max(1, columns), 1)
+        # Qt shows a widget added to a shown screen only later: the screen must fit it now.
+        widget.show()
+    rows = (len(widgets) + columns - 1) // max(1, columns)
+    if fill:
+        for row in range(rows):
+            grid.setRowStretch(row, 1)
+        left = len(widgets) % max(1, columns)
+        if left:
+            # The last tile takes the rest of its row: no hole at the bottom of the screen.
+            grid.addWidget(widgets[-1], rows - 1, left - 1, 1, columns - left + 1)
+    else:
+        grid.setRowStretch(rows, 1)
     for column in range(max(grid.columnCount(), columns)):
         grid.setColumnStretch(column, 1 if column < columns else 0)
 
 
 def label(text: str, name: str = "", *, wrap: bool = True, centre: bool = False) -> QLabel:
-    """A label with an object name (for the style sheet) that wraps its text."""
-    widget = QLabel(text)
+    """A label with an object name (for the style sheet) that wraps its text, shown as typed.
+
+    Every label of the kiosk comes from here. Its text is plain: names, reasons and units come
+    from the catalogue, the site file and officers' input, and with Qt's automatic format a
+    `<p style="color:red">` in any of them would be drawn as a notice on the public screen.
+    """
+    widget = QLabel()
+    widget.setTextFormat(Qt.TextFormat.PlainText)
+    widget.setText(text)
     if name:
         widget.setObjectName(name)
     widget.setWordWrap(wrap)
@@ -202,46 +267,13 @@ def scroll_area(content: QWidget) -> QScrollArea:
     area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
     area.setWidget(content)
     QScroller.grabGesture(area.viewport(), QScroller.ScrollerGestureType.LeftMouseButtonGesture)
+    scroller = QScroller.scroller(area.viewport())
+    properties = scroller.scrollerProperties()
+    # A touch reaches the button at once: no quarter-second wait for a drag that rarely comes
+    # (a slow, deliberate press is how many elderly people touch).
+    properties.setScrollMetric(QScrollerProperties.ScrollMetric.MousePressEventDelay, 0.0)
+    scroller.setScrollerProperties(properties)
     return area
-
-
-class QrCode(QWidget):
-    """Paints a QR code, black on white with its quiet zone."""
-
-    def __init__(self, data: str = "", parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._matrix: list[list[bool]] = []
-        self.setMinimumSize(200, 200)
-        self.set_data(data)
-
-    def set_data(self, data: str) -> None:
-        """Show the QR code of this text (nothing for empty text)."""
-        if data:
-            code = qrcode.QRCode(border=4, error_correction=qrcode.constants.ERROR_CORRECT_M)
-            code.add_data(data)
-            code.make(fit=True)
-            self._matrix = code.get_matrix()
-        else:
-            self._matrix = []
-        self.update()
-
-    def paintEvent(self, event: QPaintEvent) -> None:
-        """Draw the modules as squares, as large as the widget allows."""
-        painter = QPainter(self)
-        side = min(self.width(), self.height())
-        painter.fillRect(QRectF(0, 0, self.width(), self.height()), QColor("#ffffff"))
-        if self._matrix:
-            cell = side / len(self._matrix)
-            left = (self.width() - side) / 2
-            top = (self.height() - side) / 2
-            for r, row in enumerate(self._matrix):
-                for c, dark in enumerate(row):
-                    if dark:
-                        painter.fillRect(
-                            QRectF(left + c * cell, top + r * cell, cell + 0.5, cell + 0.5),
-                            QColor("#000000"),
-                        )
-        painter.end()
 
 
 KEY_ROWS = ("1234567890", "QWERTYUIOP", "ASDFGHJKL", "ZXCVBNM.-")

@@ -1,12 +1,13 @@
-"""The kiosk window: header (language, text size), the current screen, back/home, kiosk mode."""
+"""The kiosk window: header (logo, centre, clock, language, text size), the screen, back/home."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QGuiApplication, QMouseEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QApplication,
     QHBoxLayout,
+    QLayout,
     QSizePolicy,
     QStackedWidget,
     QVBoxLayout,
@@ -17,7 +18,10 @@ from kiosk import style
 from kiosk.admin import AdminGesture, PinPad, corner_rect
 from kiosk.dossier_pages import ErrorPage, ProgressPage, ScanPage
 from kiosk.lookup_pages import LookupPage, ProcedurePage
-from kiosk.ticket_pages import Page, PriorityPage, ServicesPage, StartPage, TicketPage
+from kiosk.pictures import Emblem
+from kiosk.start_page import StartPage
+from kiosk.texts import clock_text
+from kiosk.ticket_pages import Page, PriorityPage, ServicesPage, TicketPage
 from kiosk.viewmodel import KioskViewModel, Screen
 from kiosk.widgets import WrapButton, label
 from shared.qt.fonts import ensure_ui_font
@@ -40,6 +44,9 @@ class KioskWindow(QWidget):
         self._gesture = AdminGesture(kiosk.admin_taps)
         self._pin: PinPad | None = None
         column = QVBoxLayout(self)
+        # The screen's size is the kiosk's: content that does not fit must scroll or shrink,
+        # never make the window taller than the screen (a test checks every screen fits).
+        column.setSizeConstraint(QLayout.SizeConstraint.SetNoConstraint)
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(0)
         column.addWidget(self._header())
@@ -73,6 +80,9 @@ class KioskWindow(QWidget):
         for page in self.pages.values():
             self.stack.addWidget(page)
         self._styled_for: tuple[int, int] = (0, 0)
+        self._clock_timer = QTimer(self)
+        self._clock_timer.setSingleShot(True)
+        self._clock_timer.timeout.connect(self._tick)
         model.changed.connect(self.refresh)
         app = QApplication.instance()
         if app is not None:
@@ -85,8 +95,17 @@ class KioskWindow(QWidget):
         header.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
         row = QHBoxLayout(header)
         row.setContentsMargins(24, 10, 24, 10)
-        self.centre = label(self.model.config.site.name.upper(), "centre")
-        row.addWidget(self.centre, 1)
+        row.setSpacing(16)
+        # `[kiosk] logo` names the centre's logo file once the site file has that field.
+        self.emblem = Emblem(str(getattr(self.model.config.kiosk, "logo", "") or ""))
+        row.addWidget(self.emblem, 0, Qt.AlignmentFlag.AlignVCenter)
+        words = QVBoxLayout()
+        words.setSpacing(2)
+        self.centre = label(self.model.config.site.name, "centre")
+        self.clock = label("", "clock")
+        words.addWidget(self.centre)
+        words.addWidget(self.clock)
+        row.addLayout(words, 1)
         self.language = WrapButton("", role="tool", on_click=self.model.toggle_language)
         self.smaller = WrapButton("A−", role="tool", on_click=self.model.smaller)
         self.bigger = WrapButton("A+", role="tool", on_click=self.model.bigger)
@@ -95,6 +114,12 @@ class KioskWindow(QWidget):
             row.addWidget(button, 0)
         self.language.setVisible(len(self.model.config.kiosk.languages) > 1)
         return header
+
+    def _tick(self) -> None:
+        """Show the time, and come back at the start of the next minute."""
+        now = self.model.local_time()
+        self.clock.setText(clock_text(self.model.language, now))
+        self._clock_timer.start(max(200, (60 - now.second) * 1000 - now.microsecond // 1000))
 
     # -- showing --------------------------------------------------------------------------------
 
@@ -117,6 +142,10 @@ class KioskWindow(QWidget):
         if self._pin is not None:
             self.stack.setCurrentWidget(self._pin)
         page.refresh()
+        self._tick()
+        self.centre.ensurePolished()
+        side = self.centre.fontMetrics().height() * 2
+        self.emblem.setFixedSize(side, side)
         self.notice.setText(m.notice)
         self.notice.setVisible(bool(m.notice) and screen is not Screen.ERROR)
         self.language.set_title(m.t("language"))
@@ -197,6 +226,7 @@ class KioskWindow(QWidget):
             app = QApplication.instance()
             if app is not None:
                 app.removeEventFilter(self)
+            self._clock_timer.stop()
             event.accept()
         else:
             event.ignore()

@@ -18,9 +18,15 @@ from kiosk.printing import TicketPrinter
 from kiosk.viewmodel import KioskViewModel
 from kiosk.window import KioskWindow
 from server.catalogue_cli import load_catalogue_at_start
+from server.daemon import QueueServer
 from shared.config.printer import PrinterConfig
 from shared.config.site import SiteConfig
+from shared.messaging import commands as c
+from shared.messaging import dossier_commands as d
+from shared.messaging.client import CommandClient, new_request_id
+from shared.messaging.dossier_views import DossierFull, ProcedureView
 from shared.messaging.paho_bus import PahoBus
+from shared.messaging.topics import Topics
 from tests.helpers.clock import FakeClock
 from tests.helpers.sites import DEMO_CONFIG, demo_config
 
@@ -87,3 +93,28 @@ def make_kiosk(
         kiosk.model.stop()
         if kiosk.printer is not None:
             kiosk.printer.close()
+
+
+@pytest.fixture
+def received(
+    catalogue: None,
+    running_server: QueueServer,
+    bus_factory: Callable[..., PahoBus],
+    topics: Topics,
+) -> tuple[CommandClient, DossierFull]:
+    """An officer at counter 1 receives a dossier for the first procedure of the catalogue."""
+    counter = CommandClient(bus_factory("q01", "counter"), topics, "q01")
+    assert counter.send(c.OpenCounter(request_id=new_request_id(), officer_id="cb-01")).ok
+    listed = counter.send(d.ListProcedures(request_id=new_request_id()))
+    assert listed.ok, listed.error
+    procedure = ProcedureView.model_validate(listed.result["procedures"][0])
+    reply = counter.send(
+        d.ReceiveDossier(
+            request_id=new_request_id(),
+            procedure=procedure.code,
+            citizen=d.CitizenData(name="Nguyễn Thị Hoa", phone="0912345678"),
+            link_current_ticket=False,
+        )
+    )
+    assert reply.ok, reply.error
+    return counter, DossierFull.model_validate(reply.result["dossier"])

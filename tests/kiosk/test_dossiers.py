@@ -5,18 +5,19 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-import pytest
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from kiosk.viewmodel import Screen
+from kiosk.demo_data import demo_dossier, demo_queues
+from kiosk.viewmodel import KioskViewModel, Screen
+from kiosk.window import KioskWindow
 from server.daemon import QueueServer
+from shared.config.site import SiteConfig
 from shared.domain.procedures import fold
-from shared.messaging import commands as c
 from shared.messaging import dossier_commands as d
 from shared.messaging.client import CommandClient, new_request_id
-from shared.messaging.dossier_views import DossierFull, ProcedureView
-from shared.messaging.paho_bus import PahoBus
-from shared.messaging.topics import Topics
+from shared.messaging.dossier_views import DossierFull
+from tests.helpers.text_ink import shown_texts
 from tests.kiosk.conftest import Kiosk
 from tests.kiosk.touch import tap, type_keys, wait_ready
 
@@ -25,31 +26,6 @@ WAIT_MS = 10_000
 
 def _ready(qtbot: QtBot, kiosk: Kiosk) -> None:
     wait_ready(qtbot, kiosk, timeout=WAIT_MS)
-
-
-@pytest.fixture
-def received(
-    catalogue: None,
-    running_server: QueueServer,
-    bus_factory: Callable[..., PahoBus],
-    topics: Topics,
-) -> tuple[CommandClient, DossierFull]:
-    """An officer at counter 1 receives a dossier for the first procedure of the catalogue."""
-    counter = CommandClient(bus_factory("q01", "counter"), topics, "q01")
-    assert counter.send(c.OpenCounter(request_id=new_request_id(), officer_id="cb-01")).ok
-    listed = counter.send(d.ListProcedures(request_id=new_request_id()))
-    assert listed.ok, listed.error
-    procedure = ProcedureView.model_validate(listed.result["procedures"][0])
-    reply = counter.send(
-        d.ReceiveDossier(
-            request_id=new_request_id(),
-            procedure=procedure.code,
-            citizen=d.CitizenData(name="Nguyễn Thị Hoa", phone="0912345678"),
-            link_current_ticket=False,
-        )
-    )
-    assert reply.ok, reply.error
-    return counter, DossierFull.model_validate(reply.result["dossier"])
 
 
 def test_procedure_search_ignores_diacritics(
@@ -132,3 +108,112 @@ def test_unknown_code_says_so_plainly(
     )
     assert kiosk.model.screen is Screen.SCAN
     assert kiosk.model.available
+
+
+def test_back_from_the_progress_screen_forgets_the_code_and_the_dossier(
+    qtbot: QtBot, received: tuple[CommandClient, DossierFull], make_kiosk: Callable[..., Kiosk]
+) -> None:
+    """After 'Quay lại' the next citizen sees an empty code box, not the last one's code."""
+    _, dossier = received
+    kiosk = make_kiosk()
+    _ready(qtbot, kiosk)
+    tap(qtbot, kiosk.window, "XEM TIẾN ĐỘ HỒ SƠ")
+    type_keys(qtbot, kiosk.window, dossier.code)
+    tap(qtbot, kiosk.window, "TRA CỨU")
+    qtbot.waitUntil(lambda: kiosk.model.screen is Screen.PROGRESS, timeout=WAIT_MS)
+    tap(qtbot, kiosk.window, "◀  QUAY LẠI")
+    assert kiosk.model.screen is Screen.SCAN
+    page = kiosk.window.current_page()
+    assert dossier.code not in page.code.text()  # type: ignore[attr-defined]
+    assert page.keyboard.text() == ""  # type: ignore[attr-defined]
+    assert kiosk.model.dossier is None
+
+
+def test_a_wrong_code_is_called_typed_or_scanned_as_it_came(
+    qtbot: QtBot, running_server: QueueServer, make_kiosk: Callable[..., Kiosk]
+) -> None:
+    """A typed wrong code says 'Mã vừa nhập…'; a scanned one 'Mã vừa quét…'."""
+    kiosk = make_kiosk()
+    _ready(qtbot, kiosk)
+    tap(qtbot, kiosk.window, "XEM TIẾN ĐỘ HỒ SƠ")
+    type_keys(qtbot, kiosk.window, "ABC.12-3")
+    tap(qtbot, kiosk.window, "TRA CỨU")
+    looked_up = kiosk.model.t("looking_up")
+    qtbot.waitUntil(lambda: kiosk.model.lookup_message not in ("", looked_up), timeout=WAIT_MS)
+    assert kiosk.model.lookup_message.startswith("Mã vừa nhập")
+    kiosk.model.scan_arrived.emit("ABC.12-3")
+    qtbot.waitUntil(lambda: kiosk.model.lookup_message.startswith("Mã vừa quét"), timeout=WAIT_MS)
+    assert kiosk.window.current_page().message.text().startswith("Mã vừa quét")  # type: ignore[attr-defined]
+
+
+def test_the_progress_screen_shows_no_officer_or_internal_field(
+    qtbot: QtBot, received: tuple[CommandClient, DossierFull], make_kiosk: Callable[..., Kiosk]
+) -> None:
+    """Notes, officers, receivers and sending units of the steps never reach the public screen."""
+    counter, dossier = received
+    handed = counter.send(
+        d.HandOver(
+            request_id=new_request_id(),
+            code=dossier.code,
+            to_unit="Phòng Hộ tịch",
+            receiver="Trần Văn Nhận",
+            from_unit="Bộ phận một cửa nội bộ",
+            note="GHI CHÚ NỘI BỘ: thiếu chữ ký",
+        )
+    )
+    assert handed.ok, handed.error
+    kiosk = make_kiosk()
+    _ready(qtbot, kiosk)
+    kiosk.model.scan_arrived.emit(dossier.qr)
+    qtbot.waitUntil(lambda: kiosk.model.screen is Screen.PROGRESS, timeout=WAIT_MS)
+    QApplication.processEvents()  # the steps' new labels show once the event loop runs
+    shown = " ".join(shown_texts(kiosk.window))
+    assert "Phòng Hộ tịch" in shown
+    for internal in (
+        "GHI CHÚ NỘI BỘ",
+        "Trần Văn Nhận",
+        "Bộ phận một cửa nội bộ",
+        "cb-01",
+        "0912345678",
+    ):
+        assert internal not in shown
+
+
+def test_internal_fields_a_server_might_send_are_never_shown(
+    qtbot: QtBot, site_config: SiteConfig
+) -> None:
+    """Even if a reply carried a step's note, officer or sending unit, the kiosk shows none."""
+    dossier = demo_dossier(site_config)
+    leaked = [
+        step.model_copy(
+            update={
+                "note": "GHI CHÚ NỘI BỘ",
+                "actor": "cb-07",
+                "receiver": "Trần Văn Nhận",
+                "from_unit": "Tổ nội bộ",
+                "timing": "Quá hạn nội bộ",
+            }
+        )
+        for step in dossier.steps
+    ]
+    apology = dossier.apology
+    assert apology is not None
+    dossier = dossier.model_copy(
+        update={"steps": leaked, "apology": apology.model_copy(update={"officer": "cb-09"})}
+    )
+    model = KioskViewModel(site_config)
+    window = KioskWindow(model)
+    qtbot.addWidget(window)
+    window.resize(1080, 1920)
+    window.show()
+    model.health.set_connected(True)
+    model.handle_message(model.topics.queues(), demo_queues(site_config).model_dump_json().encode())
+    model.dossier = dossier
+    model.screen = Screen.PROGRESS
+    model.changed.emit()
+    QApplication.processEvents()
+    shown = " ".join(shown_texts(window))
+    assert dossier.steps[0].label in shown and apology.reason.rstrip(".") in shown
+    for internal in ("GHI CHÚ NỘI BỘ", "cb-07", "Trần Văn Nhận", "Tổ nội bộ", "nội bộ", "cb-09"):
+        assert internal not in shown
+    model.stop()

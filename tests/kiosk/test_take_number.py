@@ -57,6 +57,24 @@ def test_priority_group_is_sent_with_the_ticket(
     assert kiosk.model.ticket is not None and kiosk.model.ticket.priority == "elderly"
 
 
+def test_the_ticket_on_screen_is_marked_priority_as_the_paper_one_is(
+    qtbot: QtBot, running_server: QueueServer, make_kiosk: Callable[..., Kiosk]
+) -> None:
+    """'ƯU TIÊN · Người cao tuổi' on a priority ticket's screen; nothing on a regular one."""
+    kiosk = make_kiosk()
+    _ready(qtbot, kiosk)
+    tap(qtbot, kiosk.window, "Sở Tư pháp")
+    tap(qtbot, kiosk.window, "Chứng thực bản sao")
+    tap(qtbot, kiosk.window, "Người cao tuổi")
+    qtbot.waitUntil(lambda: kiosk.model.screen is Screen.TICKET, timeout=WAIT_MS)
+    mark = kiosk.window.current_page().priority  # type: ignore[attr-defined]
+    assert mark.isVisible() and mark.text() == "ƯU TIÊN · Người cao tuổi"
+    tap(qtbot, kiosk.window, "XONG")
+    take_regular_number(qtbot, kiosk.window)
+    qtbot.waitUntil(lambda: kiosk.model.screen is Screen.TICKET, timeout=WAIT_MS)
+    assert not kiosk.window.current_page().priority.isVisible()  # type: ignore[attr-defined]
+
+
 def test_paper_out_shows_the_valid_ticket_with_its_qr_and_publishes_the_status(
     qtbot: QtBot,
     running_server: QueueServer,
