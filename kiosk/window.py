@@ -96,8 +96,7 @@ class KioskWindow(QWidget):
         row = QHBoxLayout(header)
         row.setContentsMargins(24, 10, 24, 10)
         row.setSpacing(16)
-        # `[kiosk] logo` names the centre's logo file once the site file has that field.
-        self.emblem = Emblem(str(getattr(self.model.config.kiosk, "logo", "") or ""))
+        self.emblem = Emblem(self.model.config.kiosk.logo)
         row.addWidget(self.emblem, 0, Qt.AlignmentFlag.AlignVCenter)
         words = QVBoxLayout()
         words.setSpacing(2)

@@ -27,6 +27,11 @@ class KioskConfig(BaseModel):
         default_factory=lambda: ["vi", "en"],
         description="Languages offered; the first is the default (vi, en).",
     )
+    logo: str = Field(
+        "",
+        description="Image file (PNG, SVG) of the centre's logo in the kiosk's top bar, relative "
+        "to the working directory; empty = a gold star on a red disc.",
+    )
     base_font_pt: int = Field(22, ge=12, le=60, description="Body text size before +A / −A.")
     admin_corner: Literal["top-left", "top-right", "bottom-left", "bottom-right"] = Field(
         "top-left", description="Screen corner a technician taps to ask for the exit PIN."
