@@ -1,15 +1,40 @@
-"""Plausible data for screenshots: a counter serving a citizen, queues, a dossier, the floor."""
+"""Plausible data for screenshots: a counter serving a citizen, queues, a dossier, the floor.
+
+Every figure of a counter follows from its place in the site file, so the console of a counter
+and the supervisor's table agree: the same officer (cb07 at the seventh counter, as `motcua
+demo` creates them), the same number at the desk, the same status. Dossiers and waiting
+figures come from `shared.demo_dossiers`, the samples every screenshot and printed sample use.
+"""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, timedelta
+from typing import TYPE_CHECKING
 
-from shared.config.site import SiteConfig
+from counter_console.actions import Officer
+from shared.config.site import SiteConfig, parse_hhmm
+from shared.demo_dossiers import (
+    CIVIL_STATUS,
+    DEPARTMENTS,
+    officer_id,
+    officer_name,
+    sample_dossier,
+    sample_now,
+    to_procedure,
+)
+from shared.demo_hall import SAMPLE_TICKET, sample_queues
 from shared.messaging.commands import Command
+from shared.messaging.dossier_commands import DocumentData
+from shared.messaging.dossier_views import DossierFull, LateDossier, ProcedureView
 from shared.messaging.replies import ErrorCode, Reply, TicketInfo
 from shared.messaging.states import CounterStateMessage, QueuesState, ServiceWaiting
 
-AT = datetime(2026, 11, 23, 2, 40, tzinfo=UTC)
+if TYPE_CHECKING:
+    from server.dossier_projection import ViewContext
+
+AT = sample_now().astimezone(UTC)
+# Positions (0-based, in the site file) of counters shown idle, closed or paused on the floor.
+IDLE, CLOSED, PAUSED = 9, 11, 13
 
 
 class OfflineSender:
@@ -21,49 +46,146 @@ class OfflineSender:
 
 
 def demo_queues(config: SiteConfig) -> QueuesState:
-    """Waiting figures for every service."""
+    """Waiting figures for every service, estimated as the server would."""
     services = [
         ServiceWaiting(
-            service=s.code,
-            name=s.name,
-            waiting=(7 * i + 3) % 11,
-            priority_waiting=i % 3 == 0,
-            oldest_wait_seconds=((7 * i + 3) % 11) * 260,
-            open_counters=1 + i % 2,
-            estimated_wait_minutes=(7 * i + 3) % 11 * 4,
+            service=q.service,
+            name=q.name,
+            waiting=q.waiting,
+            priority_waiting=q.priority_waiting,
+            oldest_wait_seconds=q.oldest_wait_seconds,
+            open_counters=q.open_counters,
+            estimated_wait_minutes=q.estimated_wait_minutes,
+            available=not q.reason,
+            reason=q.reason,
         )
-        for i, s in enumerate(config.services)
+        for q in sample_queues(config.to_domain(), AT)
     ]
     return QueuesState(services=services, updated_at=AT)
 
 
-def demo_counter_state(config: SiteConfig, counter_id: str, index: int = 0) -> CounterStateMessage:
-    """A counter serving a citizen (or idle, or paused) with a few figures of the day."""
-    counter = next(c for c in config.counters if c.id == counter_id)
+def _position(config: SiteConfig, counter_id: str) -> int:
+    return next(i for i, c in enumerate(config.counters) if c.id == counter_id)
+
+
+def demo_current(config: SiteConfig, counter_id: str) -> TicketInfo | None:
+    """The citizen at a counter: the sample ticket A012 at the first, others elsewhere."""
+    position = _position(config, counter_id)
+    if position in (IDLE, CLOSED):
+        return None
+    counter = config.counters[position]
     service = next(s for s in config.services if s.code == counter.services[0])
-    current = None
-    if index % 4 != 3:
-        current = TicketInfo(
-            number=f"{service.prefix}{12 + index * 3:03d}",
-            service=service.code,
-            service_name=service.name,
-            priority="elderly" if index == 0 else None,
-            state="serving" if index % 2 == 0 else "called",
-            counter=counter.id,
-            counter_label=counter.label,
-            issued_at=AT - timedelta(minutes=23 + index),
-            service_day="2026-11-23",
-            counters=[counter.label],
-        )
+    sample = SAMPLE_TICKET
+    if counter.id == sample.counter_id and service.code == sample.service:
+        number, priority, issued = sample.number, sample.priority, sample.issued_at
+    else:
+        number = f"{service.prefix}{10 + 2 * position:03d}"
+        priority = None
+        issued = AT - timedelta(minutes=25 + position)
+    return TicketInfo(
+        number=number,
+        service=service.code,
+        service_name=service.name,
+        priority=priority,
+        state="serving",
+        counter=counter.id,
+        counter_label=counter.label,
+        issued_at=issued,
+        service_day=AT.date().isoformat(),
+        counters=[c.label for c in config.counters if service.code in c.services],
+    )
+
+
+def demo_counter_state(
+    config: SiteConfig, counter_id: str, index: int | None = None
+) -> CounterStateMessage:
+    """A counter of the demo floor; `index` is ignored (its place in the site file decides)."""
+    position = _position(config, counter_id)
+    counter = config.counters[position]
+    service = next(s for s in config.services if s.code == counter.services[0])
+    current = demo_current(config, counter_id)
+    closed = position == CLOSED
+    paused = position == PAUSED
+    held = [f"{service.prefix}{7 + 2 * position:03d}"] if position == 0 else []
     return CounterStateMessage(
         counter=counter.id,
         label=counter.label,
-        status="paused" if index % 7 == 5 else ("closed" if index % 5 == 4 else "open"),
-        officer_id=None if index % 5 == 4 else f"cb{index + 1:02d}",
-        pause_reason="Họp giao ban" if index % 7 == 5 else "",
-        current=current if index % 5 != 4 else None,
-        held=["A009"] if index == 0 else [],
-        served_today=14 + index,
-        average_service_seconds=372 + 20 * index,
-        updated_at=AT - timedelta(minutes=index * 3),
+        status="closed" if closed else ("paused" if paused else "open"),
+        officer_id=None if closed else officer_id(position),
+        pause_reason="Nghỉ giữa giờ" if paused else "",
+        current=current,
+        held=held,
+        served_today=11 + (7 * position) % 9,
+        average_service_seconds=int(service.average_minutes * 60 * (0.85 + 0.1 * (position % 4))),
+        updated_at=AT - timedelta(minutes=position % 5),
     )
+
+
+def demo_officer(config: SiteConfig, counter_id: str, supervisor: bool = False) -> Officer:
+    """The officer signed in at a counter (a team leader when the screenshot needs one)."""
+    position = _position(config, counter_id)
+    counter = config.counters[position]
+    title = "Tổ trưởng một cửa" if supervisor else "Chuyên viên"
+    return Officer(
+        officer_id(position),
+        officer_name(position, counter.label),
+        title,
+        "supervisor" if supervisor else "officer",
+    )
+
+
+def demo_status(config: SiteConfig, counter_id: str) -> str:
+    """The console's status line for the counter's current citizen."""
+    current = demo_current(config, counter_id)
+    return f"Đang phục vụ số {current.number}." if current else "Chưa có công dân tại quầy."
+
+
+def demo_procedure() -> ProcedureView:
+    """The procedure of the dossier just received at the first counter."""
+    procedure = to_procedure(CIVIL_STATUS)
+    return ProcedureView(
+        code=procedure.code,
+        name=procedure.name,
+        field=procedure.field,
+        department=procedure.department,
+        department_name=DEPARTMENTS[procedure.department],
+        legal_days=procedure.legal_days,
+        processing_time=procedure.processing_time(),
+        fee=procedure.fee,
+        documents=[
+            DocumentData(name=d.name, form=d.form, quantity=d.quantity) for d in procedure.documents
+        ],
+        return_place=procedure.return_place,
+        service=procedure.service,
+    )
+
+
+def _views(config: SiteConfig) -> ViewContext:
+    from server.dossier_projection import ViewContext
+
+    return ViewContext(
+        config.to_domain(),
+        parse_hhmm(config.dossiers.due_time),
+        config.dossiers.return_service or None,
+    )
+
+
+def demo_dossier(config: SiteConfig) -> DossierFull:
+    """The dossier just received for ticket A012 at the first counter, as staff see it."""
+    from server.dossier_projection import full_view
+
+    return full_view(sample_dossier("received"), _views(config), AT)
+
+
+def demo_ready_dossier(config: SiteConfig) -> DossierFull:
+    """A dossier whose result waits at the return counter, as staff see it."""
+    from server.dossier_projection import full_view
+
+    return full_view(sample_dossier("ready"), _views(config), AT)
+
+
+def demo_late(config: SiteConfig) -> list[LateDossier]:
+    """The dossiers a supervisor sees as late or due soon."""
+    from server.dossier_projection import late_view
+
+    return [late_view(sample_dossier(key), _views(config), AT) for key in ("late", "processing")]

@@ -29,6 +29,7 @@ def show(
     from hw.printer.service import ReceiptPrinter
     from shared.messaging.client import CommandClient
     from shared.messaging.topics import Topics
+    from shared.qt.launch import PAD_GEOMETRY, window_geometry
     from shared.qt.signals import QuitOnSignals
     from shared.runtime import broker_address, connect_bus
 
@@ -59,6 +60,8 @@ def show(
     window = console.window
     if args.windowed:
         window.resize(1366, 768)
+        if (place := window_geometry()) is not None:
+            window.setGeometry(*place)
         window.show()
     else:
         window.showFullScreen()
@@ -71,6 +74,8 @@ def show(
             pad.showFullScreen()
         else:
             pad.resize(800, 500)
+            if (place := window_geometry(PAD_GEOMETRY)) is not None:
+                pad.setGeometry(*place)
             pad.show()
     quit_on_signals = QuitOnSignals(app)
     try:

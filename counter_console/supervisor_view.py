@@ -55,6 +55,8 @@ def fill(widget: QTableWidget, rows: list[list[str]], centred: tuple[int, ...] =
             if col in centred:
                 item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
             widget.setItem(r, col, item)
+    # A long procedure name wraps in the stretching column: its row grows to show it whole.
+    widget.resizeRowsToContents()
 
 
 class SupervisorPage(QWidget):

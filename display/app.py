@@ -211,6 +211,7 @@ def show(
 
     from display.window import HallWindow
     from shared.qt.bridge import BusBridge
+    from shared.qt.launch import window_geometry
     from shared.qt.signals import QuitOnSignals
     from shared.runtime import broker_address, connect_bus
 
@@ -244,6 +245,8 @@ def show(
     window = HallWindow(model, args.orientation)
     if args.windowed:
         window.resize(*SCREEN_SIZES["portrait" if args.orientation == "portrait" else "landscape"])
+        if (place := window_geometry()) is not None:
+            window.setGeometry(*place)
         window.show()
     else:
         window.showFullScreen()

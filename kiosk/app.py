@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from shared.config.site import SiteConfig, load_config
-from shared.qt.launch import app_command, start_app
+from shared.qt.launch import app_command, start_app, window_geometry
 
 log = logging.getLogger(__name__)
 
@@ -160,6 +160,8 @@ def show(args: argparse.Namespace, config: SiteConfig) -> int:
     window.exit_requested.connect(app.quit)
     if args.windowed:
         window.resize(*SCREEN_SIZES[args.orientation])
+        if (place := window_geometry()) is not None:
+            window.setGeometry(*place)
         window.show()
     else:
         window.enter_kiosk_mode()

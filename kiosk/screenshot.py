@@ -60,7 +60,7 @@ def demo_model(config: SiteConfig, screen: str) -> Any:
         model.procedure = model.procedures[1]
         model.screen = Screen.PROCEDURE
     elif screen == "scan":
-        model.scan_text = config.dossiers.agency_code + "-261109-0007"
+        model.scan_text = demo_data.demo_scan_text(config)
         model.screen = Screen.SCAN
     elif screen.startswith("progress"):
         model.dossier = demo_data.demo_dossier(config, ready=screen == "progress-ready")

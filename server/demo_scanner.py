@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import socket
+import sys
+import threading
+from datetime import date
 
 from hw.scanner.base import ScannerBase
 from hw.scanner.events import ScanEvent
@@ -12,6 +15,17 @@ from shared.domain.codes import DEFAULT_DOSSIER_PATTERN, CodeKind
 from shared.messaging import commands as c
 from shared.messaging.client import CommandClient, new_request_id
 from shared.messaging.dossier_commands import LookUpDossier
+
+_PRINTING = threading.Lock()
+
+
+def say(line: str) -> None:
+    """Print one line of the demo whole: the hall, the boards and the scanner print from
+    different threads."""
+    with _PRINTING:
+        sys.stdout.write(line + "\n")
+        sys.stdout.flush()
+
 
 STATE_TEXT = {
     "waiting": "đang chờ",
@@ -33,9 +47,10 @@ def describe_scan(event: ScanEvent, client: CommandClient) -> str:
             return f"vé {code.number}: {reply.error.message if reply.error else 'lỗi'}"
         ticket = reply.result["ticket"]
         where = f" tại quầy {ticket['counter_label']}" if ticket["counter_label"] else ""
-        ahead = (
-            f", {ticket['people_ahead']} người chờ trước" if ticket["state"] == "waiting" else ""
-        )
+        ahead = ""
+        if ticket["state"] == "waiting":
+            count = ticket["people_ahead"]
+            ahead = f", {count} người chờ trước" if count else ", không ai chờ trước"
         state = STATE_TEXT.get(ticket["state"], ticket["state"])
         return f"vé {ticket['number']}: {state}{where}{ahead}"
     if code.kind in (CodeKind.DOSSIER, CodeKind.LOOKUP_TOKEN):
@@ -43,9 +58,11 @@ def describe_scan(event: ScanEvent, client: CommandClient) -> str:
         if not reply.ok or reply.error is not None:
             return f"hồ sơ: {reply.error.message if reply.error else 'lỗi'}"
         dossier = reply.result["dossier"]
+        due = date.fromisoformat(dossier["due"])
+        timeliness = dossier["timeliness_label"].lower()
         return (
             f"hồ sơ {dossier['code']} ({dossier['citizen_masked']}): {dossier['status_label']}, "
-            f"hẹn trả {dossier['due']}, {dossier['timeliness_label'].lower()}"
+            f"hẹn trả {due:%d/%m/%Y}" + (f", {timeliness}" if timeliness else "")
         )
     return event.message
 
@@ -83,4 +100,4 @@ class ScanDesk:
             conn.sendall(text.encode() + b"\r\n")
 
     def _on_scan(self, event: ScanEvent) -> None:
-        print(f"  quét   → {describe_scan(event, self.client)}", flush=True)
+        say(f"  quét   → {describe_scan(event, self.client)}")

@@ -8,9 +8,16 @@ from server.service_times import ServiceTimes
 from shared.domain.availability import unavailable_reason
 from shared.domain.codes import ticket_qr
 from shared.domain.counters import CounterState, CounterStatus
-from shared.domain.estimate import estimate_wait_seconds
-from shared.domain.policy import people_ahead
-from shared.domain.site import Counter, Site
+from shared.domain.estimate import (
+    CounterLoad,
+    Waiting,
+    ahead_in_line,
+    ahead_of_new,
+    counter_turns,
+    wait_minutes,
+    wait_seconds,
+)
+from shared.domain.site import Counter, Service, Site
 from shared.domain.tickets import Ticket, TicketState
 from shared.messaging.replies import TicketInfo
 from shared.messaging.states import (
@@ -33,8 +40,47 @@ def open_counters(site: Site, states: dict[str, CounterState], service_code: str
     )
 
 
-def _minutes(seconds: float) -> int:
-    return round(seconds / 60)
+def counter_loads(site: Site, states: dict[str, CounterState]) -> list[CounterLoad]:
+    """Describe every counter for the estimate: its services, open or not, busy or idle."""
+    loads = []
+    for counter in site.counters:
+        state = states.get(counter.id, CounterState(counter.id))
+        loads.append(
+            CounterLoad(
+                counter.services,
+                state.status is CounterStatus.OPEN,
+                state.current_ticket_id is not None,
+            )
+        )
+    return loads
+
+
+def expected_wait(
+    site: Site,
+    repo: QueueRepository,
+    times: ServiceTimes,
+    service: Service,
+    ahead: int,
+    loads: list[CounterLoad],
+    waiting: dict[str, Waiting],
+    issued: dict[str, int],
+) -> float:
+    """Seconds until someone with `ahead` people before them is called (docs/estimates.md)."""
+    codes = {code for c in site.counters_serving(service.code) for code in c.services}
+    typical = {
+        code: times.typical(
+            code, site.service(code).default_service_seconds, repo.recent_service_seconds
+        )
+        for code in codes | {service.code}
+    }
+    turns = counter_turns(service.code, loads, waiting, typical, issued)
+    return wait_seconds(ahead, turns, typical[service.code])
+
+
+def _waiting(summary: dict[str, tuple[int, int, datetime]]) -> dict[str, Waiting]:
+    return {
+        code: Waiting(count - priority, priority) for code, (count, priority, _) in summary.items()
+    }
 
 
 def ticket_info(
@@ -48,13 +94,11 @@ def ticket_info(
         waiting = repo.waiting_entries(ticket.service_day, [service.code])
         entry = next((e for e in waiting if e.ticket_id == ticket.id), None)
         if entry is not None:
-            ahead = people_ahead(entry, waiting)
-            average = times.average(
-                service.code, service.default_service_seconds, repo.recent_service_seconds
-            )
-            wait = estimate_wait_seconds(
-                ahead, average, open_counters(site, repo.counter_states(), service.code)
-            )
+            ahead = ahead_in_line(entry, waiting, site.rules.priority_ratio)
+            loads = counter_loads(site, repo.counter_states())
+            counts = _waiting(repo.waiting_summary(ticket.service_day))
+            issued = repo.issued_counts(ticket.service_day)
+            wait = expected_wait(site, repo, times, service, ahead, loads, counts, issued)
     counter = site.counter(ticket.counter_id) if ticket.counter_id else None
     return TicketInfo(
         number=ticket.number,
@@ -67,7 +111,7 @@ def ticket_info(
         issued_at=ticket.issued_at,
         service_day=ticket.service_day.isoformat(),
         people_ahead=ahead,
-        estimated_wait_minutes=_minutes(wait),
+        estimated_wait_minutes=wait_minutes(wait),
         counters=[c.label for c in site.counters_serving(service.code)],
         qr=ticket_qr(site.id, ticket.service_day, ticket.number),
         recall_count=ticket.recall_count,
@@ -149,13 +193,14 @@ def queues(
     summary = repo.waiting_summary(day)
     issued = repo.issued_counts(day)
     states = repo.counter_states()
+    loads = counter_loads(site, states)
+    counts = _waiting(summary)
     services = []
     for service in site.services:
         count, priority_count, oldest = summary.get(service.code, (0, 0, None))
         staffed = open_counters(site, states, service.code)
-        average = times.average(
-            service.code, service.default_service_seconds, repo.recent_service_seconds
-        )
+        ahead = ahead_of_new(count - priority_count, priority_count, site.rules.priority_ratio)
+        wait = expected_wait(site, repo, times, service, ahead, loads, counts, issued)
         reason = unavailable_reason(service, at, site.rules.timezone, issued.get(service.code, 0))
         services.append(
             ServiceWaiting(
@@ -165,7 +210,7 @@ def queues(
                 priority_waiting=priority_count,
                 oldest_wait_seconds=int((at - oldest).total_seconds()) if oldest else 0,
                 open_counters=staffed,
-                estimated_wait_minutes=_minutes(estimate_wait_seconds(count, average, staffed)),
+                estimated_wait_minutes=wait_minutes(wait),
                 available=reason is None,
                 reason=reason or "",
             )

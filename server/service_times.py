@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Callable
 
-from shared.domain.estimate import average_service_seconds
+from shared.domain.estimate import typical_service_seconds
 
 Loader = Callable[[str, int], list[float]]
 
@@ -29,6 +29,6 @@ class ServiceTimes:
         if seconds > 0:
             self._window(service_code, load).append(seconds)
 
-    def average(self, service_code: str, default_seconds: float, load: Loader) -> float:
-        """Average recent duration, or the default when nothing was measured yet."""
-        return average_service_seconds(self._window(service_code, load), default_seconds)
+    def typical(self, service_code: str, default_seconds: float, load: Loader) -> float:
+        """Typical recent duration (trimmed mean), near the default while few were measured."""
+        return typical_service_seconds(self._window(service_code, load), default_seconds)

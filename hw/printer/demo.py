@@ -1,9 +1,15 @@
-"""Vietnamese demo data for every document, with fixed dates so renders are reproducible."""
+"""Vietnamese demo data for every document, taken from the sample dossiers (fixed dates).
+
+Every form of a dossier code shows the procedure, citizen and dates of the same sample of
+`shared.demo_dossiers`, replayed through the domain rules: the slip of the dossier just
+received, the supplement request of the building permit, the refused copy certification, and
+the apology and control sheet of the late criminal-record certificate.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import date, datetime, time
 
 from hw.printer.documents import (
     ApologyData,
@@ -17,149 +23,161 @@ from hw.printer.documents import (
     SupplementRequestData,
     TicketData,
 )
+from shared.demo_dossiers import (
+    CENTRE,
+    LOCAL,
+    person,
+    sample,
+    sample_dossier,
+    sample_now,
+)
+from shared.demo_hall import SAMPLE_TICKET
+from shared.domain.dossiers import Dossier, Step, StepKind, step_timing
 
-AGENCY = "Sở Tư pháp tỉnh Cần Thơ"
-PLACE = "Cần Thơ"
-CITIZEN = "Nguyễn Thị Thu Hương"
-PROCEDURE = "Cấp bản sao trích lục hộ tịch"
-DOSSIER = "000.00.17.H12-250701-0001"
-ISSUED = datetime(2025, 7, 1, 8, 30)
+DUE_TIME = time(16, 30)
+
+
+def _local(moment: datetime) -> datetime:
+    return moment.astimezone(LOCAL)
+
+
+def _due(day: date) -> datetime:
+    return datetime.combine(day, DUE_TIME, LOCAL)
+
+
+def _step(dossier: Dossier, kind: StepKind) -> Step:
+    return next(s for s in dossier.steps if s.kind is kind)
 
 
 def demo_ticket() -> TicketData:
-    """A ticket for a priority citizen with people ahead."""
+    """The sample ticket: a priority citizen for civil status, one person ahead."""
+    ticket = SAMPLE_TICKET
     return TicketData(
-        site_id="hcc-demo",
-        centre_name="Trung tâm Phục vụ hành chính công tỉnh Cần Thơ",
-        number="A012",
-        service_name="Chứng thực bản sao từ bản chính",
-        department_name="Sở Tư pháp",
-        counters=("3", "4"),
-        issued_at=datetime(2025, 7, 1, 8, 15),
-        people_ahead=5,
-        estimated_wait_minutes=18,
-        priority="Người cao tuổi",
+        site_id=CENTRE.site_id,
+        centre_name=CENTRE.name,
+        number=ticket.number,
+        service_name=ticket.service_name,
+        department_name=ticket.department_name,
+        counters=ticket.counters,
+        issued_at=_local(ticket.issued_at),
+        people_ahead=ticket.people_ahead,
+        estimated_wait_minutes=ticket.estimated_wait_minutes,
+        priority=ticket.priority_name,
     )
 
 
 def demo_slip() -> AppointmentSlipData:
-    """An appointment slip (Mẫu 01) for a civil-status extract."""
+    """The appointment slip (Mẫu 01) of the dossier received for that ticket."""
+    dossier = sample_dossier("received")
+    citizen = dossier.citizen
     return AppointmentSlipData(
-        agency_name=AGENCY,
-        place=PLACE,
-        issued_at=ISSUED,
-        dossier_code=DOSSIER,
-        lookup_token="K7M2Q9XD",
-        citizen_name=CITIZEN,
-        citizen_address="Số 12, đường Nguyễn Trãi, phường Tân An, thành phố Cần Thơ",
-        citizen_phone="0912 345 678",
-        citizen_email="thuhuong@example.vn",
-        procedure_name=PROCEDURE,
-        procedure_code="2.000635",
-        documents=(
-            SubmittedDocument("Tờ khai cấp bản sao trích lục hộ tịch", "Bản chính", 1),
-            SubmittedDocument("Thẻ căn cước của người yêu cầu", "Bản sao", 1),
-            SubmittedDocument("Giấy ủy quyền (nếu nộp thay)", "Bản chứng thực", 1),
-        ),
-        sets=1,
-        legal_days=1,
-        received_at=ISSUED,
-        due_at=datetime(2025, 7, 2, 14, 0),
-        return_place="Quầy số 5 — Trả kết quả, Trung tâm Phục vụ hành chính công",
-        fee="8.000 đồng",
-        register_book="03/2025",
-        register_entry="1.245",
-        receiver_name="Trần Văn Đức",
+        agency_name=CENTRE.name,
+        place=CENTRE.place,
+        issued_at=_local(dossier.received_at),
+        dossier_code=dossier.code,
+        lookup_token=dossier.token,
+        citizen_name=citizen.name,
+        citizen_address=citizen.address,
+        citizen_phone=citizen.phone,
+        citizen_email=citizen.email,
+        procedure_name=dossier.procedure_name,
+        procedure_code=dossier.procedure_code,
+        documents=tuple(SubmittedDocument(d.name, d.form, d.quantity) for d in dossier.documents),
+        sets=dossier.sets,
+        legal_days=dossier.legal_days,
+        received_at=_local(dossier.received_at),
+        due_at=_due(dossier.legal_due),
+        return_place=dossier.return_place,
+        fee=dossier.fee,
+        register_book=CENTRE.register_book,
+        register_entry=dossier.code.rsplit("-", 1)[-1],
+        receiver_name=person(dossier.received_by),
     )
 
 
 def demo_supplement() -> SupplementRequestData:
-    """A supplement request (Mẫu 02) listing two missing papers."""
+    """The supplement request (Mẫu 02) of the building permit, listing two papers."""
+    dossier = sample_dossier("supplement")
+    story = sample("supplement")
+    asked = _step(dossier, StepKind.SUPPLEMENT_REQUESTED)
+    reason = next(a.note for a in story.acts if a.kind == "supplement")
     return SupplementRequestData(
-        agency_name=AGENCY,
-        place=PLACE,
-        issued_at=ISSUED,
-        citizen_name=CITIZEN,
-        procedure_name=PROCEDURE,
-        dossier_code=DOSSIER,
-        missing=(
-            MissingDocument("Giấy khai sinh của người được cấp trích lục", originals=1),
-            MissingDocument("Sổ hộ khẩu hoặc xác nhận thông tin cư trú", certified_copies=1),
+        agency_name=CENTRE.name,
+        place=CENTRE.place,
+        issued_at=_local(asked.at),
+        citizen_name=dossier.citizen.name,
+        procedure_name=dossier.procedure_name,
+        dossier_code=dossier.code,
+        missing=tuple(
+            MissingDocument(m.name, originals=m.originals, certified_copies=m.certified_copies)
+            for m in story.missing
         ),
-        reason="Hồ sơ thiếu giấy tờ chứng minh quan hệ nhân thân.",
-        contact="Quầy số 3, điện thoại 0292 3812 345",
-        officer_name="Trần Văn Đức",
+        reason=reason,
+        contact=f"Quầy số 10 (tầng 2), điện thoại {CENTRE.phone}",
+        officer_name=person(asked.actor),
     )
 
 
 def demo_refusal() -> RefusalData:
-    """A refusal (Mẫu 03)."""
+    """The refusal (Mẫu 03) of a copy certification."""
+    dossier = sample_dossier("refused")
+    refused = _step(dossier, StepKind.REFUSED)
     return RefusalData(
-        agency_name=AGENCY,
-        place=PLACE,
-        issued_at=ISSUED,
-        citizen_name=CITIZEN,
-        procedure_name="Đăng ký thành lập doanh nghiệp",
-        reason="Thủ tục thuộc thẩm quyền giải quyết của Sở Tài chính, không thuộc Sở Tư pháp.",
-        officer_name="Trần Văn Đức",
+        agency_name=CENTRE.name,
+        place=CENTRE.place,
+        issued_at=_local(refused.at),
+        citizen_name=dossier.citizen.name,
+        procedure_name=dossier.procedure_name,
+        reason=refused.note,
+        officer_name=person(refused.actor),
     )
 
 
 def demo_apology() -> ApologyData:
-    """An apology with a new return date (Mẫu 04)."""
+    """The apology (Mẫu 04) for the late criminal-record certificate, with its new date."""
+    dossier = sample_dossier("late")
+    apology = dossier.apology
+    assert apology is not None
     return ApologyData(
-        agency_name=AGENCY,
-        place=PLACE,
-        issued_at=datetime(2025, 7, 9, 10, 0),
-        citizen_name=CITIZEN,
-        procedure_name="Cấp phiếu lý lịch tư pháp",
-        dossier_code=DOSSIER,
-        received_at=ISSUED,
-        original_due_at=datetime(2025, 7, 11, 16, 0),
-        reason="Cần xác minh thông tin tại cơ quan công an nơi cư trú trước đây.",
-        new_due_at=datetime(2025, 7, 18, 14, 30),
-        head_title="Giám đốc",
-        head_name="Lê Hoàng Yến",
+        agency_name=CENTRE.name,
+        place=CENTRE.place,
+        issued_at=_local(apology.at),
+        citizen_name=dossier.citizen.name,
+        procedure_name=dossier.procedure_name,
+        dossier_code=dossier.code,
+        received_at=_local(dossier.received_at),
+        original_due_at=_due(dossier.legal_due),
+        reason=apology.reason,
+        new_due_at=_due(apology.new_due),
+        head_title=CENTRE.head_title,
+        head_name=CENTRE.head_name,
     )
 
 
 def demo_control_sheet() -> ControlSheetData:
-    """A control sheet (Mẫu 05) with three hand-overs, one late."""
+    """The control sheet of the same dossier: three hand-overs, the last one late."""
+    dossier = sample_dossier("late")
     return ControlSheetData(
-        agency_name=AGENCY,
-        place=PLACE,
-        issued_at=ISSUED,
-        dossier_code=DOSSIER,
-        citizen_name=CITIZEN,
-        procedure_name="Cấp phiếu lý lịch tư pháp",
-        received_at=ISSUED,
-        due_at=datetime(2025, 7, 15, 16, 0),
-        handovers=(
+        agency_name=CENTRE.name,
+        place=CENTRE.place,
+        issued_at=sample_now(),
+        dossier_code=dossier.code,
+        citizen_name=dossier.citizen.name,
+        procedure_name=dossier.procedure_name,
+        received_at=_local(dossier.received_at),
+        due_at=_due(dossier.due),
+        handovers=tuple(
             Handover(
-                "Bộ phận TN&TKQ",
-                "Phòng Hành chính tư pháp",
-                datetime(2025, 7, 1, 10, 0),
-                "Trần Văn Đức",
-                "Phạm Minh Quân",
-                "Trước hạn",
-            ),
-            Handover(
-                "Phòng Hành chính tư pháp",
-                "Công an tỉnh",
-                datetime(2025, 7, 3, 9, 15),
-                "Phạm Minh Quân",
-                "Đỗ Thị Ánh",
-                "Đúng hạn",
-            ),
-            Handover(
-                "Công an tỉnh",
-                "Phòng Hành chính tư pháp",
-                datetime(2025, 7, 16, 15, 40),
-                "Đỗ Thị Ánh",
-                "Phạm Minh Quân",
-                "Quá hạn",
-                "Đã có phiếu xin lỗi",
-            ),
+                step.from_unit,
+                step.to_unit,
+                _local(step.at),
+                person(step.actor),
+                step.receiver,
+                step_timing(dossier, step),
+                step.note,
+            )
+            for step in dossier.steps
+            if step.kind is StepKind.HANDOVER
         ),
     )
 

@@ -1,19 +1,190 @@
-"""Waiting-time estimates from recent service times and the counters open for a service."""
+"""Waiting-time estimates: how long until a ticket is called, from the queue as it stands.
+
+The model (explained for directors and technicians in docs/estimates.md):
+
+* **typical service time** of a service: the trimmed mean of its last measured services (the
+  shortest and longest tenth dropped, so a forgotten "finish" does not swing it), pulled
+  toward the configured default while fewer than `MIN_SAMPLES` services were measured;
+* **people ahead**: tickets of the same service the call-next policy will call first; with a
+  priority ratio N, a normal ticket is passed by at most N priority tickets per normal call
+  ahead of it, and a priority ticket lets one normal ticket through after every N;
+* **counters**: each open counter serving the service becomes free for it once it has finished
+  its current citizen and the work its call order puts first (priority tickets of its other
+  services, normal tickets of the services it lists before this one); a counter serving
+  several services thereby gives this one only the time the others leave;
+* **wait**: the counters then take the service's tickets one typical service apart; the
+  estimate is the moment of the turn after the people ahead.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import heapq
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from statistics import fmean
+
+from shared.domain.policy import QueueEntry
+
+MIN_SAMPLES = 5
+TRIM = 0.1
+
+
+def typical_service_seconds(recent: Sequence[float], default_seconds: float) -> float:
+    """Trimmed mean of recent service durations, shrunk toward the default when few are known."""
+    samples = sorted(s for s in recent if s > 0)
+    if not samples:
+        return default_seconds
+    cut = int(len(samples) * TRIM)
+    kept = samples[cut : len(samples) - cut] if cut else samples
+    typical = fmean(kept)
+    if len(samples) >= MIN_SAMPLES:
+        return typical
+    weight = len(samples) / MIN_SAMPLES
+    return weight * typical + (1 - weight) * default_seconds
 
 
 def average_service_seconds(recent: Sequence[float], default_seconds: float) -> float:
-    """Average of recent service durations, or the configured default when there are none."""
+    """Plain mean of recent service durations, or the default (the bench's naive baseline)."""
     samples = [s for s in recent if s > 0]
     return fmean(samples) if samples else default_seconds
 
 
 def estimate_wait_seconds(people_ahead: int, average_seconds: float, open_counters: int) -> float:
-    """Estimated wait for someone with `people_ahead` before them, served by `open_counters`."""
+    """Naive estimate: people ahead × mean service / open counters (the bench's baseline)."""
     if people_ahead <= 0:
         return 0.0
     return people_ahead * average_seconds / max(1, open_counters)
+
+
+def _order(entry: QueueEntry) -> tuple[bool, object, int]:
+    return (not entry.front, entry.issued_at, entry.ticket_id)
+
+
+def ahead_in_line(entry: QueueEntry, waiting: Sequence[QueueEntry], priority_ratio: int) -> int:
+    """Count the same-service tickets called before a waiting one, priority interleave included."""
+    same = [e for e in waiting if e.service_code == entry.service_code and e is not entry]
+    earlier = [e for e in same if _order(e) < _order(entry)]
+    if entry.priority:
+        priority_ahead = sum(1 for e in earlier if e.priority)
+        normal_waiting = sum(1 for e in same if not e.priority)
+        slipped = priority_ahead // priority_ratio if priority_ratio > 0 else 0
+        return priority_ahead + min(normal_waiting, slipped)
+    normal_ahead = sum(1 for e in earlier if not e.priority)
+    priority_waiting = sum(1 for e in same if e.priority)
+    return normal_ahead + priority_passing(priority_waiting, normal_ahead, priority_ratio)
+
+
+def ahead_of_new(normal_waiting: int, priority_waiting: int, priority_ratio: int) -> int:
+    """Count the tickets called before a normal ticket taken now."""
+    return normal_waiting + priority_passing(priority_waiting, normal_waiting, priority_ratio)
+
+
+def priority_passing(priority_waiting: int, normal_ahead: int, priority_ratio: int) -> int:
+    """How many waiting priority tickets pass a normal ticket with `normal_ahead` before it."""
+    if priority_ratio <= 0:
+        return priority_waiting
+    return min(priority_waiting, priority_ratio * (normal_ahead + 1))
+
+
+@dataclass(frozen=True)
+class CounterLoad:
+    """What the estimate needs of one counter: its services in call order, open, busy."""
+
+    services: tuple[str, ...]
+    open: bool
+    busy: bool
+
+
+@dataclass(frozen=True)
+class Waiting:
+    """How many normal and priority tickets of one service are waiting."""
+
+    normal: int = 0
+    priority: int = 0
+
+
+@dataclass(frozen=True)
+class Turns:
+    """When a counter can first take a ticket of the service, and how often after that."""
+
+    start: float
+    every: float
+
+
+MIN_AVAILABLE = 0.2  # a counter keeps at least a fifth of its time for a service it lists last
+
+
+def counter_turns(
+    service: str,
+    counters: Sequence[CounterLoad],
+    waiting: Mapping[str, Waiting],
+    typical: Mapping[str, float],
+    issued: Mapping[str, int],
+) -> list[Turns]:
+    """When each counter serving `service` can take its tickets, in seconds from now.
+
+    A busy counter first finishes its citizen (busy counters are taken to be spread evenly
+    through their current service). It then serves what its call order puts first: priority
+    tickets of its other services, and normal tickets of the services it lists before this one,
+    that work shared with the other open counters serving them. Those services keep bringing
+    citizens, so the counter gives this one only the part of its time they leave, judged by
+    the work each service brought today (tickets issued × typical time). When no counter serving
+    the service is open, they are all taken to open busy (before the morning's logins, say).
+    """
+    serving = [c for c in counters if service in c.services]
+    working = [c for c in serving if c.open] or [
+        CounterLoad(c.services, True, True) for c in serving
+    ]
+    pool = [c for c in counters if c.open] if any(c.open for c in serving) else working
+    sharing: dict[str, int] = {}
+    for counter in pool:
+        for code in counter.services:
+            sharing[code] = sharing.get(code, 0) + 1
+    own = typical.get(service, 0.0)
+    busy = sum(1 for c in working if c.busy)
+    turns = []
+    rank = 0
+    for counter in working:
+        start = 0.0
+        if counter.busy:
+            rank += 1
+            start = own * rank / (busy + 1)
+        before = counter.services[: counter.services.index(service)]
+        backlog = 0.0
+        work: dict[str, float] = {}
+        for code in counter.services:
+            seconds = typical.get(code, own)
+            share = max(1, sharing.get(code, 1))
+            work[code] = (issued.get(code, 0) + 1) * seconds / share
+            if code != service:
+                queue = waiting.get(code, Waiting())
+                tickets = queue.priority + (queue.normal if code in before else 0)
+                backlog += tickets * seconds / share
+        first = sum(work[code] for code in before) / sum(work.values())
+        available = max(MIN_AVAILABLE, 1 - first)
+        turns.append(Turns(start + backlog / available, own / available))
+    return turns
+
+
+def wait_seconds(ahead: int, turns: Sequence[Turns], typical_seconds: float) -> float:
+    """Seconds until the turn of someone with `ahead` people of the same service before them.
+
+    Each counter takes the service's tickets from its start, one every `every` seconds; the
+    estimate is the moment of the (ahead + 1)-th such turn.
+    """
+    if not turns:
+        return (ahead + 1) * typical_seconds  # no counter serves it: a guess, not a promise
+    heap = [(t.start, t.every) for t in turns]
+    heapq.heapify(heap)
+    for _ in range(ahead):
+        start, every = heap[0]
+        heapq.heapreplace(heap, (start + every, every))
+    return heap[0][0]
+
+
+def wait_minutes(seconds: float) -> int:
+    """Whole minutes to show: 0 only when the call comes at once, else at least 1."""
+    if seconds <= 0:
+        return 0
+    return max(1, math.floor(seconds / 60 + 0.5))

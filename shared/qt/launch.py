@@ -3,9 +3,15 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Mapping
+
+# Where `motcua demo` asks each app to put its window (and a console its rating pad).
+WINDOW_GEOMETRY = "MOTCUA_WINDOW_GEOMETRY"
+PAD_GEOMETRY = "MOTCUA_PAD_GEOMETRY"
+_GEOMETRY = re.compile(r"(\d+)x(\d+)\+(-?\d+)\+(-?\d+)")
 
 
 def has_screen(env: Mapping[str, str] | None = None) -> bool:
@@ -30,3 +36,15 @@ def app_command(subcommand: str, config_path: str, *arguments: str) -> list[str]
 def start_app(command: list[str], env: Mapping[str, str] | None = None) -> subprocess.Popen[bytes]:
     """Start an app process (stop it with SIGTERM: the apps quit cleanly on it)."""
     return subprocess.Popen(command, env=app_environment(env))
+
+
+def window_geometry(
+    variable: str = WINDOW_GEOMETRY, env: Mapping[str, str] | None = None
+) -> tuple[int, int, int, int] | None:
+    """Return (x, y, width, height) from 'WIDTHxHEIGHT+X+Y' in the environment, or None."""
+    text = (os.environ if env is None else env).get(variable, "").strip()
+    match = _GEOMETRY.fullmatch(text)
+    if match is None:
+        return None
+    width, height, x, y = (int(v) for v in match.groups())
+    return x, y, width, height

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
     QFrame,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QListView,
@@ -104,7 +105,8 @@ def _button_text_problem(button: QPushButton) -> str:
 
 
 def _line_edit_text_problem(edit: QLineEdit) -> str:
-    text = edit.text() or edit.placeholderText()
+    # Typed text scrolls in an editable field, as in any form; what it shows unasked must fit.
+    text = edit.text() if edit.isReadOnly() else edit.placeholderText()
     if not text or edit.echoMode() != QLineEdit.EchoMode.Normal:
         return ""
     option = QStyleOptionFrame()
@@ -141,6 +143,10 @@ def _view_problems(view: QAbstractItemView) -> Iterator[str]:
             if view.isColumnHidden(col):
                 continue
             wanted = max(view.sizeHintForColumn(col), header.sectionSizeHint(col))
+            stretching = header.sectionResizeMode(col) == QHeaderView.ResizeMode.Stretch
+            if stretching and view.wordWrap():
+                # Text wraps in the column that takes the room left; the row check sees it whole.
+                wanted = header.sectionSizeHint(col)
             if header.sectionSize(col) < wanted:
                 title = model.headerData(col, Qt.Orientation.Horizontal)
                 yield f"column {title!r} {header.sectionSize(col)}px wide, needs {wanted}px"

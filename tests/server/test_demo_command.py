@@ -31,9 +31,9 @@ def test_motcua_demo_issues_and_calls_tickets_and_exits(tmp_path: Path) -> None:
             "--config",
             str(DEMO_CONFIG),
             "--seconds",
-            "8",
-            "--pace",
-            "0.1",
+            "20",
+            "--speed",
+            "30",
             "--log-level",
             "WARNING",
         ],
@@ -44,15 +44,20 @@ def test_motcua_demo_issues_and_calls_tickets_and_exits(tmp_path: Path) -> None:
         timeout=60,
     )
     assert done.returncode == 0, done.stderr
-    assert "kiosk  → số" in done.stdout
-    assert "→ mời số" in done.stdout
-    assert "bảng Tầng 1" in done.stdout
-    assert "quét   → vé" in done.stdout
-    assert "mã PIN thử nghiệm" in done.stdout and "hồ sơ mẫu" in done.stdout
-    assert "ki-ốt kiosk-1" in done.stdout and "bàn làm việc Quầy 7" in done.stdout
-    spoken = list((tmp_path / "data" / "audio").glob("*/call-*.wav"))
-    assert spoken, "the hall displays announced no call"
-    assert all(f.stat().st_size > 10_000 for f in spoken)
+    out = done.stdout
+    assert "Trung tâm Phục vụ hành chính công tỉnh Khánh Hòa" in out
+    assert "kiosk  → số" in out
+    assert "→ mời số" in out
+    assert "bảng Tầng 1" in out and "bảng Tầng 2" in out, "both floors are staffed"
+    assert "quét   → " in out
+    assert "mã PIN thử nghiệm" in out and "hồ sơ mẫu" in out
+    assert "ki-ốt kiosk-1" in out and "bàn làm việc Quầy 7" in out
+    assert "YYYYMMDD" not in out and "import socket" in out, "a scan example ready to paste"
+    assert "khoảng 0 phút" not in out
+    for zone in ("tang-1", "tang-2"):
+        spoken = list((tmp_path / "data" / "audio" / zone).glob("call-*.wav"))
+        assert spoken, f"the hall display of {zone} announced no call"
+        assert all(f.stat().st_size > 10_000 for f in spoken)
     assert (tmp_path / "data" / "motcua.db").exists()
     assert not (tmp_path / "data" / "local-broker.json").exists(), "credentials left behind"
 
@@ -92,14 +97,9 @@ def test_scan_desk_looks_up_a_scanned_appointment_slip(
 ) -> None:
     from server.demo_seed import seed_demo
     from shared.domain.codes import dossier_qr
-    from shared.domain.procedures import Procedure
-    from shared.storage.catalogue import CatalogueRepository
     from tests.helpers.sites import demo_config
 
     config = demo_config().model_copy(update={"data_dir": str(tmp_path / "data")})
-    procedure = Procedure("2.000200", "Cấp thẻ căn cước", "Căn cước", "cong-an", 7)
-    with sessions.begin() as session:
-        CatalogueRepository(session, demo_site.id).replace_all([procedure], clock())
     code, token = seed_demo(sessions, config, clock()).slips[0]
     hall = Hall(demo_site, sessions, clock)
     desk = ScanDesk(hall.device("scan-desk"), config.dossiers.code_regex())
@@ -114,4 +114,4 @@ def test_scan_desk_looks_up_a_scanned_appointment_slip(
             threading.Event().wait(0.05)
     finally:
         desk.stop()
-    assert f"hồ sơ {code} (Nguyễn V** A**): Đang giải quyết" in lines[0]
+    assert f"hồ sơ {code} (Trần T** H**): Đã tiếp nhận, hẹn trả " in lines[0]
