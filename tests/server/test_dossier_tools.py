@@ -95,7 +95,7 @@ def test_slip_from_a_received_dossier_prints_and_its_qr_reads_back(
     sessions: sessionmaker[Session],
 ) -> None:
     view = DossierFull.model_validate(received_dossier(sessions))
-    context = forms.FormContext("Trung tâm PVHCC tỉnh Demo", "Tỉnh Demo", "Trần Thị Bình")
+    context = forms.FormContext("Trung tâm PVHCC tỉnh Khánh Hòa", "Khánh Hòa", "Trần Thị Bình")
     slip = forms.appointment_slip(view, context, view.received_at)
     assert slip.due_at.isoformat().startswith("2026-12-16T16:30:00+07:00")
     assert slip.register_entry == "0001" and len(slip.documents) == 2
@@ -229,7 +229,7 @@ def test_every_dossier_form_prints_through_the_printer_simulator(
     from hw.printer.documents import MissingDocument
 
     view = DossierFull.model_validate(received_dossier(sessions))
-    context = forms.FormContext("Trung tâm PVHCC tỉnh Demo", "Tỉnh Demo", "Trần Thị Bình")
+    context = forms.FormContext("Trung tâm PVHCC tỉnh Khánh Hòa", "Khánh Hòa", "Trần Thị Bình")
     late = view.model_copy(
         update={
             "apology": ApologyView(
