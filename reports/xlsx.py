@@ -14,6 +14,9 @@ from reports.table_model import Kind, Table
 from reports.tables import all_tables
 
 _FORMATS = {Kind.COUNT: "#,##0", Kind.MINUTES: "0.0", Kind.PERCENT: "0.0", Kind.TEXT: "General"}
+# A cell starting with one of these is read as a formula by Excel, LibreOffice and Sheets
+# (names come from the catalogue, the site file and officer accounts: not trusted text).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _HEADER_FILL = PatternFill("solid", fgColor="DCE6F1")
 _BOLD = Font(bold=True)
 
@@ -21,6 +24,20 @@ _BOLD = Font(bold=True)
 def period_text(report: Report) -> str:
     """Return the period as 'từ dd/mm/yyyy đến dd/mm/yyyy'."""
     return f"từ {report.first_day:%d/%m/%Y} đến {report.last_day:%d/%m/%Y}"
+
+
+def safe_cell_text(text: str) -> str:
+    """Return text for a CSV cell: an apostrophe before anything a spreadsheet runs as formula."""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def _as_text(sheet: Worksheet) -> None:
+    """Make every formula-looking string of the sheet plain, quoted text (never a live formula)."""
+    for row in sheet.iter_rows():
+        for cell in row:
+            if isinstance(cell.value, str) and cell.value.startswith(FORMULA_STARTS):
+                cell.data_type = "s"
+                cell.quotePrefix = True  # the text stays text even if someone edits the cell
 
 
 def _write_table(sheet: Worksheet, report: Report, table: Table) -> None:
@@ -72,6 +89,7 @@ def write_xlsx(report: Report, path: Path) -> Path:
     for table in all_tables(report):
         sheet = book.create_sheet(table.sheet[:31])
         _write_table(sheet, report, table)
+        _as_text(sheet)
     book.properties.title = f"Báo cáo thống kê {period_text(report)}"
     book.properties.creator = "Motcua"
     book.save(path)

@@ -7,7 +7,7 @@ import queue
 import threading
 import time
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from functools import partial
 
 from sqlalchemy.orm import Session, sessionmaker
@@ -15,22 +15,32 @@ from sqlalchemy.orm import Session, sessionmaker
 from server import projections
 from server.dossier_service import DossierSettings
 from server.health import ServerMetrics
+from server.intake import Decoded, admit
+from server.logins import LoginCheck, Logins, run_check
+from server.officer_service import BAD_LOGIN
 from server.outcome import Outcome
 from server.queue_service import Clock, QueueService
-from shared.domain.errors import DomainError
+from server.rate_limits import RateLimiter
+from shared.domain.credentials import LockoutPolicy
+from shared.domain.errors import DomainError, WrongCounter
 from shared.domain.site import Site
 from shared.messaging.bus import Bus, Message
-from shared.messaging.codec import ProtocolError, decode_command, encode
+from shared.messaging.codec import encode
 from shared.messaging.commands import Command
+from shared.messaging.dossier_commands import OfficerLogin
+from shared.messaging.registry import COMMAND_TYPES, SECRET_VERBS
 from shared.messaging.replies import ErrorCode, Reply
 from shared.messaging.states import DossierEventMessage, LateDossiersState, TicketEventMessage
 from shared.messaging.topics import CommandTopic, Topics
+from shared.storage.officer_repository import OfficerRepository
 from shared.storage.repository import ConcurrentUpdate, QueueRepository
 
 log = logging.getLogger(__name__)
 ROLLOVER_CHECK_SECONDS = 30.0
 CONCURRENT_ATTEMPTS = 3
 MAX_BATCH = 200
+# A message, a command decoded on the bus's thread, or a login whose password check is done.
+Item = Message | Decoded | LoginCheck
 
 
 class QueueServer:
@@ -43,6 +53,10 @@ class QueueServer:
         bus: Bus,
         clock: Clock,
         settings: DossierSettings | None = None,
+        limiter: RateLimiter | None = None,
+        lockout: LockoutPolicy | None = None,
+        login_workers: int = 1,
+        login_bus: Bus | None = None,
     ) -> None:
         self.site = site
         self.sessions = sessions
@@ -50,7 +64,13 @@ class QueueServer:
         self.clock = clock
         self.topics = Topics(site.id)
         self.service = QueueService(site, sessions, clock, settings)
-        self._inbox: queue.Queue[Message | None] = queue.Queue()
+        # Without a limiter (tests, tools) every device may send as fast as it likes.
+        self.limiter = limiter
+        self.logins = Logins(site.id, lockout or LockoutPolicy(), login_workers)
+        # Logins arrive on a connection of their own: a login flood then cannot hold up other
+        # commands behind it in the main connection's stream.
+        self.login_bus = login_bus
+        self._inbox: queue.Queue[Item | None] = queue.Queue()
         self._worker = threading.Thread(target=self._run, name="queue-server", daemon=True)
         self.handled = 0
         self._counter_ids = frozenset(c.id for c in site.counters)
@@ -63,12 +83,20 @@ class QueueServer:
         self.late_check()
         self.publish_all()
         self._worker.start()
-        self.bus.subscribe(self.topics.commands(), self._inbox.put)
+        if self.login_bus is None:
+            self.bus.subscribe(self.topics.commands(), self._receive)
+            return
+        for verb in COMMAND_TYPES:
+            if verb in SECRET_VERBS:
+                self.login_bus.subscribe(self.topics.commands_of(verb), self._take)
+            else:
+                self.bus.subscribe(self.topics.commands_of(verb), self._receive)
 
     def stop(self) -> None:
-        """Finish the command in hand and stop the worker."""
+        """Finish the command in hand and stop the worker and the password checks."""
         self._inbox.put(None)
         self._worker.join(timeout=10)
+        self.logins.close()
 
     def _run(self) -> None:
         next_check = time.monotonic() + ROLLOVER_CHECK_SECONDS
@@ -88,11 +116,32 @@ class QueueServer:
                     batch.append(self._inbox.get_nowait())
                 except queue.Empty:
                     break
-            messages = [m for m in batch if m is not None]
-            if messages:
-                self._safely(partial(self.handle_batch, messages))
+            items = [m for m in batch if m is not None]
+            if items:
+                self._safely(partial(self._handle_items, items, self._check_later))
             if None in batch:
                 return
+
+    def _receive(self, message: Message) -> None:
+        """Take a command off the main connection (on the bus's thread)."""
+        if self.login_bus is not None:
+            parts = self.topics.parse_command(message.topic)
+            if parts is not None and parts.verb in SECRET_VERBS:
+                return  # an older session's `cmd/+/+` still matches: the login bus has it
+        self._take(message)
+
+    def _take(self, message: Message) -> None:
+        """Queue a command for the writer; answer at once what needs no database.
+
+        Rate-limited, malformed and unknown commands are answered here, on the bus's thread, so
+        a flooding device never fills the writer's queue ahead of other devices' commands.
+        """
+        item = admit(self.topics, self.limiter, message)
+        if isinstance(item, Reply):
+            self.metrics.rejected(item)
+            self._reply(message, item)
+        elif item is not None:
+            self._inbox.put(item)
 
     def _safely(self, action: Callable[[], object]) -> None:
         try:
@@ -107,56 +156,164 @@ class QueueServer:
         return self.handle_batch([message])[0]
 
     def handle_batch(self, messages: list[Message]) -> list[Reply | None]:
+        """Apply commands as one batch; logins' password checks run here, after it.
+
+        The worker hands the checks to the pool instead and keeps serving; tests and tools
+        calling this get every reply back, logins included.
+        """
+        checks: list[LoginCheck] = []
+        results = self._handle_items(list(messages), checks.append)
+        while checks:
+            check = checks.pop(0)
+            index = next(i for i, m in enumerate(messages) if m is check.message)
+            results[index] = self._handle_items([run_check(check)], checks.append)[0]
+        return results
+
+    def _check_later(self, check: LoginCheck) -> None:
+        self.logins.checks.submit(check, self._inbox.put)
+
+    def _handle_items(
+        self, items: list[Item], check: Callable[[LoginCheck], None]
+    ) -> list[Reply | None]:
         """Apply commands in order, commit them together, then reply and publish.
 
         Each command runs in its own savepoint, so a refused one changes nothing; one commit
         covers the batch (group commit), and replies go out only after it: an acknowledged
         command is durable. Under load, batches grow and state is published once per batch.
+        A login waiting for its password check gets no reply yet (None) and goes to `check`.
         """
         batch_started = time.perf_counter()
-        decoded: list[tuple[Message, CommandTopic, Command] | Reply | None] = []
-        for message in messages:
-            decoded.append(self._decode(message))
+        admitted = [
+            admit(self.topics, self.limiter, i) if isinstance(i, Message) else i for i in items
+        ]
         results: list[Reply | None] = []
         merged = Outcome()
-        with self.sessions.begin() as session:
-            repo = QueueRepository(session, self.site.id)
-            for item in decoded:
-                if item is None or isinstance(item, Reply):
-                    if item is not None:
-                        self.metrics.rejected(item)
-                    results.append(item)
-                    continue
-                _, parts, command = item
-                started = time.perf_counter()
-                reply, outcome = self._apply(repo, parts.device, parts.verb, command)
-                self.metrics.command(parts.verb, reply, outcome, time.perf_counter() - started)
-                results.append(reply)
-                if outcome is not None:
-                    merged.merge(outcome)
-        for message, answer in zip(messages, results, strict=True):
+        checks: list[LoginCheck] = []
+        try:
+            with self.sessions.begin() as session:
+                repo = QueueRepository(session, self.site.id)
+                for step in admitted:
+                    results.append(self._safe_step(repo, step, merged, checks))
+        except BaseException:
+            for pending in checks:
+                self.logins.abandon(pending)
+            raise
+        for check_item in checks:
+            check(check_item)
+        for item, answer in zip(items, results, strict=True):
             if answer is not None:
-                self._reply(message, answer)
-        self.handled += len(messages)
+                self._reply(_message_of(item), answer)
+        self.handled += sum(not isinstance(item, LoginCheck) for item in items)
         self.publish(merged)
         self.metrics.batch(time.perf_counter() - batch_started)
         return results
 
-    def _decode(self, message: Message) -> tuple[Message, CommandTopic, Command] | Reply | None:
-        parts = self.topics.parse_command(message.topic)
-        if parts is None:
-            log.warning("ignored a message on %s", message.topic)
-            return None
+    def _safe_step(
+        self,
+        repo: QueueRepository,
+        item: Decoded | LoginCheck | Reply | None,
+        merged: Outcome,
+        checks: list[LoginCheck],
+    ) -> Reply | None:
+        """Apply one item of a batch; whatever goes wrong costs only this item its reply."""
+        if item is None or isinstance(item, Reply):
+            if item is not None:
+                self.metrics.rejected(item)
+            return item
+        request_id = item.command.request_id if isinstance(item, LoginCheck) else item[2].request_id
         try:
-            return message, parts, decode_command(message.payload, parts.verb)
-        except ProtocolError as exc:
-            log.info("rejected a command from %s: %s", parts.device, exc.message)
-            return Reply.failure(exc.request_id, exc.code, exc.message)
+            with repo.session.begin_nested():
+                return self._step(repo, item, merged, checks)
+        except Exception:
+            log.exception("a command failed outside its own handling; the batch goes on")
+            return Reply.failure(request_id, ErrorCode.INTERNAL, "Lỗi máy chủ, vui lòng thử lại.")
+
+    def _step(
+        self,
+        repo: QueueRepository,
+        item: Decoded | LoginCheck,
+        merged: Outcome,
+        checks: list[LoginCheck],
+    ) -> Reply | None:
+        if isinstance(item, LoginCheck):
+            return self._finish_login(repo, item, merged)
+        message, parts, command = item
+        if isinstance(command, OfficerLogin):
+            return self._start_login(repo, message, parts, command, checks)
+        started = time.perf_counter()
+        reply, outcome = self._apply(repo, parts.device, parts.verb, command)
+        self.metrics.command(parts.verb, reply, outcome, time.perf_counter() - started)
+        if outcome is not None:
+            merged.merge(outcome)
+        return reply
+
+    # Logins ------------------------------------------------------------------------------
+
+    def _start_login(
+        self,
+        repo: QueueRepository,
+        message: Message,
+        parts: CommandTopic,
+        command: OfficerLogin,
+        checks: list[LoginCheck],
+    ) -> Reply | None:
+        """First half of a login: answer a retry, refuse at once, or queue its password check."""
+        screened = self.logins.screen(parts.device, command)
+        if screened is not True:  # a retry already being checked, or a check running there
+            if isinstance(screened, Reply):
+                self.metrics.rejected(screened)
+                return screened
+            return None
+        started_at, received = time.perf_counter(), self.clock()
+        stored = repo.stored_reply(parts.device, command.request_id)
+        if stored is not None:
+            return Reply.model_validate_json(stored)
+        try:
+            if parts.device not in self._counter_ids:
+                raise WrongCounter(f"Thiết bị {parts.device!r} không phải là một quầy.")
+            officers = OfficerRepository(repo.session, self.site.id)
+            checks.append(self.logins.start(officers, message, parts.device, command, received))
+            return None
+        except DomainError as exc:
+            retry_after = getattr(exc, "retry_after", None)
+            reply = Reply.failure(command.request_id, ErrorCode(exc.code), exc.message, retry_after)
+            self._log(repo, parts.device, parts.verb, command, received, reply)
+            self.metrics.command(parts.verb, reply, None, time.perf_counter() - started_at)
+            return reply
+
+    def _finish_login(self, repo: QueueRepository, check: LoginCheck, merged: Outcome) -> Reply:
+        """Second half: count the attempt (kept whatever follows), then log the officer in."""
+        command, device, verb = check.command, check.device, "officer_login"
+        started_at, at = time.perf_counter(), self.clock()
+        officer = self.logins.finish(OfficerRepository(repo.session, self.site.id), check, at)
+        merged.logins = True
+        if officer is None:
+            reply = Reply.failure(command.request_id, ErrorCode.FORBIDDEN, BAD_LOGIN)
+            self._log(repo, device, verb, command, check.received, reply)
+            self.metrics.command(verb, reply, None, time.perf_counter() - started_at)
+            return reply
+
+        def start_shift() -> Outcome:
+            return self.service.login(repo, device, officer, at)
+
+        reply, outcome = self._apply(repo, device, verb, command, start_shift, check.received)
+        self.metrics.command(verb, reply, outcome, time.perf_counter() - started_at)
+        if outcome is not None:
+            merged.merge(outcome)
+        return reply
+
+    # Commands ----------------------------------------------------------------------------
 
     def _apply(
-        self, repo: QueueRepository, device: str, verb: str, command: Command
+        self,
+        repo: QueueRepository,
+        device: str,
+        verb: str,
+        command: Command,
+        run: Callable[[], Outcome] | None = None,
+        received: datetime | None = None,
     ) -> tuple[Reply, Outcome | None]:
-        received = self.clock()
+        received = received or self.clock()
         stored = repo.stored_reply(device, command.request_id)
         if stored is not None:
             return Reply.model_validate_json(stored), None
@@ -165,7 +322,10 @@ class QueueServer:
         for _ in range(CONCURRENT_ATTEMPTS):
             try:
                 with repo.session.begin_nested():
-                    outcome = self.service.execute(repo, device, command, received)
+                    if run is not None:
+                        outcome = run()
+                    else:
+                        outcome = self.service.execute(repo, device, command, received)
                     reply = Reply.success(command.request_id, outcome.result)
                     self._log(repo, device, verb, command, received, reply, outcome.officer_id)
                 return reply, outcome
@@ -233,18 +393,37 @@ class QueueServer:
             state = LateDossiersState(dossiers=late, at=at)
             self.bus.publish(self.topics.late_dossiers(), encode(state), retain=True)
 
+    def _publish_logins(self) -> None:
+        at = self.clock()
+        with self.sessions() as session:
+            state = self.logins.guard.state(OfficerRepository(session, self.site.id), at)
+        self.bus.publish(self.topics.logins(), encode(state), retain=True)
+
     def _reply(self, message: Message, reply: Reply) -> None:
-        if message.response_topic:
-            self.bus.publish(
-                message.response_topic, encode(reply), correlation_data=message.correlation_data
-            )
+        if not message.response_topic:
+            return
+        # A login is answered on the connection it came in on: a flood of them is answered
+        # there too, never queued in the main connection ahead of other replies.
+        bus = self.bus
+        if self.login_bus is not None:
+            parts = self.topics.parse_command(message.topic)
+            if parts is not None and parts.verb in SECRET_VERBS:
+                bus = self.login_bus
+        bus.publish(
+            message.response_topic, encode(reply), correlation_data=message.correlation_data
+        )
 
     # Publishing --------------------------------------------------------------------------
 
     def rollover(self) -> None:
         """Start a new service day if the clock passed the reset time."""
+        at = self.clock()
         with self.sessions.begin() as session:
-            outcome = self.service.rollover(QueueRepository(session, self.site.id), self.clock())
+            outcome = self.service.rollover(QueueRepository(session, self.site.id), at)
+            if outcome.result:  # once a day: failed logins past the forget window are dropped
+                forget = timedelta(seconds=self.logins.guard.policy.forget_seconds)
+                OfficerRepository(session, self.site.id).forget_failures(at - forget)
+                outcome.logins = True
         if outcome.result:
             log.info("new service day %s", outcome.result)
             self.publish(outcome)
@@ -274,12 +453,15 @@ class QueueServer:
                 zones={z.id for z in self.site.zones},
                 queues=True,
                 late_dossiers=True,
+                logins=True,
             )
         )
 
     def publish(self, outcome: Outcome) -> None:
         """Publish an outcome's events, then the retained states it changed."""
         self._publish_dossiers(outcome)
+        if outcome.logins:
+            self._publish_logins()
         for event in outcome.events:
             counter = self.site.counter(event.counter_id) if event.counter_id else None
             message = TicketEventMessage(
@@ -309,3 +491,10 @@ class QueueServer:
             if outcome.queues:
                 waiting = projections.queues(self.site, repo, times, day, at)
                 self.bus.publish(self.topics.queues(), encode(waiting), retain=True)
+
+
+def _message_of(item: Item) -> Message:
+    """The message an item of the writer's queue came in (its reply goes back to it)."""
+    if isinstance(item, LoginCheck):
+        return item.message
+    return item if isinstance(item, Message) else item[0]

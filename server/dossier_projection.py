@@ -47,6 +47,11 @@ class ViewContext:
         return department_id
 
 
+# Papers listed per procedure in a view (as many as a received dossier may carry): keeps a page
+# of list_procedures bounded.
+MAX_VIEW_DOCUMENTS = 40
+
+
 def procedure_view(procedure: Procedure, context: ViewContext) -> ProcedureView:
     """Show a procedure of the catalogue."""
     return ProcedureView(
@@ -59,7 +64,8 @@ def procedure_view(procedure: Procedure, context: ViewContext) -> ProcedureView:
         processing_time=procedure.processing_time(),
         fee=procedure.fee,
         documents=[
-            DocumentData(name=d.name, form=d.form, quantity=d.quantity) for d in procedure.documents
+            DocumentData(name=d.name, form=d.form, quantity=d.quantity)
+            for d in procedure.documents[:MAX_VIEW_DOCUMENTS]
         ],
         return_place=procedure.return_place,
         service=procedure.service,

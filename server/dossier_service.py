@@ -124,8 +124,18 @@ class DossierService:
 
         catalogue = CatalogueRepository(session, self.site.id)
         found = catalogue.search(command.query, command.department)
-        views = [self._json(procedure_view(p, self.views)) for p in found]
-        return Outcome(result={"procedures": views})
+        # One page at a time, so a reply stays bounded however large the catalogue is.
+        start = (command.page - 1) * command.limit
+        page = found[start : start + command.limit]
+        views = [self._json(procedure_view(p, self.views)) for p in page]
+        result = {
+            "procedures": views,
+            "page": command.page,
+            "limit": command.limit,
+            "total": len(found),
+            "more": start + len(page) < len(found),
+        }
+        return Outcome(result=result)
 
     def look_up(self, repo: DossierRepository, text: str) -> Dossier:
         """Find a dossier from a scanned slip, a code or a token; raise when there is none."""

@@ -5,7 +5,10 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+import time
+from collections.abc import Callable
 from contextlib import ExitStack
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -15,8 +18,11 @@ from server.broker import BrokerError, EmbeddedBroker
 from server.daemon import QueueServer
 from server.dossier_service import DossierSettings
 from server.health import HealthServer
+from server.rate_limits import RateLimiter
 from server.sdnotify import Watchdog, notify
 from shared.config.site import DEFAULT_CONFIG, SiteConfig, load_config
+from shared.messaging.bus import Bus
+from shared.messaging.paho_bus import PahoBus
 from shared.runtime import (
     broker_address,
     connect_bus,
@@ -72,12 +78,36 @@ def start_server(
         log.info("embedded broker on 127.0.0.1:%d", address.port)
     bus = connect_bus(address, config.site.id, f"server-{config.site.id}", "server", True)
     stack.callback(bus.close)
-    settings = DossierSettings.from_config(config)
-    server = QueueServer(config.to_domain(), sessions, bus, utc_now, settings)
+    # Logins come in on a second connection (same account, no last will, no session).
+    login_bus = PahoBus(address, f"server-{config.site.id}-logins")
+    stack.callback(login_bus.close)
+    server = build_queue_server(config, sessions, bus, utc_now, login_bus=login_bus)
     server.start()
     stack.callback(server.stop)
     start_health(config, server, stack)
     return server
+
+
+def build_queue_server(
+    config: SiteConfig,
+    sessions: sessionmaker[Session],
+    bus: Bus,
+    clock: Callable[[], datetime],
+    monotonic: Callable[[], float] = time.monotonic,
+    login_bus: Bus | None = None,
+) -> QueueServer:
+    """Build the queue server a site file describes: rules, rate limits, login lockouts."""
+    return QueueServer(
+        config.to_domain(),
+        sessions,
+        bus,
+        clock,
+        DossierSettings.from_config(config),
+        limiter=RateLimiter(config.limits, monotonic),
+        lockout=config.security.lockout_policy(),
+        login_workers=config.security.login_check_workers,
+        login_bus=login_bus,
+    )
 
 
 def start_health(config: SiteConfig, server: QueueServer, stack: ExitStack) -> HealthServer | None:

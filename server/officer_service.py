@@ -1,4 +1,4 @@
-"""Officers at counters: log in (Argon2 check, assignment), log out, ratings, today's figures."""
+"""Officers at counters: start a shift (after the login check), log out, ratings, figures."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from typing import Any
 from server.outcome import Outcome
 from shared.domain import counters as counter_rules
 from shared.domain.counters import CounterState
-from shared.domain.errors import Forbidden, InvalidTransition, NotFound
+from shared.domain.errors import Forbidden, InvalidInput, InvalidTransition, NotFound
 from shared.domain.numbering import parse_number
 from shared.domain.site import Counter, Site
 from shared.domain.tickets import PeriodKind, TicketState
@@ -47,10 +47,11 @@ class OfficerService:
         self, queue: QueueRepository, counter: Counter, command: Command, day: date, at: datetime
     ) -> Outcome:
         """Apply an officer command of a counter; raise DomainError when refused."""
+        if isinstance(command, dc.OfficerLogin):
+            # The password is checked beside the writer first (server.logins), then `login`.
+            raise InvalidInput("Đăng nhập phải qua bước kiểm tra mật khẩu.")
         officers = OfficerRepository(queue.session, self.site.id)
         state = queue.counter_state(counter.id, lock=True)
-        if isinstance(command, dc.OfficerLogin):
-            return self._login(queue, officers, counter, state, command, at)
         if isinstance(command, dc.OfficerLogout):
             return self._logout(queue, officers, counter, state, command.reason, at)
         if state.officer_id is None:
@@ -60,18 +61,12 @@ class OfficerService:
         assert isinstance(command, dc.CounterSummary)
         return self._summary(queue, counter, state, day)
 
-    def _login(
-        self,
-        queue: QueueRepository,
-        officers: OfficerRepository,
-        counter: Counter,
-        state: CounterState,
-        command: dc.OfficerLogin,
-        at: datetime,
+    def login(
+        self, queue: QueueRepository, counter: Counter, officer: Officer, at: datetime
     ) -> Outcome:
-        officer = officers.verify(command.officer_id, command.password)
-        if officer is None:
-            raise Forbidden(BAD_LOGIN)
+        """Start the shift of an officer whose password was checked; raise when not allowed."""
+        officers = OfficerRepository(queue.session, self.site.id)
+        state = queue.counter_state(counter.id, lock=True)
         if not officer.serves(counter.id):
             raise Forbidden(
                 f"Cán bộ {officer.name} không được phân công làm việc tại quầy {counter.label}."

@@ -33,6 +33,7 @@ class Outcome:
     officer_id: str | None = None
     dossier_events: list[DossierEvent] = field(default_factory=list)
     late_dossiers: bool = False
+    logins: bool = False
 
     def merge(self, other: Outcome) -> None:
         """Add another outcome's events and publications to this one."""
@@ -42,3 +43,4 @@ class Outcome:
         self.queues = self.queues or other.queues
         self.dossier_events.extend(other.dossier_events)
         self.late_dossiers = self.late_dossiers or other.late_dossiers or bool(other.dossier_events)
+        self.logins = self.logins or other.logins

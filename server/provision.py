@@ -16,7 +16,7 @@ from typing import Any
 from server import bridge
 from server.certificates import TlsFiles, default_server_names, write_tls
 from shared.config.site import SiteConfig, load_config
-from shared.messaging.registry import COMMAND_TYPES
+from shared.messaging.registry import COMMAND_TYPES, SECRET_VERBS
 from shared.messaging.topics import Topics
 
 DEFAULT_CONFIG = "config/demo-site.toml"
@@ -31,6 +31,17 @@ COUNTER_VERBS = tuple(
     v for v in COMMAND_TYPES if v not in ("issue_ticket", "void_ticket", "sync_dossier")
 )
 DISPLAY_EVENTS = ("called", "recalled")
+# Secret files provision keeps, and the loosest mode each may have (re-tightened on every run).
+SECRET_FILES = (
+    ("tls/ca.key", 0o600),
+    ("tls/clients/*.key", 0o600),
+    ("tls/server.key", 0o640),  # the broker (group mosquitto) reads it
+    ("credentials/*.password", 0o600),
+    ("passwd", 0o640),
+    ("conf.d/bridge.conf", 0o640),  # holds the bridge's password
+    ("central/*.passwd", 0o640),
+)
+SECRET_DIRS = (("credentials", 0o700), ("tls/clients", 0o700))
 _USER = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 
 
@@ -71,8 +82,14 @@ def devices_account(topics: Topics, printer_ids: list[str]) -> Account:
 
 
 def supervisor_account(topics: Topics) -> Account:
-    """A supervisor: reads everything of the site, sends nothing."""
-    return _account(topics, "supervisor", "supervisor", [topics.everything()], [])
+    """A supervisor: reads everything of the site but login commands (PINs), sends nothing.
+
+    Mosquitto ACLs cannot deny, so the reads are listed instead of `#`: every command verb
+    except the secret ones, every reply, event, state and status.
+    """
+    commands = [topics.command(verb, "+") for verb in COMMAND_TYPES if verb not in SECRET_VERBS]
+    read = [*commands, topics.replies(), topics.events(), topics.states(), topics.statuses()]
+    return _account(topics, "supervisor", "supervisor", read, [])
 
 
 def external_account(topics: Topics) -> Account:
@@ -137,6 +154,20 @@ def acl_text(accounts: list[Account]) -> str:
         lines += [f"topic read {t}" for t in account.read]
         lines += [f"topic write {t}" for t in account.write]
     return "\n".join(lines) + "\n"
+
+
+def tighten_secrets(out: Path) -> list[Path]:
+    """Take looser permission bits off every secret file provision keeps; return those fixed."""
+    fixed: list[Path] = []
+    for pattern, loosest in (*SECRET_DIRS, *SECRET_FILES):
+        for path in sorted(out.glob(pattern)):
+            if path.is_symlink():
+                continue
+            mode = path.stat().st_mode & 0o777
+            if mode & ~loosest:
+                path.chmod(mode & loosest)
+                fixed.append(path)
+    return fixed
 
 
 def credential_path(out: Path, user: str) -> Path:
@@ -218,6 +249,7 @@ def provision(
     acl = out / ACL_FILE
     acl.write_text(acl_text(accounts), encoding="utf-8")
     acl.chmod(0o640)
+    tighten_secrets(out)
     return accounts, made
 
 
@@ -225,7 +257,9 @@ def provision_tls(
     config: SiteConfig, out: Path, users: list[str], names: list[str], rotate: bool = False
 ) -> TlsFiles:
     """Make or keep the site's CA, the broker certificate and one client certificate per user."""
-    return write_tls(out, config.site.id, users, names or default_server_names(), rotate)
+    files = write_tls(out, config.site.id, users, names or default_server_names(), rotate)
+    tighten_secrets(out)  # kept keys too: a loosened ca.key is not left readable
+    return files
 
 
 def provision_bridge(
@@ -250,6 +284,7 @@ def provision_bridge(
     acl = central / f"{user}.acl"
     acl.write_text(bridge.central_acl(site, options.remote_prefix), encoding="utf-8")
     acl.chmod(0o640)
+    tighten_secrets(out)
     return made
 
 

@@ -35,7 +35,7 @@ from shared.domain.tickets import Ticket, TicketEvent, TicketEventKind, TicketSt
 from shared.messaging import commands as cmd
 from shared.storage.dossier_repository import DossierRepository
 from shared.storage.facts import FactRepository
-from shared.storage.officer_repository import OfficerRepository
+from shared.storage.officer_repository import Officer, OfficerRepository
 from shared.storage.repository import QueueRepository
 
 Clock = Callable[[], datetime]
@@ -98,6 +98,13 @@ class QueueService:
             outcome = self.officers.execute(repo, counter, command, self.today(at), at)
             return outcome
         raise InvalidInput(f"Lệnh {type(command).__name__} chưa được hỗ trợ.")
+
+    def login(
+        self, repo: QueueRepository, device_id: str, officer: Officer, at: datetime
+    ) -> Outcome:
+        """Open the device's counter for an officer whose password matched."""
+        counter = self._counter(device_id)
+        return self.officers.login(repo, counter, officer, at)
 
     # Tickets -----------------------------------------------------------------------------
 

@@ -12,13 +12,23 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from shared.cli_text import say
 from shared.config.calendar import CalendarConfig
 from shared.config.counter import CounterConsoleConfig
 from shared.config.dossiers import DossiersConfig
 from shared.config.kiosk import KioskConfig
 from shared.config.printer import PrinterConfig
+from shared.config.problems import (
+    ReferenceErrors,
+    format_errors,
+    problem_lines,
+    reference_problems,
+)
 from shared.config.scanner import ScannerConfig
+from shared.config.security import LimitsConfig, SecurityConfig
 from shared.domain import site as domain
+
+__all__ = ["ConfigError", "SiteConfig", "format_errors", "load_config", "load_site_config"]
 
 _ID = r"^[a-z0-9][a-z0-9_-]{0,39}$"
 _HHMM = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
@@ -28,7 +38,9 @@ def parse_hhmm(text: str) -> time:
     """Parse a local time written HH:MM."""
     match = _HHMM.match(text)
     if not match:
-        raise ValueError(f"expected HH:MM, got {text!r}")
+        raise ValueError(
+            say(f"cần dạng HH:MM, nhận được {text!r}", f"expected HH:MM, got {text!r}")
+        )
     return time(int(match.group(1)), int(match.group(2)))
 
 
@@ -94,7 +106,12 @@ class ServiceConfig(_Model):
         for window in value:
             start, sep, end = window.partition("-")
             if not sep or parse_hhmm(start.strip()) >= parse_hhmm(end.strip()):
-                raise ValueError(f"window {window!r} must be 'HH:MM-HH:MM' with start < end")
+                raise ValueError(
+                    say(
+                        f"khung giờ {window!r} cần dạng 'HH:MM-HH:MM', giờ đầu trước giờ cuối",
+                        f"window {window!r} must be 'HH:MM-HH:MM' with start < end",
+                    )
+                )
         return value
 
 
@@ -176,31 +193,14 @@ class SiteConfig(_Model):
     dossiers: DossiersConfig = Field(default_factory=lambda: DossiersConfig())
     kiosk: KioskConfig = Field(default_factory=lambda: KioskConfig())
     counter_console: CounterConsoleConfig = Field(default_factory=lambda: CounterConsoleConfig())
+    security: SecurityConfig = Field(default_factory=lambda: SecurityConfig())
+    limits: LimitsConfig = Field(default_factory=lambda: LimitsConfig())
 
     @model_validator(mode="after")
     def _check_references(self) -> SiteConfig:
-        _unique("departments", [d.id for d in self.departments])
-        _unique("services", [s.code for s in self.services])
-        _unique("counters", [c.id for c in self.counters])
-        _unique("zones", [z.id for z in self.zones])
-        departments = {d.id for d in self.departments}
-        services = {s.code for s in self.services}
-        zones = {z.id for z in self.zones}
-        for i, service in enumerate(self.services):
-            if service.department not in departments:
-                raise ValueError(
-                    f"services.{i}.department: unknown department {service.department!r}"
-                )
-        if self.dossiers.return_service and self.dossiers.return_service not in services:
-            raise ValueError(
-                f"dossiers.return_service: unknown service {self.dossiers.return_service!r}"
-            )
-        for i, counter in enumerate(self.counters):
-            for code in counter.services:
-                if code not in services:
-                    raise ValueError(f"counters.{i}.services: unknown service {code!r}")
-            if counter.zone not in zones:
-                raise ValueError(f"counters.{i}.zone: unknown zone {counter.zone!r}")
+        problems = reference_problems(self.model_dump())
+        if problems:
+            raise ReferenceErrors(problems)
         return self
 
     def data_path(self) -> Path:
@@ -240,14 +240,6 @@ class SiteConfig(_Model):
         )
 
 
-def _unique(section: str, ids: list[str]) -> None:
-    seen: set[str] = set()
-    for i, value in enumerate(ids):
-        if value in seen:
-            raise ValueError(f"{section}.{i}: duplicate id {value!r}")
-        seen.add(value)
-
-
 def _service(s: ServiceConfig) -> domain.Service:
     windows = []
     for window in s.windows:
@@ -273,16 +265,6 @@ class ConfigError(Exception):
         self.errors = errors
 
 
-def format_errors(error: ValidationError) -> list[str]:
-    """Turn pydantic errors into 'key.path: message' lines."""
-    lines = []
-    for item in error.errors():
-        where = ".".join(str(p) for p in item["loc"])
-        message = item["msg"].removeprefix("Value error, ")
-        lines.append(f"{where}: {message}" if where else message)
-    return lines
-
-
 DEFAULT_CONFIG = "config/demo-site.toml"
 
 
@@ -302,10 +284,19 @@ def load_site_config(path: str | Path) -> SiteConfig:
     try:
         data = tomllib.loads(source.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise ConfigError(str(path), ["file not found"]) from None
+        raise ConfigError(str(path), [say("không tìm thấy tệp", "file not found")]) from None
+    except UnicodeDecodeError:
+        raise ConfigError(str(path), [say("không phải văn bản UTF-8", "not UTF-8 text")]) from None
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        raise ConfigError(
+            str(path), [say(f"không đọc được tệp: {reason}", f"cannot read the file: {reason}")]
+        ) from None
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(str(path), [f"not valid TOML: {exc}"]) from None
+        raise ConfigError(
+            str(path), [say(f"không phải TOML hợp lệ: {exc}", f"not valid TOML: {exc}")]
+        ) from None
     try:
         return SiteConfig.model_validate(data)
     except ValidationError as exc:
-        raise ConfigError(str(path), format_errors(exc)) from None
+        raise ConfigError(str(path), problem_lines(exc, data)) from None

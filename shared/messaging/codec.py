@@ -6,11 +6,13 @@ import json
 
 from pydantic import BaseModel, ValidationError
 
-from shared.messaging.commands import PROTOCOL_VERSION, Command
+from shared.messaging.commands import PROTOCOL_VERSION, REVEAL_SECRETS, Command
 from shared.messaging.registry import COMMAND_TYPES
 from shared.messaging.replies import ErrorCode
 
 MAX_PAYLOAD_BYTES = 16 * 1024
+# Deepest nesting of arrays and objects a command may have; the deepest real one has 3.
+MAX_DEPTH = 16
 
 
 class ProtocolError(Exception):
@@ -24,8 +26,34 @@ class ProtocolError(Exception):
 
 
 def encode(message: BaseModel) -> bytes:
-    """Serialise a message model to its JSON payload."""
-    return message.model_dump_json(exclude_none=False).encode("utf-8")
+    """Serialise a message model to its JSON payload (the only place secrets are written)."""
+    text = message.model_dump_json(exclude_none=False, context={REVEAL_SECRETS: True})
+    return text.encode("utf-8")
+
+
+def too_deep(text: str, limit: int = MAX_DEPTH) -> bool:
+    """Tell whether arrays and objects in a JSON text nest deeper than `limit`."""
+    if text.count("[") + text.count("{") <= limit:
+        return False  # cheap: not enough brackets to nest that deep
+    depth = 0
+    in_string = escaped = False
+    for char in text:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == '"':
+                in_string = False
+        elif char == '"':
+            in_string = True
+        elif char in "[{":
+            depth += 1
+            if depth > limit:
+                return True
+        elif char in "]}":
+            depth -= 1
+    return False
 
 
 def decode_command(payload: bytes, verb: str | None = None) -> Command:
@@ -33,8 +61,14 @@ def decode_command(payload: bytes, verb: str | None = None) -> Command:
     if len(payload) > MAX_PAYLOAD_BYTES:
         raise ProtocolError(ErrorCode.PAYLOAD_TOO_LARGE, "Lệnh quá lớn.")
     try:
-        data = json.loads(payload.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        text = payload.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ProtocolError(ErrorCode.MALFORMED, f"Lệnh không phải JSON hợp lệ: {exc}") from None
+    if too_deep(text):
+        raise ProtocolError(ErrorCode.MALFORMED, f"Lệnh lồng nhau quá {MAX_DEPTH} cấp.")
+    try:
+        data = json.loads(text)
+    except (json.JSONDecodeError, RecursionError) as exc:
         raise ProtocolError(ErrorCode.MALFORMED, f"Lệnh không phải JSON hợp lệ: {exc}") from None
     if not isinstance(data, dict):
         raise ProtocolError(ErrorCode.MALFORMED, "Lệnh phải là một đối tượng JSON.")

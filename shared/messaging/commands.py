@@ -4,13 +4,30 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, SecretStr, SerializationInfo
 
 PROTOCOL_VERSION = 1
+# Serialisation context under which secret fields are written in clear: only the wire encoder
+# (codec.encode) sets it. Everything else (audit rows, logs, repr, debug dumps) gets REDACTED.
+REVEAL_SECRETS = "reveal_secrets"
+REDACTED = "***"
 RequestId = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9._:-]+$")]
 Text = Annotated[str, Field(max_length=200)]
 Number = Annotated[str, Field(min_length=2, max_length=9, pattern=r"^[A-Za-z]{1,3}\d{1,6}$")]
 Code = Annotated[str, Field(min_length=1, max_length=40, pattern=r"^[a-z0-9][a-z0-9_-]*$")]
+
+
+def _secret_text(value: SecretStr, info: SerializationInfo) -> str:
+    context = info.context if isinstance(info.context, dict) else {}
+    return value.get_secret_value() if context.get(REVEAL_SECRETS) else REDACTED
+
+
+# A password or PIN: *** in repr, logs, audit rows and debug dumps; in clear only on the wire.
+Secret = Annotated[
+    SecretStr,
+    Field(min_length=1, max_length=128, json_schema_extra={"secret": True}),
+    PlainSerializer(_secret_text, return_type=str, when_used="always"),
+]
 
 
 class Command(BaseModel):

@@ -7,12 +7,15 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from shared.messaging.commands import Code, Command, Number
+from shared.messaging.commands import Code, Command, Number, Secret
 
 DossierCode = Annotated[str, Field(min_length=3, max_length=60, pattern=r"^[A-Za-z0-9._-]+$")]
 Name = Annotated[str, Field(min_length=1, max_length=200)]
 Reason = Annotated[str, Field(min_length=1, max_length=400)]
 Note = Annotated[str, Field(max_length=400)]
+# The most procedures one list_procedures reply carries (and its default page size): with at
+# most 40 documents shown per procedure, a reply stays well under a megabyte.
+MAX_PROCEDURE_PAGE = 100
 
 
 class _Part(BaseModel):
@@ -52,6 +55,13 @@ class ListProcedures(Command):
     type: Literal["list_procedures"] = "list_procedures"
     query: Annotated[str, Field(max_length=100)] = ""
     department: Code | None = None
+    page: int = Field(1, ge=1, le=10_000, description="Page wanted, from 1.")
+    limit: int = Field(
+        MAX_PROCEDURE_PAGE,
+        ge=1,
+        le=MAX_PROCEDURE_PAGE,
+        description="Procedures per page; the reply says `more` when later pages exist.",
+    )
 
 
 class ReceiveDossier(Command):
@@ -169,7 +179,7 @@ class OfficerLogin(Command):
 
     type: Literal["officer_login"] = "officer_login"
     officer_id: Code
-    password: Annotated[str, Field(min_length=1, max_length=128)]
+    password: Secret = Field(description="The officer's password or PIN (never logged).")
 
 
 class OfficerLogout(Command):

@@ -26,6 +26,8 @@ class ErrorCode(StrEnum):
     INVALID_INPUT = "invalid_input"
     CONFLICT = "conflict"
     FORBIDDEN = "forbidden"
+    LOCKED_OUT = "locked_out"
+    RATE_LIMITED = "rate_limited"
     INTERNAL = "internal_error"
     TIMEOUT = "timeout"
 
@@ -37,6 +39,9 @@ class ErrorInfo(BaseModel):
 
     code: ErrorCode
     message: str
+    retry_after: int | None = Field(
+        None, description="Seconds to wait before trying again (locked_out, rate_limited)."
+    )
 
 
 class TicketInfo(BaseModel):
@@ -78,6 +83,9 @@ class Reply(BaseModel):
         return cls(request_id=request_id, ok=True, result=result or {})
 
     @classmethod
-    def failure(cls, request_id: str, code: ErrorCode, message: str) -> Reply:
+    def failure(
+        cls, request_id: str, code: ErrorCode, message: str, retry_after: int | None = None
+    ) -> Reply:
         """Build an error reply."""
-        return cls(request_id=request_id, ok=False, error=ErrorInfo(code=code, message=message))
+        error = ErrorInfo(code=code, message=message, retry_after=retry_after)
+        return cls(request_id=request_id, ok=False, error=error)

@@ -20,6 +20,7 @@ from shared.messaging.states import (
     DeviceStatus,
     DossierEventMessage,
     LateDossiersState,
+    LoginLocksState,
     QueuesState,
     TicketEventMessage,
 )
@@ -33,6 +34,7 @@ OTHER_MESSAGES: dict[str, type[BaseModel]] = {
     "status": DeviceStatus,
     "dossier_event": DossierEventMessage,
     "late_dossiers": LateDossiersState,
+    "login_locks": LoginLocksState,
     "view.dossier_public": DossierPublic,
     "view.dossier_full": DossierFull,
     "view.procedure": ProcedureView,

@@ -127,3 +127,21 @@ class LateDossiersState(_Message):
     type: Literal["late_dossiers"] = "late_dossiers"
     dossiers: list[dict[str, Any]] = Field(default_factory=list)
     at: datetime
+
+
+class LoginLock(_Message):
+    """Failed logins of one officer id or one device, and until when logins there must wait."""
+
+    scope: Literal["officer", "device"]
+    subject: str = Field(description="The officer id typed, or the device id.")
+    failures: int = Field(description="Failed logins in a row (a success resets them).")
+    last_failed_at: datetime
+    locked_until: datetime | None = Field(None, description="Null once the wait is over.")
+
+
+class LoginLocksState(_Message):
+    """Retained, for supervisors: who is failing to log in and who must wait (no PINs)."""
+
+    type: Literal["login_locks"] = "login_locks"
+    locks: list[LoginLock] = Field(default_factory=list)
+    at: datetime

@@ -35,6 +35,10 @@ class Topics:
         """Filter matching every command of the site (the server subscribes to it)."""
         return f"{self.base}/cmd/+/+"
 
+    def commands_of(self, verb: str) -> str:
+        """Filter matching one command verb from every device, e.g. …/cmd/officer_login/+."""
+        return f"{self.base}/cmd/{verb}/+"
+
     def reply(self, client_id: str) -> str:
         """Topic a client receives its command replies on."""
         return f"{self.base}/reply/{client_id}"
@@ -63,6 +67,10 @@ class Topics:
         """Retained list of dossiers near or past their due date (no personal data)."""
         return f"{self.base}/state/dossiers/late"
 
+    def logins(self) -> str:
+        """Retained failed logins and lockouts, for supervisors (officer and device ids only)."""
+        return f"{self.base}/state/logins"
+
     def status(self, client_id: str) -> str:
         """Retained online/offline and health of one process or device."""
         return f"{self.base}/status/{client_id}"
@@ -84,7 +92,7 @@ class Topics:
         return f"{self.base}/state/#"
 
     def everything(self) -> str:
-        """Filter matching every topic of the site (supervisors read it all)."""
+        """Filter matching every topic of the site (what a listener may subscribe to)."""
         return f"{self.base}/#"
 
     def parse_command(self, topic: str) -> CommandTopic | None:

@@ -149,6 +149,19 @@ class OfficerRow(Base):
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
 
+class LoginFailureRow(Base):
+    """Wrong logins in a row for one officer id (known or not) or at one device, and the wait."""
+
+    __tablename__ = "login_failures"
+
+    site_id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    scope: Mapped[str] = mapped_column(String(16), primary_key=True)
+    subject: Mapped[str] = mapped_column(String(64), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    last_failed_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    locked_until: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
 class OfficerSessionRow(Base):
     """An officer's shift at a counter, from login to logout (or the lock that ended it)."""
 

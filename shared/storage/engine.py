@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import os
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +14,26 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 MIGRATIONS = Path(__file__).with_name("migrations")
+# SQLite keeps officer hashes and citizens' data in these files: only their owner may read them.
+PRIVATE = 0o600
+SQLITE_SIDE_FILES = ("-wal", "-shm", "-journal")
+log = logging.getLogger(__name__)
+
+
+def make_private(database: Path) -> None:
+    """Create the SQLite file owner-only (before SQLite does), and tighten it and its WAL files.
+
+    SQLite creates the WAL and shared-memory files with the database file's mode, so a private
+    database file keeps them private too.
+    """
+    if not database.exists():
+        os.close(os.open(database, os.O_WRONLY | os.O_CREAT, PRIVATE))
+    for path in (database, *(database.with_name(database.name + s) for s in SQLITE_SIDE_FILES)):
+        try:
+            if path.exists() and path.stat().st_mode & 0o777 != PRIVATE:
+                path.chmod(PRIVATE)
+        except OSError as exc:  # another user's file: say so, the server can still run
+            log.warning("cannot make %s private (mode 0600): %s", path, exc)
 
 
 def make_engine(url: str, sqlite_synchronous: str = "normal") -> Engine:
@@ -19,8 +41,15 @@ def make_engine(url: str, sqlite_synchronous: str = "normal") -> Engine:
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
         return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5)
-    if parsed.database and parsed.database != ":memory:":
-        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+    database = None
+    if (
+        parsed.database
+        and parsed.database != ":memory:"
+        and not parsed.database.startswith("file:")
+    ):
+        database = Path(parsed.database)
+        database.parent.mkdir(parents=True, exist_ok=True)
+        make_private(database)
     engine = create_engine(url, connect_args={"check_same_thread": False})
     synchronous = "FULL" if sqlite_synchronous == "full" else "NORMAL"
 
@@ -33,6 +62,8 @@ def make_engine(url: str, sqlite_synchronous: str = "normal") -> Engine:
         cursor.execute("PRAGMA busy_timeout=10000")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.close()
+        if database is not None:
+            make_private(database)  # the WAL files exist now; tighten any left loose before
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:

@@ -3,18 +3,27 @@
 from __future__ import annotations
 
 import json
+import secrets
+import threading
 from dataclasses import dataclass
 from datetime import date, datetime
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
-from shared.storage.dossier_tables import OfficerRow, OfficerSessionRow, RatingRow
+from shared.storage.dossier_tables import LoginFailureRow, OfficerRow, OfficerSessionRow, RatingRow
 
 ROLES = ("officer", "supervisor")
 _HASHER = PasswordHasher()
+# What an unknown officer id is checked against, so it costs what a real check costs: an
+# Argon2id hash of a random secret nobody knows, with the hasher's parameters.
+_DUMMY_HASH = (
+    "$argon2id$v=19$m=65536,t=3,p=4$I+G9oGxGmZeMt0E5tSqVPg"
+    "$LoACm4xqHJmSg4KpYBtABjmj/JrCFXTZQNE52DziTjk"
+)
+_dummy_lock = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -44,6 +53,36 @@ def check_password(stored_hash: str, password: str) -> bool:
         return _HASHER.verify(stored_hash, password)
     except (VerificationError, InvalidHashError):
         return False
+
+
+def needs_rehash(stored_hash: str) -> bool:
+    """Tell whether a hash was made with weaker parameters than the hasher's own."""
+    try:
+        return _HASHER.check_needs_rehash(stored_hash)
+    except (InvalidHashError, ValueError):
+        return False
+
+
+def dummy_hash() -> str:
+    """A hash no password matches, as costly to check as a real one (for unknown ids)."""
+    global _DUMMY_HASH
+    with _dummy_lock:
+        if needs_rehash(_DUMMY_HASH):  # the library's defaults moved: match them again
+            _DUMMY_HASH = hash_password(secrets.token_urlsafe(32))
+        return _DUMMY_HASH
+
+
+@dataclass(frozen=True)
+class StoredCredentials:
+    """What a login is checked against: the account (None for an unknown id) and its hash."""
+
+    officer: Officer | None
+    password_hash: str
+
+    @property
+    def usable(self) -> bool:
+        """Tell whether a matching password may log in (the account exists and is active)."""
+        return self.officer is not None and self.officer.active
 
 
 def _officer(row: OfficerRow) -> Officer:
@@ -102,6 +141,8 @@ class OfficerRepository:
             row.password_hash = password_hash
             row.failed_logins = 0
         self.session.flush()
+        if password_hash is not None:
+            self.clear_failure("officer", officer_id)  # a new PIN ends the officer's wait
         return created
 
     def get(self, officer_id: str) -> Officer | None:
@@ -125,22 +166,107 @@ class OfficerRepository:
         )
         return [_officer(r) for r in rows]
 
-    def verify(self, officer_id: str, password: str) -> Officer | None:
-        """Return the active officer when the password matches; count failures."""
+    def credentials(self, officer_id: str) -> StoredCredentials:
+        """Return what a login for `officer_id` is checked against (a dummy hash when unknown).
+
+        Disabled accounts give their real hash: every id costs one Argon2 check.
+        """
         row = self._row(officer_id)
         if row is None:
-            # Spend the same effort as a real check, so timing does not reveal valid ids.
-            check_password(hash_password("-"), password)
-            return None
-        if not row.active or not check_password(row.password_hash, password):
-            row.failed_logins += 1
-            self.session.flush()
-            return None
-        if _HASHER.check_needs_rehash(row.password_hash):
-            row.password_hash = hash_password(password)
-        row.failed_logins = 0
+            return StoredCredentials(None, dummy_hash())
+        return StoredCredentials(_officer(row), row.password_hash)
+
+    def verify(self, officer_id: str, password: str) -> Officer | None:
+        """Return the active officer when the password matches (one Argon2 check for any id).
+
+        For tools; the server's logins go through server.logins, which also counts failures.
+        """
+        stored = self.credentials(officer_id)
+        matched = check_password(stored.password_hash, password)
+        return stored.officer if matched and stored.usable else None
+
+    def set_failed_logins(self, officer_id: str, failures: int) -> None:
+        """Record an account's wrong logins in a row (shown by `motcua officer list`)."""
+        self.session.execute(
+            update(OfficerRow)
+            .where(OfficerRow.site_id == self.site_id, OfficerRow.officer_id == officer_id)
+            .values(failed_logins=failures)
+            .execution_options(synchronize_session=False)
+        )
+
+    def replace_hash(self, officer_id: str, old_hash: str, new_hash: str) -> None:
+        """Store a stronger hash of the same password, unless the password changed meanwhile."""
+        self.session.execute(
+            update(OfficerRow)
+            .where(
+                OfficerRow.site_id == self.site_id,
+                OfficerRow.officer_id == officer_id,
+                OfficerRow.password_hash == old_hash,
+            )
+            .values(password_hash=new_hash)
+            .execution_options(synchronize_session=False)
+        )
+
+    # Failed logins ------------------------------------------------------------------------
+
+    def failure(self, scope: str, subject: str) -> LoginFailureRow | None:
+        """Return the failed-login record of an officer id or a device, if any."""
+        return self.session.get(LoginFailureRow, (self.site_id, scope, subject))
+
+    def save_failure(
+        self,
+        scope: str,
+        subject: str,
+        failures: int,
+        at: datetime,
+        locked_until: datetime | None,
+    ) -> None:
+        """Record `failures` wrong logins in a row, the last at `at`, and the wait."""
+        row = self.failure(scope, subject)
+        if row is None:
+            row = LoginFailureRow(site_id=self.site_id, scope=scope, subject=subject)
+            self.session.add(row)
+        row.failures, row.last_failed_at, row.locked_until = failures, at, locked_until
         self.session.flush()
-        return _officer(row)
+
+    def clear_failure(self, scope: str, subject: str) -> bool:
+        """Forget the failed logins of an officer id or a device; return whether there were any."""
+        result = self.session.execute(
+            delete(LoginFailureRow)
+            .where(
+                LoginFailureRow.site_id == self.site_id,
+                LoginFailureRow.scope == scope,
+                LoginFailureRow.subject == subject,
+            )
+            .execution_options(synchronize_session=False)
+        )
+        return bool(result.rowcount)  # type: ignore[attr-defined]
+
+    def recent_failures(self, since: datetime, limit: int = 100) -> list[LoginFailureRow]:
+        """Return the failed-login records touched since `since`, newest first."""
+        return list(
+            self.session.scalars(
+                select(LoginFailureRow)
+                .where(
+                    LoginFailureRow.site_id == self.site_id,
+                    LoginFailureRow.last_failed_at >= since,
+                )
+                .order_by(LoginFailureRow.last_failed_at.desc())
+                .limit(limit)
+            )
+        )
+
+    def forget_failures(self, before: datetime) -> int:
+        """Delete failed-login records last touched before `before`; return how many."""
+        result = self.session.execute(
+            delete(LoginFailureRow)
+            .where(
+                LoginFailureRow.site_id == self.site_id,
+                LoginFailureRow.last_failed_at < before,
+            )
+            .execution_options(synchronize_session=False)
+        )
+        return int(result.rowcount)  # type: ignore[attr-defined]
 
     def deactivate(self, officer_id: str, at: datetime) -> bool:
         """Disable an account; return False when there is none."""
