@@ -16,6 +16,7 @@ from reports.charts import all_charts
 from reports.html import write_html
 from reports.pdf import write_pdf
 from reports.xlsx import write_xlsx
+from shared.cli_text import FAILURE, USAGE, say
 from shared.config.site import load_config
 
 DEFAULT_CONFIG = "config/demo-site.toml"
@@ -37,27 +38,64 @@ def register(subparsers: Any) -> None:
     parser.set_defaults(handler=run)
 
 
+class UsageError(ValueError):
+    """A command-line value the report cannot use; the message is in the user's language."""
+
+
+def _error(vi: str, en: str) -> None:
+    print(say(f"Lỗi: {vi}", f"Error: {en}"), file=sys.stderr)
+
+
 def _day(text: str, option: str) -> date:
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise SystemExit(f"Lỗi: {option} cần dạng YYYY-MM-DD, nhận được {text!r}.") from None
+        raise UsageError(
+            say(
+                f"{option} cần dạng YYYY-MM-DD, nhận được {text!r}.",
+                f"{option} must be YYYY-MM-DD, got {text!r}.",
+            )
+        ) from None
+
+
+def _check_out(out: Path) -> None:
+    """Refuse an --out that exists and is not a folder (the report writes several files)."""
+    if out.exists() and not out.is_dir():
+        raise UsageError(
+            say(
+                f"--out {out} là một tệp; --out cần một thư mục (báo cáo gồm nhiều tệp).",
+                f"--out {out} is a file; --out needs a folder (the report is several files).",
+            )
+        )
 
 
 def run(args: argparse.Namespace) -> int:
-    """Write the report files and print their paths; 2 on bad input."""
+    """Write the report files and print their paths; 2 on bad input, 1 when it cannot be made."""
     config = load_config(args.config)
     if config is None:
-        return 2
-    first, last = _day(args.first, "--from"), _day(args.last, "--to")
-    if last < first:
-        print("Lỗi: --to phải sau hoặc bằng --from.", file=sys.stderr)
-        return 2
-    if args.department and args.department not in {d.id for d in config.departments}:
-        print(f"Lỗi: không có đơn vị {args.department!r} trong cấu hình.", file=sys.stderr)
-        return 2
+        return USAGE
     out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
+    try:
+        first, last = _day(args.first, "--from"), _day(args.last, "--to")
+        _check_out(out)
+    except UsageError as exc:
+        print(say(f"Lỗi: {exc}", f"Error: {exc}"), file=sys.stderr)
+        return USAGE
+    if last < first:
+        _error("--to phải sau hoặc bằng --from.", "--to must not be before --from.")
+        return USAGE
+    if args.department and args.department not in {d.id for d in config.departments}:
+        _error(
+            f"không có đơn vị {args.department!r} trong cấu hình.",
+            f"no department {args.department!r} in the site file.",
+        )
+        return USAGE
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        _error(f"không tạo được thư mục {out}: {reason}", f"cannot create {out}: {reason}")
+        return FAILURE
     engine = report_engine(args.database or config.database_url())
     started = time.perf_counter()
     try:
@@ -66,19 +104,27 @@ def run(args: argparse.Namespace) -> int:
         )
     except (OperationalError, ProgrammingError) as exc:
         print(
-            f"Lỗi cơ sở dữ liệu (đã chạy máy chủ hoặc demo-data chưa?): {exc.orig}", file=sys.stderr
+            say(
+                f"Lỗi cơ sở dữ liệu (đã chạy máy chủ hoặc demo-data chưa?): {exc.orig}",
+                f"Database error (has the server or demo-data run yet?): {exc.orig}",
+            ),
+            file=sys.stderr,
         )
-        return 2
+        return FAILURE
     finally:
         engine.dispose()
     queried = time.perf_counter() - started
     stem = f"bao-cao-{first:%Y%m%d}-{last:%Y%m%d}" + (
         f"-{args.department}" if args.department else ""
     )
-    xlsx = write_xlsx(report, out / f"{stem}.xlsx")
     html_path = out / f"{stem}.html"
-    charts = all_charts(report)
-    write_html(report, charts, html_path)
+    try:
+        xlsx = write_xlsx(report, out / f"{stem}.xlsx")
+        write_html(report, all_charts(report), html_path)
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        _error(f"không ghi được báo cáo vào {out}: {reason}", f"cannot write into {out}: {reason}")
+        return FAILURE
     pdf_note = (
         "Không tạo PDF (--no-pdf)." if args.no_pdf else write_pdf(html_path, out / f"{stem}.pdf")
     )

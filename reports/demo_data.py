@@ -17,10 +17,12 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Connection, Engine, delete, func, select, text
+from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
 from reports.demo_dossiers import DossierBatch, DossierSimulator, citizen_name
 from reports.demo_queue import QueueSimulator, simulated_counters
 from reports.local_time import fixed_offset_minutes
+from shared.cli_text import FAILURE, USAGE, say
 from shared.config.site import SiteConfig, load_config
 from shared.storage.dossier_tables import (
     DossierPauseRow,
@@ -195,18 +197,48 @@ def generate(
     return totals
 
 
+def _last_day(text: str | None) -> date:
+    """The --until day, yesterday by default; ValueError with a message when malformed."""
+    if not text:
+        return date.today() - timedelta(days=1)
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise ValueError(
+            say(
+                f"--until cần dạng YYYY-MM-DD, nhận được {text!r}.",
+                f"--until must be YYYY-MM-DD, got {text!r}.",
+            )
+        ) from None
+
+
+def _error(message: str) -> None:
+    print(say(f"Lỗi: {message}", f"Error: {message}"), file=sys.stderr)
+
+
 def run(args: argparse.Namespace) -> int:
-    """Generate the history and print what was written; 2 on a bad config or arguments."""
+    """Generate the history and print what was written; 2 on bad arguments, 1 on a failure."""
     config = load_config(args.config)
     if config is None:
-        return 2
+        return USAGE
     if args.days < 1 or args.counters < 1:
-        print("Lỗi: --days và --counters phải từ 1 trở lên.", file=sys.stderr)
-        return 2
-    last = date.fromisoformat(args.until) if args.until else date.today() - timedelta(days=1)
+        _error(say("--days và --counters phải từ 1 trở lên.", "--days and --counters must be ≥ 1."))
+        return USAGE
+    try:
+        last = _last_day(args.until)
+    except ValueError as exc:
+        _error(str(exc))
+        return USAGE
     days = working_days(config, last, args.days)
     url = args.database or config.database_url()
-    sessions = open_database(url)
+    try:
+        sessions = open_database(url)
+    except ArgumentError as exc:
+        _error(say(f"--database không phải URL hợp lệ: {exc}", f"--database is no URL: {exc}"))
+        return USAGE
+    except SQLAlchemyError as exc:
+        _error(say(f"không mở được cơ sở dữ liệu: {exc}", f"cannot open the database: {exc}"))
+        return FAILURE
     engine = sessions.kw["bind"]
     started = time.perf_counter()
     print(f"Mô phỏng {len(days)} ngày làm việc ({days[0]} → {days[-1]}), {args.counters} quầy…")
@@ -214,9 +246,10 @@ def run(args: argparse.Namespace) -> int:
         totals = generate(
             engine, config, days, args.counters, args.seed, args.replace, report=print
         )
-    except ValueError as exc:
-        print(f"Lỗi: {exc}", file=sys.stderr)
-        return 2
+    except (ValueError, SQLAlchemyError) as exc:
+        # ValueError: that site already has data on these days and --replace was not given.
+        _error(str(exc))
+        return FAILURE
     finally:
         engine.dispose()
     elapsed = time.perf_counter() - started

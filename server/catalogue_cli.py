@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from server.main import add_site_arguments, open_site_database
 from shared.catalogue import CatalogueError, read_catalogue
+from shared.cli_text import FAILURE, USAGE, say
 from shared.config.site import SiteConfig, load_config
 from shared.domain.procedures import Procedure
 from shared.runtime import utc_now
@@ -36,14 +37,18 @@ def run_import(args: argparse.Namespace) -> int:
     """Import FILE; 0 when imported, 1 on a bad file (nothing imported), 2 on a bad config."""
     config = load_config(args.config)
     if config is None:
-        return 2
+        return USAGE
     try:
         procedures = read_catalogue(args.file, config)
     except CatalogueError as exc:
-        print(f"Tệp {exc.path} có lỗi, chưa nhập thủ tục nào:", file=sys.stderr)
+        heading = say(
+            f"Tệp {exc.path} có lỗi, chưa nhập thủ tục nào:",
+            f"{exc.path} has errors; no procedure was imported:",
+        )
+        print(heading, file=sys.stderr)
         for line in exc.errors:
             print(f"  {line}", file=sys.stderr)
-        return 1
+        return FAILURE
     sessions = open_site_database(config, args.database_url)
     try:
         counts = import_procedures(sessions, config, procedures, utc_now())

@@ -30,6 +30,7 @@ from shared.demo_dossiers import (
 )
 from shared.demo_dossiers import officer_name as sample_officer_name
 from shared.domain import dossiers as rules
+from shared.domain.credentials import PinPolicy
 from shared.domain.deadlines import snapshot
 from shared.domain.dossier_codes import new_token
 from shared.domain.dossiers import Dossier
@@ -68,10 +69,15 @@ class DemoSeed:
 def demo_pin(data_dir: Path) -> str:
     """Return the demo's officer PIN, made once per data directory and kept there (0600)."""
     path = data_dir / PIN_FILE
+    policy = PinPolicy()
     if path.is_file():
-        return path.read_text(encoding="utf-8").strip()
+        kept = path.read_text(encoding="utf-8").strip()
+        if policy.problem(kept) is None:
+            return kept
     data_dir.mkdir(parents=True, exist_ok=True)
-    pin = f"{secrets.randbelow(10_000):04d}"
+    pin = f"{secrets.randbelow(1_000_000):06d}"
+    while policy.problem(pin) is not None:
+        pin = f"{secrets.randbelow(1_000_000):06d}"
     path.write_text(pin + "\n", encoding="utf-8")
     os.chmod(path, 0o600)
     return pin

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import argparse
 import logging
-import sys
 from collections.abc import Iterable
 from typing import Any
 
 from hw.printer.service import ReceiptPrinter
 from hw.printer.status import PrinterStatus, printer_status_message
+from shared.cli_text import FAILURE, USAGE, complain, say
 from shared.config.site import DEFAULT_CONFIG, load_config
 from shared.messaging.bus import Bus
 from shared.messaging.codec import encode
@@ -22,12 +22,27 @@ log = logging.getLogger("motcua.devices")
 def register(subparsers: Any) -> None:
     """Add the `devices` subcommand."""
     parser = subparsers.add_parser(
-        "devices", help="công bố tình trạng máy in (giấy, nắp, kết nối) lên hệ thống"
+        "devices",
+        help=say(
+            "công bố tình trạng máy in (giấy, nắp, kết nối)",
+            "publish the printers' health (paper, cover, connection)",
+        ),
     )
-    parser.add_argument("--config", default=DEFAULT_CONFIG, help="site TOML file")
-    parser.add_argument("--every", type=float, default=30.0, help="seconds between checks")
-    parser.add_argument("--once", action="store_true", help="check once, publish, and exit")
-    parser.add_argument("--log-level", default="INFO")
+    parser.add_argument(
+        "--config", default=DEFAULT_CONFIG, help=say("tệp cấu hình điểm (TOML)", "site file")
+    )
+    parser.add_argument(
+        "--every",
+        type=float,
+        default=30.0,
+        help=say("số giây giữa hai lần kiểm tra", "seconds between checks"),
+    )
+    parser.add_argument(
+        "--once",
+        action="store_true",
+        help=say("kiểm tra một lần, công bố rồi thoát", "check once, publish, and exit"),
+    )
+    parser.add_argument("--log-level", default="INFO", help="DEBUG, INFO, WARNING, ERROR")
     parser.set_defaults(handler=run)
 
 
@@ -49,10 +64,14 @@ def run(args: argparse.Namespace) -> int:
     setup_logging(args.log_level)
     config = load_config(args.config)
     if config is None:
-        return 2
+        return USAGE
     if not config.printers:
-        print("motcua devices: no [[printers]] in the site file", file=sys.stderr)
-        return 2
+        complain(
+            "motcua devices",
+            "tệp cấu hình chưa khai báo máy in nào ([[printers]])",
+            "no [[printers]] in the site file",
+        )
+        return USAGE
     stop = stop_event()
     bus = connect_bus(
         broker_address(config), config.site.id, f"devices-{config.site.id}", "devices"
@@ -60,8 +79,8 @@ def run(args: argparse.Namespace) -> int:
     printers = [ReceiptPrinter(p) for p in config.printers]
     try:
         if not bus.wait_connected(10):
-            print("motcua devices: cannot reach the broker", file=sys.stderr)
-            return 1
+            complain("motcua devices", "không kết nối được broker", "cannot reach the broker")
+            return FAILURE
         while True:
             for status in publish_printer_statuses(bus, Topics(config.site.id), printers):
                 log.info("%s: %s", status.printer_id, status.message)

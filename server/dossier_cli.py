@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from server import catalogue_cli, dossier_tools
+from shared.cli_text import USAGE, say
 from shared.config.calendar import CalendarConfig
 from shared.config.site import ConfigError, load_site_config
 from shared.domain.deadlines import LOCAL_TIMEZONE, Pause, compute_deadline
@@ -57,10 +58,10 @@ def run_due(args: argparse.Namespace) -> int:
     except ConfigError as exc:
         for line in exc.errors:
             print(f"{exc.path}: {line}", file=sys.stderr)
-        return 2
+        return USAGE
     except InvalidInput as exc:
-        print(f"Lỗi: {exc.message}", file=sys.stderr)
-        return 2
+        print(say(f"Lỗi: {exc.message}", f"Error: {exc.message}"), file=sys.stderr)
+        return USAGE
     print(deadline.due.isoformat())
     for line in deadline.explanation():
         print(line)

@@ -20,8 +20,10 @@ from hw.printer.service import page_style
 from server.dossier_projection import full_view
 from server.dossier_service import DossierService, DossierSettings
 from server.main import add_site_arguments, open_site_database
+from shared.cli_text import say
 from shared.config.printer import PrinterConfig
 from shared.config.site import SiteConfig, load_config
+from shared.domain.dossiers import TIMELINESS_LABELS, Timeliness
 from shared.domain.errors import DomainError
 from shared.messaging.dossier_commands import SyncDossier
 from shared.runtime import utc_now
@@ -66,15 +68,54 @@ def _service(config: SiteConfig) -> DossierService:
     return DossierService(config.to_domain(), replace(settings, external_devices=external))
 
 
+class RecordsError(ValueError):
+    """A records file that cannot be imported; the message is in the user's language."""
+
+
+def _json_records(text: str) -> list[dict[str, Any]]:
+    """The records of a JSON file: a list of objects, or {"dossiers": [...]}."""
+    try:
+        data = json.loads(text)
+    except RecursionError:
+        raise RecordsError(
+            say("JSON lồng nhau quá sâu.", "the JSON is nested too deeply.")
+        ) from None
+    except ValueError as exc:
+        raise RecordsError(say(f"JSON không hợp lệ: {exc}.", f"invalid JSON: {exc}.")) from None
+    records = data.get("dossiers") if isinstance(data, dict) else data
+    if not isinstance(records, list):
+        raise RecordsError(
+            say(
+                'tệp JSON phải là một danh sách bản ghi hồ sơ (hoặc {"dossiers": [...]}).',
+                'the JSON file must be a list of dossier records (or {"dossiers": [...]}).',
+            )
+        )
+    for number, record in enumerate(records, start=1):
+        if not isinstance(record, dict):
+            raise RecordsError(
+                say(
+                    f"bản ghi {number} không phải một bảng {{...}} (là {type(record).__name__}).",
+                    f"record {number} is not an object {{...}} (it is {type(record).__name__}).",
+                )
+            )
+    return records
+
+
 def read_records(path: Path) -> list[dict[str, Any]]:
     """Read dossier records from JSON (a list, or {"dossiers": [...]}) or CSV (one per row)."""
-    text = path.read_text(encoding="utf-8-sig")
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise RecordsError(say("không tìm thấy tệp.", "file not found.")) from None
+    except UnicodeDecodeError:
+        raise RecordsError(say("tệp không phải UTF-8.", "the file is not UTF-8.")) from None
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        raise RecordsError(
+            say(f"không đọc được tệp: {reason}.", f"cannot read it: {reason}.")
+        ) from None
     if path.suffix.lower() == ".json":
-        data = json.loads(text)
-        records = data.get("dossiers") if isinstance(data, dict) else data
-        if not isinstance(records, list):
-            raise ValueError("tệp JSON phải là một danh sách bản ghi hồ sơ")
-        return [dict(r) for r in records]
+        return _json_records(text)
     rows = list(csv.DictReader(text.splitlines()))
     records = []
     for row in rows:
@@ -94,8 +135,8 @@ def run_import(args: argparse.Namespace) -> int:
     config, sessions = opened
     try:
         records = read_records(Path(args.file))
-    except (OSError, ValueError) as exc:
-        print(f"Lỗi: không đọc được {args.file}: {exc}", file=sys.stderr)
+    except (csv.Error, ValueError) as exc:
+        print(say(f"Lỗi: {args.file}: {exc}", f"Error: {args.file}: {exc}"), file=sys.stderr)
         return 1
     service = _service(config)
     counts = {"created": 0, "updated": 0, "unchanged": 0, "errors": 0}
@@ -188,8 +229,9 @@ def run_late(args: argparse.Namespace) -> int:
     with sessions() as session:
         rows = service.late_list(session, now, args.department)
     for row in rows:
+        timeliness = TIMELINESS_LABELS[Timeliness(row["timeliness"])]
         print(
-            f"{row['code']}\t{row['legal_due']}\t{row['timeliness']}\t"
+            f"{row['code']}\t{row['legal_due']}\t{timeliness}\t"
             f"{row['status_label']}\t{row['procedure_name']}"
         )
     print(f"{len(rows)} hồ sơ sắp đến hạn hoặc quá hạn.", file=sys.stderr)

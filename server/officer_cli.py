@@ -8,11 +8,10 @@ import sys
 from typing import Any
 
 from server.main import add_site_arguments, open_site_database
+from shared.cli_text import FAILURE, USAGE, say
 from shared.config.site import load_config
 from shared.runtime import utc_now
 from shared.storage.officer_repository import ROLES, OfficerRepository, hash_password
-
-MIN_PASSWORD = 4
 
 
 def register(subparsers: Any) -> None:
@@ -40,6 +39,10 @@ def register(subparsers: Any) -> None:
     disable.set_defaults(handler=run_disable)
 
 
+def _error(vi: str, en: str) -> None:
+    print(say(f"Lỗi: {vi}", f"Error: {en}"), file=sys.stderr)
+
+
 def _password(args: argparse.Namespace) -> str | None:
     if args.keep_password:
         return None
@@ -47,29 +50,33 @@ def _password(args: argparse.Namespace) -> str | None:
         return sys.stdin.readline().rstrip("\r\n")
     first = getpass.getpass("Mật khẩu/PIN: ")
     if getpass.getpass("Nhập lại: ") != first:
-        raise ValueError("hai lần nhập không khớp")
+        raise ValueError(say("hai lần nhập không khớp", "the two entries differ"))
     return first
 
 
 def run_add(args: argparse.Namespace) -> int:
-    """Create or update an account; 0 on success, 1 on a bad value, 2 on a bad config."""
+    """Create or update an account; 0 on success, 1 on a bad value, 2 on bad arguments."""
     config = load_config(args.config)
     if config is None:
-        return 2
+        return USAGE
     counters = tuple(c for c in (s.strip() for s in args.counters.split(",")) if c)
     known = {c.id for c in config.counters}
-    unknown = [c for c in counters if c not in known]
+    unknown = ", ".join(c for c in counters if c not in known)
     if unknown:
-        print(f"Lỗi: không có quầy {', '.join(unknown)} trong cấu hình.", file=sys.stderr)
-        return 1
+        _error(
+            f"không có quầy {unknown} trong cấu hình.", f"no counter {unknown} in the site file."
+        )
+        return USAGE
     try:
         password = _password(args)
     except ValueError as exc:
-        print(f"Lỗi: {exc}.", file=sys.stderr)
-        return 1
-    if password is not None and len(password) < MIN_PASSWORD:
-        print(f"Lỗi: mật khẩu/PIN cần ít nhất {MIN_PASSWORD} ký tự.", file=sys.stderr)
-        return 1
+        _error(f"{exc}.", f"{exc}.")
+        return FAILURE
+    policy = config.security.pin_policy()
+    problem = policy.problem(password) if password is not None else None
+    if password is not None and problem is not None:
+        _error(f"{problem}.", f"{policy.problem(password, 'en')}.")
+        return FAILURE
     sessions = open_site_database(config, args.database_url)
     hashed = hash_password(password) if password is not None else None
     try:
@@ -78,8 +85,8 @@ def run_add(args: argparse.Namespace) -> int:
                 args.officer_id, args.name, counters, hashed, utc_now(), args.role, args.title
             )
     except ValueError as exc:
-        print(f"Lỗi: {exc}.", file=sys.stderr)
-        return 1
+        _error(f"{exc}.", f"{exc}.")
+        return FAILURE
     verb = "Đã thêm" if created else "Đã cập nhật"
     print(f"{verb} cán bộ {args.officer_id} ({args.name}), quầy: {', '.join(counters) or '—'}.")
     return 0
@@ -89,7 +96,7 @@ def run_list(args: argparse.Namespace) -> int:
     """Print every account: id, name, role, counters, active."""
     config = load_config(args.config)
     if config is None:
-        return 2
+        return USAGE
     sessions = open_site_database(config, args.database_url)
     with sessions() as session:
         officers = OfficerRepository(session, config.site.id).all()
@@ -104,12 +111,12 @@ def run_disable(args: argparse.Namespace) -> int:
     """Disable an account; 1 when there is none."""
     config = load_config(args.config)
     if config is None:
-        return 2
+        return USAGE
     sessions = open_site_database(config, args.database_url)
     with sessions.begin() as session:
         found = OfficerRepository(session, config.site.id).deactivate(args.officer_id, utc_now())
     if not found:
-        print(f"Lỗi: không có cán bộ {args.officer_id}.", file=sys.stderr)
-        return 1
+        _error(f"không có cán bộ {args.officer_id}.", f"no officer {args.officer_id}.")
+        return FAILURE
     print(f"Đã khóa tài khoản {args.officer_id}.")
     return 0

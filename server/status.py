@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 
 from pydantic import ValidationError
 
+from shared.cli_text import FAILURE, USAGE, complain
 from shared.config.site import DEFAULT_CONFIG, SiteConfig, load_config
 from shared.messaging.bus import Message
 from shared.messaging.paho_bus import PahoBus
@@ -145,7 +146,14 @@ def run(args: argparse.Namespace) -> int:
     """Print the table once (--once) or refresh it until Ctrl+C."""
     config = load_config(args.config)
     if config is None:
-        return 2
+        return USAGE
+    if args.every <= 0 or args.wait < 0:
+        complain(
+            "motcua status",
+            "--every phải lớn hơn 0 và --wait không được âm",
+            "--every must be above 0 and --wait not below 0",
+        )
+        return USAGE
     try:
         address = broker_address(config)
         if args.username:
@@ -153,16 +161,24 @@ def run(args: argparse.Namespace) -> int:
                 Path(args.password_file).read_text("utf-8").strip() if args.password_file else ""
             )
             address = replace(address, username=args.username, password=secret)
-    except (OSError, ValueError) as exc:
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        complain(
+            "motcua status",
+            f"không đọc được {exc.filename or 'tệp mật khẩu'}: {reason}",
+            f"cannot read {exc.filename or 'the password file'}: {reason}",
+        )
+        return FAILURE
+    except ValueError as exc:
         print(f"motcua status: {exc}", file=sys.stderr)
-        return 1
+        return FAILURE
     topics = Topics(config.site.id)
     # No last will and a client id of its own: looking must not add a device to the table.
     bus = PahoBus(address, f"status-{config.site.id}-{os.getpid()}")
     try:
         if not bus.wait_connected(args.wait + 7):
-            print("motcua status: không kết nối được broker", file=sys.stderr)
-            return 1
+            complain("motcua status", "không kết nối được broker", "cannot reach the broker")
+            return FAILURE
         board = collect(bus, topics, args.wait)
         if args.once:
             print(render(board.snapshot(), config.site.timezone, server_health(config)))

@@ -11,6 +11,7 @@ from typing import Any
 
 from hw.scanner.base import ScannerBase
 from hw.scanner.events import STATE_TEXT, ConnectionState, ScanEvent
+from shared.cli_text import say
 from shared.config.scanner import ScannerConfig, load_scanner_configs
 from shared.domain.codes import clean_scan
 
@@ -92,9 +93,12 @@ def run_scan(args: argparse.Namespace) -> int:
         if not configs:
             raise ValueError(f"{args.config}: không có [[scanners]] nào")
         scanners = [_open(config) for config in configs]
-    except (OSError, ValueError) as exc:
-        print(f"lỗi: {exc}", file=sys.stderr)
+    except ValueError as exc:
+        print(f"motcua hw scan: {exc}", file=sys.stderr)
         return 2
+    except OSError as exc:
+        print(f"motcua hw scan: {exc}", file=sys.stderr)
+        return 1
     events: queue.Queue[ScanEvent] = queue.Queue()
     for scanner in scanners:
         scanner.add_scan_listener(events.put)
@@ -132,6 +136,23 @@ def _state_printer(scanner: ScannerBase) -> Any:
     return show
 
 
+def _image_bytes(path: Path) -> bytes:
+    """Read an image file, raising ValueError with a message for the user."""
+    if path.is_dir():
+        raise ValueError(say(f"{path} là một thư mục", f"{path} is a folder"))
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise ValueError(say(f"không có tệp {path}", f"no file {path}")) from None
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        message = say(f"không đọc được {path}: {reason}", f"cannot read {path}: {reason}")
+        raise ValueError(message) from None
+    if not data:
+        raise ValueError(say(f"{path} là tệp rỗng", f"{path} is empty"))
+    return data
+
+
 def run_decode(args: argparse.Namespace) -> int:
     """Print 'FILE<TAB>TEXT' for each image; exit 1 if an image could not be read."""
     import cv2
@@ -139,14 +160,22 @@ def run_decode(args: argparse.Namespace) -> int:
 
     from hw.scanner.decoders import make_decoder
 
+    # Our own messages say what went wrong with a file; OpenCV's warnings would only repeat it.
+    cv2.utils.logging.setLogLevel(cv2.utils.logging.LOG_LEVEL_ERROR)
     fast = make_decoder(args.decoder)
     plain = make_decoder(args.decoder, prefilter_sigma=0)
     status = 0
     for path in args.images:
-        loaded = cv2.imread(str(path), cv2.IMREAD_GRAYSCALE)
         text = ""
-        if loaded is None:
-            print(f"lỗi: không đọc được ảnh {path}", file=sys.stderr)
+        try:
+            data = _image_bytes(path)
+            loaded = cv2.imdecode(np.frombuffer(data, dtype=np.uint8), cv2.IMREAD_GRAYSCALE)
+            if loaded is None:
+                raise ValueError(
+                    say(f"{path} không phải tệp ảnh đọc được", f"{path} is not a readable image")
+                )
+        except (ValueError, cv2.error) as exc:
+            print(f"motcua hw decode: {exc}", file=sys.stderr)
             status = 1
         else:
             image = np.asarray(loaded, dtype=np.uint8)

@@ -69,7 +69,7 @@ def test_a_bad_file_imports_nothing_and_exits_1(
 
 def test_a_bad_site_file_exits_2(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     code, _, err = run(capsys, "x.csv", "--config", str(tmp_path / "missing.toml"))
-    assert code == 2 and "file not found" in err
+    assert code == 2 and "không tìm thấy tệp" in err
 
 
 def test_catalogue_path_is_relative_to_the_site_file(tmp_path: Path) -> None:

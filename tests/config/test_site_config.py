@@ -32,29 +32,29 @@ def write(tmp_path: Path, text: str) -> Path:
     [
         (
             '\n[[services]]\ncode = "x"\nname = "X"\ndepartment = "nope"\nprefix = "Z"\n',
-            "services.20.department: unknown department 'nope'",
+            "services[x].department: không có đơn vị 'nope'",
         ),
         (
             '\n[[services]]\ncode = "x"\nname = "X"\ndepartment = "tu-phap"\nprefix = "z1"\n',
-            "services.20.prefix",
+            "services[x].prefix",
         ),
         (
             '\n[[services]]\ncode = "x"\nname = "X"\ndepartment = "tu-phap"\nprefix = "Z"\n'
             "colour = 1\n",
-            "services.20.colour: Extra inputs are not permitted",
+            "services[x].colour: khóa không được hỗ trợ",
         ),
         (
             '\n[[services]]\ncode = "x"\nname = "X"\ndepartment = "tu-phap"\nprefix = "Z"\n'
             'windows = ["11:00-07:00"]\n',
-            "services.20.windows",
+            "services[x].windows",
         ),
         (
             '\n[[counters]]\nid = "q99"\nlabel = "99"\nservices = ["bogus"]\nzone = "tang-1"\n',
-            "counters.16.services: unknown service 'bogus'",
+            "counters[q99].services: không có dịch vụ 'bogus'",
         ),
         (
             '\n[[counters]]\nid = "q01"\nlabel = "1"\nservices = ["ho-tich"]\nzone = "tang-1"\n',
-            "counters.16: duplicate id 'q01'",
+            "counters[q01]: mã 'q01' bị trùng (mục #1 và #17)",
         ),
         ("\n[queue]\nmax_recalls = -1\n", "queue"),
     ],
@@ -70,15 +70,15 @@ def test_check_config_command_prints_errors_and_exits_non_zero(
 ) -> None:
     bad = write(tmp_path, '\n[[zones]]\nid = "tang-1"\nname = "again"\n')
     assert main(["check-config", str(bad)]) == 1
-    assert "zones.2: duplicate id 'tang-1'" in capsys.readouterr().err
+    assert "zones[tang-1]: mã 'tang-1' bị trùng (mục #1 và #3)" in capsys.readouterr().err
     assert main(["check-config", str(DEMO_CONFIG)]) == 0
-    assert "16 counters" in capsys.readouterr().out
+    assert "16 quầy" in capsys.readouterr().out
 
 
 def test_missing_and_broken_files_are_reported(tmp_path: Path) -> None:
-    with pytest.raises(ConfigError, match="file not found"):
+    with pytest.raises(ConfigError, match="không tìm thấy tệp"):
         load_site_config(tmp_path / "absent.toml")
     broken = tmp_path / "broken.toml"
     broken.write_text("[site\n")
-    with pytest.raises(ConfigError, match="not valid TOML"):
+    with pytest.raises(ConfigError, match="không phải TOML hợp lệ"):
         load_site_config(broken)

@@ -167,4 +167,4 @@ def test_the_command_refuses_a_bad_site_file(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert run_cli("--config", str(tmp_path / "missing.toml"), "--out", str(tmp_path)) == 2
-    assert "file not found" in capsys.readouterr().err
+    assert "không tìm thấy tệp" in capsys.readouterr().err

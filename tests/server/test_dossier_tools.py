@@ -183,23 +183,23 @@ def test_officer_accounts_from_the_command_line(
 ) -> None:
     import io
 
-    monkeypatch.setattr("sys.stdin", io.StringIO("2468\n"))
+    monkeypatch.setattr("sys.stdin", io.StringIO("582046\n"))
     args = ["officer", "add", "cb05", "--name", "Lê Văn Cường", "--counters", "q05,q06"]
     assert main([*args, "--password-stdin", "--config", str(site_file)]) == 0
     monkeypatch.setattr("sys.stdin", io.StringIO("12\n"))
     assert main([*args, "--password-stdin", "--config", str(site_file)]) == 1
-    assert "ít nhất 4 ký tự" in capsys.readouterr().err
+    assert "ít nhất 6 ký tự" in capsys.readouterr().err
     assert main(["officer", "list", "--config", str(site_file)]) == 0
     assert "cb05\tLê Văn Cường\tofficer\tq05,q06\thoạt động" in capsys.readouterr().out
     url = f"sqlite:///{site_file.parent / 'data' / 'motcua.db'}"
     sessions = open_database(url)
     with sessions.begin() as session:
         officers = OfficerRepository(session, "hcc-demo")
-        assert officers.verify("cb05", "2468") is not None
+        assert officers.verify("cb05", "582046") is not None
         assert officers.verify("cb05", "1234") is None
     assert main(["officer", "disable", "cb05", "--config", str(site_file)]) == 0
     with sessions.begin() as session:
-        assert OfficerRepository(session, "hcc-demo").verify("cb05", "2468") is None
+        assert OfficerRepository(session, "hcc-demo").verify("cb05", "582046") is None
     bind = sessions.kw.get("bind")
     assert bind is not None
     bind.dispose()
@@ -213,7 +213,7 @@ def test_demo_seed_creates_officers_and_dossiers_once(
         CatalogueRepository(session, config.site.id).replace_all([PROCEDURE], MONDAY)
     first = demo_seed.seed_demo(sessions_for_file, config, MONDAY)
     again = demo_seed.seed_demo(sessions_for_file, config, MONDAY)
-    assert first.pin == again.pin and len(first.pin) == 4
+    assert first.pin == again.pin and len(first.pin) == 6
     assert first.officers == len(config.counters) + 1
     assert len(first.slips) == 5
     assert again.slips == first.slips
