@@ -118,6 +118,7 @@ def build_console(
         config.site.id,
         long_wait_minutes=settings.long_wait_minutes,
         idle_counter_minutes=settings.idle_counter_minutes,
+        timezone=config.site.timezone,
     )
     window.add_page(Action.SUPERVISOR, SupervisorPage(supervisor))
     return Console(

@@ -39,6 +39,8 @@ def show(
         print(f"counter: {exc}", file=sys.stderr)
         return 2
     app = QApplication.instance() or QApplication(sys.argv[:1])
+    # Before anything announces the app online: a SIGTERM from then on is a clean stop.
+    quit_on_signals = QuitOnSignals(app)
     assert isinstance(app, QApplication)
     bus = connect_bus(address, config.site.id, f"counter-{counter_id}", "counter")
     client = CommandClient(bus, Topics(config.site.id), counter_id)
@@ -77,7 +79,6 @@ def show(
             if (place := window_geometry(PAD_GEOMETRY)) is not None:
                 pad.setGeometry(*place)
             pad.show()
-    quit_on_signals = QuitOnSignals(app)
     try:
         app.exec()
     finally:

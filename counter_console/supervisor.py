@@ -6,6 +6,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from pydantic import ValidationError
 from PySide6.QtCore import QObject, Qt, Signal, Slot
@@ -17,6 +18,8 @@ from shared.messaging.states import (
     CounterStateMessage,
     DeviceStatus,
     LateDossiersState,
+    LoginLock,
+    LoginLocksState,
     QueuesState,
     ServiceWaiting,
 )
@@ -63,10 +66,12 @@ class SupervisorModel(QObject):
         long_wait_minutes: int = 30,
         idle_counter_minutes: int = 15,
         now: Callable[[], datetime] = utc_now,
+        timezone: str = "Asia/Ho_Chi_Minh",
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
         self.topics = Topics(site_id)
+        self.timezone = ZoneInfo(timezone)
         self.long_wait_seconds = long_wait_minutes * 60
         self.idle_counter_seconds = idle_counter_minutes * 60
         self._now = now
@@ -74,6 +79,7 @@ class SupervisorModel(QObject):
         self.services: list[ServiceWaiting] = []
         self.devices: dict[str, DeviceStatus] = {}
         self.late: list[LateDossier] = []
+        self.login_locks: list[LoginLock] = []
 
     def attach(self, bridge: BusBridge) -> None:
         """Subscribe to every state and status topic of the site."""
@@ -82,6 +88,7 @@ class SupervisorModel(QObject):
         bridge.subscribe(self.topics.queues())
         bridge.subscribe(self.topics.statuses())
         bridge.subscribe(self.topics.late_dossiers())  # the server republishes it on changes
+        bridge.subscribe(self.topics.logins())
 
     @Slot(str, bytes)
     def handle_message(self, topic: str, payload: bytes) -> None:
@@ -98,6 +105,8 @@ class SupervisorModel(QObject):
             elif topic == self.topics.late_dossiers():
                 items = LateDossiersState.model_validate_json(payload).dossiers
                 self.late = [LateDossier.model_validate(item) for item in items]
+            elif topic == self.topics.logins():
+                self.login_locks = LoginLocksState.model_validate_json(payload).locks
             else:
                 return
         except ValidationError as exc:
@@ -153,12 +162,32 @@ class SupervisorModel(QObject):
                         + (" (vẫn có người chờ)" if waiting else "")
                     )
                 )
+        found.extend(self.login_alerts(now))
         overdue = [x for x in self.late if x.timeliness == Timeliness.OVERDUE]
         if self.late:
             found.append(
                 Alert(
                     f"{len(self.late)} hồ sơ sắp đến hạn hoặc quá hạn ({len(overdue)} quá hạn)",
                     severe=bool(overdue),
+                )
+            )
+        return found
+
+    def login_alerts(self, now: datetime) -> list[Alert]:
+        """Officer ids and devices whose logins must wait after failed attempts (in red)."""
+        found = []
+        for lock in sorted(self.login_locks, key=lambda x: (x.scope, x.subject)):
+            if lock.locked_until is None or lock.locked_until <= now:
+                continue
+            who = (
+                f"Cán bộ {lock.subject}" if lock.scope == "officer" else f"Thiết bị {lock.subject}"
+            )
+            local = lock.locked_until.astimezone(self.timezone)
+            found.append(
+                Alert(
+                    f"{who} bị khóa đăng nhập đến {local:%H:%M} "
+                    f"({lock.failures} lần nhập sai liên tiếp)",
+                    severe=True,
                 )
             )
         return found

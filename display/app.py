@@ -221,6 +221,8 @@ def show(
         print(f"display: {exc}", file=sys.stderr)
         return 2
     app = QApplication.instance() or QApplication(sys.argv[:1])
+    # Before anything announces the app online: a SIGTERM from then on is a clean stop.
+    quit_on_signals = QuitOnSignals(app)
     quiet = QuietHours(args.quiet, config.site.timezone)
     announcer = Announcer(
         make_sink(args, config), repeat=args.repeat, template=args.template, quiet=quiet.active
@@ -250,7 +252,6 @@ def show(
         window.show()
     else:
         window.showFullScreen()
-    quit_on_signals = QuitOnSignals(app)
     try:
         app.exec()
     finally:

@@ -62,7 +62,14 @@ def register(subparsers: Any) -> None:
     )
     parser.add_argument("--windowed", action="store_true", help="a normal window, not kiosk mode")
     parser.add_argument(
-        "--hash-pin", action="store_true", help="ask for a PIN and print its hash for the config"
+        "--hash-pin",
+        action="store_true",
+        help="ask for this kiosk's exit PIN and write its hash to --pin-file",
+    )
+    parser.add_argument(
+        "--pin-file",
+        default="/etc/motcua/credentials/kiosk-admin-pin",
+        help="with --hash-pin: the kiosk's own PIN file (mode 0600)",
     )
     parser.add_argument("--log-level", default="INFO")
     parser.set_defaults(handler=run)
@@ -76,7 +83,7 @@ def run(args: argparse.Namespace) -> int:
     # python-escpos calls logging.basicConfig() on import, which can win the race: set the level.
     logging.getLogger().setLevel(args.log_level.upper())
     if args.hash_pin:
-        return print_pin_hash()
+        return write_exit_pin(Path(args.pin_file))
     config = load_config(args.config)
     if config is None:
         return 2
@@ -89,18 +96,28 @@ def run(args: argparse.Namespace) -> int:
     return show(args, config)
 
 
-def print_pin_hash() -> int:
-    """Ask for the technician's PIN twice and print the line to put in `[kiosk]`."""
-    from kiosk.admin import hash_pin
+def write_exit_pin(path: Path) -> int:
+    """Ask for the technician's exit PIN twice and write its hash to this kiosk's PIN file."""
+    from kiosk.admin import write_pin_hash
+    from shared.cli_text import FAILURE, USAGE, say
+    from shared.domain.credentials import PinPolicy
 
-    pin = getpass.getpass("PIN (chỉ gồm chữ số): ")
-    if not pin.isdigit() or len(pin) < 4:
-        print("PIN phải có ít nhất 4 chữ số.", file=sys.stderr)
-        return 2
-    if getpass.getpass("Nhập lại PIN: ") != pin:
-        print("Hai lần nhập không khớp.", file=sys.stderr)
-        return 2
-    print(f'admin_pin_hash = "{hash_pin(pin)}"')
+    pin = getpass.getpass(say("PIN (chỉ gồm chữ số): ", "PIN (digits only): "))
+    problem = PinPolicy().problem(pin)
+    if pin and not pin.isdigit():
+        problem = say("PIN chỉ gồm chữ số", "the PIN is digits only")
+    if problem is not None:
+        print(f"{problem}.", file=sys.stderr)
+        return USAGE
+    if getpass.getpass(say("Nhập lại PIN: ", "PIN again: ")) != pin:
+        print(say("Hai lần nhập không khớp.", "The two PINs differ."), file=sys.stderr)
+        return USAGE
+    try:
+        write_pin_hash(path, pin)
+    except OSError as exc:
+        print(say(f"Không ghi được {path}: {exc}", f"Cannot write {path}: {exc}"), file=sys.stderr)
+        return FAILURE
+    print(path)
     return 0
 
 
@@ -153,6 +170,8 @@ def show(args: argparse.Namespace, config: SiteConfig) -> int:
         print(f"kiosk: {exc}", file=sys.stderr)
         return 2
     app = QApplication.instance() or QApplication(sys.argv[:1])
+    # Before anything announces the app online: a SIGTERM from then on is a clean stop.
+    quit_on_signals = QuitOnSignals(app)
     bus = connect_bus(address, config.site.id, args.kiosk, "kiosk")
     model = KioskViewModel(config, args.kiosk)
     model.attach(bus)
@@ -178,7 +197,6 @@ def show(args: argparse.Namespace, config: SiteConfig) -> int:
     model.printer = devices.printer
     devices.start(model)
     announce_ready(model)
-    quit_on_signals = QuitOnSignals(app)
     try:
         app.exec()
     finally:

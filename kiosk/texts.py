@@ -153,6 +153,10 @@ _TEXTS: dict[str, dict[str, str]] = {
     "space": {"vi": "DẤU CÁCH", "en": "SPACE"},
     "admin_title": {"vi": "Nhập mã PIN kỹ thuật", "en": "Technician PIN"},
     "admin_wrong": {"vi": "Sai mã PIN.", "en": "Wrong PIN."},
+    "admin_wait": {
+        "vi": "Nhập sai nhiều lần: thử lại sau {seconds} giây.",
+        "en": "Too many wrong PINs: try again in {seconds} s.",
+    },
     "cancel": {"vi": "HỦY", "en": "CANCEL"},
     "ok": {"vi": "ĐỒNG Ý", "en": "OK"},
     "wait_unknown": {"vi": "chưa ước tính được", "en": "not estimated yet"},

@@ -38,6 +38,8 @@ if TYPE_CHECKING:  # the printer stack (escpos, Pillow) loads after the window i
 log = logging.getLogger(__name__)
 
 FONT_STEP = 4
+# A catalogue of at most this many pages of `list_procedures` (100 procedures each) loads.
+MAX_PROCEDURE_PAGES = 50
 FONT_STEPS_UP = 4
 FONT_STEPS_DOWN = 1
 NOTICE_MS = 8000
@@ -406,18 +408,27 @@ class KioskViewModel(QObject):
         stale = self._clock() - self._procedures_at > PROCEDURES_MAX_AGE_S
         if self.procedures_state != "loading" and (self.procedures_state != "loaded" or stale):
             self.procedures_state = "loading"
-            self._send(ListProcedures(request_id=new_request_id()), self._procedures_loaded)
+            self._load_procedures(1, [])
 
-    def _procedures_loaded(self, reply: Reply) -> None:
+    def _load_procedures(self, page: int, loaded: list[ProcedureView]) -> None:
+        """Ask for one page of the catalogue; the pages add up until the server says no more."""
+        command = ListProcedures(request_id=new_request_id(), page=page)
+        self._send(command, lambda reply: self._procedures_loaded(reply, page, loaded))
+
+    def _procedures_loaded(self, reply: Reply, page: int, loaded: list[ProcedureView]) -> None:
         try:
             if not reply.ok:
                 raise ValueError(reply.error.message if reply.error else "no procedures")
             items = reply.result.get("procedures", [])
-            self.procedures = [ProcedureView.model_validate(p) for p in items]
+            loaded = [*loaded, *(ProcedureView.model_validate(p) for p in items)]
         except (ValueError, ValidationError) as exc:
             log.warning("procedure catalogue not loaded: %s", exc)
             self.procedures_state = "failed"
         else:
+            if reply.result.get("more") and page < MAX_PROCEDURE_PAGES:
+                self._load_procedures(page + 1, loaded)
+                return
+            self.procedures = loaded
             self.procedures_state = "loaded"
             self._procedures_at = self._clock()
         self.changed.emit()
@@ -543,7 +554,8 @@ class KioskViewModel(QObject):
     @Slot()
     def _probe_server(self) -> None:
         """Ask the server something harmless; its reply (or timeout) goes to the health."""
-        self._send(ListProcedures(request_id=new_request_id()), lambda _: None, attempts=1)
+        probe = ListProcedures(request_id=new_request_id(), limit=1)
+        self._send(probe, lambda _: None, attempts=1)
 
     def _failed(self, reply: Reply) -> None:
         error = reply.error

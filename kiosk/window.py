@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk import style
-from kiosk.admin import AdminGesture, PinPad, corner_rect
+from kiosk.admin import AdminGesture, PinGuard, PinPad, corner_rect, load_pin_hash, pin_file
 from kiosk.dossier_pages import ErrorPage, ProgressPage, ScanPage
 from kiosk.lookup_pages import LookupPage, ProcedurePage
 from kiosk.pictures import Emblem
@@ -42,6 +42,9 @@ class KioskWindow(QWidget):
         self.setWindowTitle("Motcua — ki-ốt lấy số")
         kiosk = model.config.kiosk
         self._gesture = AdminGesture(kiosk.admin_taps)
+        self._pin_hash = load_pin_hash(pin_file(kiosk.admin_pin_file))
+        # Kept by the window: a new pad for each try must not forget the wrong PINs.
+        self.pin_guard = PinGuard()
         self._pin: PinPad | None = None
         column = QVBoxLayout(self)
         # The screen's size is the kiosk's: content that does not fit must scroll or shrink,
@@ -187,11 +190,10 @@ class KioskWindow(QWidget):
             self.open_pin_pad()
 
     def open_pin_pad(self) -> None:
-        """Show the PIN pad (nothing happens when no PIN is configured)."""
-        pin_hash = self.model.config.kiosk.admin_pin_hash
-        if not pin_hash or self._pin is not None:
+        """Show the PIN pad (nothing happens when this kiosk has no PIN)."""
+        if not self._pin_hash or self._pin is not None:
             return
-        self._pin = PinPad(pin_hash, self.model.language)
+        self._pin = PinPad(self._pin_hash, self.model.language, self.pin_guard)
         self._pin.accepted.connect(self._admin_exit)
         self._pin.cancelled.connect(self._close_pin_pad)
         self.stack.addWidget(self._pin)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 
 class KioskConfig(BaseModel):
@@ -18,11 +18,24 @@ class KioskConfig(BaseModel):
     tickets_per_minute: int = Field(
         6, ge=1, le=120, description="Most tickets one kiosk issues in a minute (button mashing)."
     )
-    admin_pin_hash: str = Field(
+    admin_pin_file: str = Field(
         "",
-        description="Argon2 hash of the technician's exit PIN (`motcua kiosk --hash-pin`); "
-        "empty = no exit but SIGTERM.",
+        description="File with the Argon2 hash of this kiosk's exit PIN, the device's own "
+        "credential (`motcua kiosk --hash-pin --pin-file F`, mode 0600); empty = the systemd "
+        "credential `kiosk-admin-pin` when there is one, else no exit but SIGTERM.",
     )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_shared_pin_hash(cls, data: object) -> object:
+        # Every device reads the site file: a PIN hash there can be guessed offline.
+        if isinstance(data, dict) and "admin_pin_hash" in data:
+            raise ValueError(
+                "admin_pin_hash không còn để trong tệp cấu hình chung: mỗi ki-ốt giữ hash mã PIN "
+                "trong tệp riêng (motcua kiosk --hash-pin --pin-file F; [kiosk] admin_pin_file)"
+            )
+        return data
+
     languages: list[str] = Field(
         default_factory=lambda: ["vi", "en"],
         description="Languages offered; the first is the default (vi, en).",

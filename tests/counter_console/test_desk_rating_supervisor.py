@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from PySide6.QtCore import QPoint, Qt
@@ -28,7 +28,7 @@ from shared.messaging.client import CommandClient, new_request_id
 from shared.messaging.codec import encode
 from shared.messaging.dossier_views import LateDossier
 from shared.messaging.paho_bus import PahoBus
-from shared.messaging.states import LateDossiersState
+from shared.messaging.states import LateDossiersState, LoginLock, LoginLocksState
 from shared.messaging.topics import Topics
 from shared.runtime import utc_now
 from tests.counter_console.conftest import DEMO_PIN, ConsoleFactory, issue
@@ -340,3 +340,35 @@ def test_the_supervisor_follows_the_retained_late_dossier_list(qapp: object) -> 
     supervisor.handle_message(topics.late_dossiers(), encode(state))
     assert supervisor.late == [late]
     assert Alert("1 hồ sơ sắp đến hạn hoặc quá hạn (1 quá hạn)", severe=True) in supervisor.alerts()
+
+
+def test_the_supervisor_sees_who_is_locked_out_of_logging_in(qapp: object) -> None:
+    """The server's retained login locks show as red alerts until the wait is over."""
+    now = datetime(2026, 12, 1, 3, 0, tzinfo=UTC)  # 10:00 in Hà Nội time
+    supervisor = SupervisorModel(SITE, now=lambda: now)
+    topics = Topics(SITE)
+    locks = LoginLocksState(
+        locks=[
+            LoginLock(
+                scope="officer",
+                subject="cb04",
+                failures=5,
+                last_failed_at=now,
+                locked_until=now + timedelta(minutes=15),
+            ),
+            LoginLock(
+                scope="device",
+                subject="q05",
+                failures=2,
+                last_failed_at=now - timedelta(hours=1),
+                locked_until=now - timedelta(minutes=1),  # the wait is over
+            ),
+        ],
+        at=now,
+    )
+    supervisor.handle_message(topics.logins(), encode(locks))
+    alerts = supervisor.alerts()
+    assert (
+        Alert("Cán bộ cb04 bị khóa đăng nhập đến 10:15 (5 lần nhập sai liên tiếp)", True) in alerts
+    )
+    assert not any("q05" in alert.text for alert in alerts)

@@ -7,16 +7,19 @@ from collections.abc import Callable
 
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
+from sqlalchemy.orm import Session, sessionmaker
 
 from kiosk.demo_data import demo_dossier, demo_queues
 from kiosk.viewmodel import KioskViewModel, Screen
 from kiosk.window import KioskWindow
 from server.daemon import QueueServer
 from shared.config.site import SiteConfig
-from shared.domain.procedures import fold
+from shared.domain.procedures import Procedure, fold
 from shared.messaging import dossier_commands as d
 from shared.messaging.client import CommandClient, new_request_id
 from shared.messaging.dossier_views import DossierFull
+from shared.storage.catalogue import CatalogueRepository
+from tests.helpers.clock import FakeClock
 from tests.helpers.text_ink import shown_texts
 from tests.kiosk.conftest import Kiosk
 from tests.kiosk.touch import tap, type_keys, wait_ready
@@ -46,6 +49,28 @@ def test_procedure_search_ignores_diacritics(
     tap(qtbot, kiosk.window, found[0].name)
     assert kiosk.model.screen is Screen.PROCEDURE
     assert kiosk.window.current_page().name.text() == found[0].name  # type: ignore[attr-defined]
+
+
+def test_a_catalogue_of_several_pages_loads_whole(
+    qtbot: QtBot,
+    sessions: sessionmaker[Session],
+    site_config: SiteConfig,
+    clock: FakeClock,
+    running_server: QueueServer,
+    make_kiosk: Callable[..., Kiosk],
+) -> None:
+    """The server pages list_procedures (100 a page): the kiosk asks page after page."""
+    many = [
+        Procedure(f"9.{i:06d}", f"Thủ tục thử số {i}", "Thử nghiệm", "tu-phap", 3)
+        for i in range(1, 251)
+    ]
+    with sessions.begin() as session:
+        CatalogueRepository(session, site_config.site.id).replace_all(many, clock())
+    kiosk = make_kiosk()
+    _ready(qtbot, kiosk)
+    tap(qtbot, kiosk.window, "TRA CỨU THỦ TỤC")
+    qtbot.waitUntil(lambda: kiosk.model.procedures_state == "loaded", timeout=WAIT_MS)
+    assert sorted(p.code for p in kiosk.model.procedures) == sorted(p.code for p in many)
 
 
 def test_scanned_slip_shows_the_progress_screen(

@@ -12,7 +12,16 @@ from PySide6.QtWidgets import QPushButton
 from pytestqt.qtbot import QtBot
 from sqlalchemy.orm import Session, sessionmaker
 
-from kiosk.admin import AdminGesture, PinPad, hash_pin, verify_pin
+from kiosk.admin import (
+    AdminGesture,
+    PinGuard,
+    PinPad,
+    hash_pin,
+    load_pin_hash,
+    pin_file,
+    verify_pin,
+    write_pin_hash,
+)
 from kiosk.viewmodel import Screen
 from server.broker import EmbeddedBroker
 from server.daemon import QueueServer
@@ -67,11 +76,36 @@ def test_broker_drop_shows_the_unavailable_screen_and_recovers_by_itself(
 
 
 def test_pin_hash_round_trip() -> None:
-    pin_hash = hash_pin("2468")
-    assert verify_pin(pin_hash, "2468")
+    pin_hash = hash_pin("582046")
+    assert verify_pin(pin_hash, "582046")
     assert not verify_pin(pin_hash, "1357")
-    assert not verify_pin("", "2468")
-    assert not verify_pin("not-a-hash", "2468")
+    assert not verify_pin("", "582046")
+    assert not verify_pin("not-a-hash", "582046")
+
+
+def pin_config(site_config: SiteConfig, tmp_path: Path, **kiosk: object) -> SiteConfig:
+    """The site with this kiosk's exit PIN 582046 in a PIN file of its own."""
+    path = tmp_path / "kiosk-admin-pin"
+    write_pin_hash(path, "582046")
+    assert oct(path.stat().st_mode & 0o777) == "0o600"
+    kiosk_config = KioskConfig(admin_pin_file=str(path), **kiosk)  # type: ignore[arg-type]
+    return site_config.model_copy(update={"kiosk": kiosk_config})
+
+
+def test_the_site_file_refuses_a_shared_pin_hash() -> None:
+    """Every device reads the site file: the exit PIN's hash must live in the kiosk's own file."""
+    with pytest.raises(ValueError, match="admin_pin_file"):
+        KioskConfig.model_validate({"admin_pin_hash": hash_pin("582046")})
+
+
+def test_the_pin_comes_from_the_systemd_credential_when_no_file_is_named(tmp_path: Path) -> None:
+    (tmp_path / "kiosk-admin-pin").write_text(hash_pin("582046") + "\n")
+    found = pin_file("", {"CREDENTIALS_DIRECTORY": str(tmp_path)})
+    assert found is not None and verify_pin(load_pin_hash(found), "582046")
+    assert pin_file("", {}) is None and load_pin_hash(None) == ""
+    assert load_pin_hash(tmp_path / "missing") == ""
+    (tmp_path / "kiosk-admin-pin").write_text("none\n")  # the unit's fallback credential
+    assert load_pin_hash(found) == ""
 
 
 def test_admin_gesture_needs_quick_taps() -> None:
@@ -89,10 +123,9 @@ def test_admin_gesture_needs_quick_taps() -> None:
 
 
 def test_kiosk_mode_only_closes_after_the_right_pin(
-    qtbot: QtBot, make_kiosk: Callable[..., Kiosk], site_config: SiteConfig
+    qtbot: QtBot, make_kiosk: Callable[..., Kiosk], site_config: SiteConfig, tmp_path: Path
 ) -> None:
-    config = site_config.model_copy(update={"kiosk": KioskConfig(admin_pin_hash=hash_pin("2468"))})
-    kiosk = make_kiosk(config=config, printer=False)
+    kiosk = make_kiosk(config=pin_config(site_config, tmp_path), printer=False)
     window = kiosk.window
     window.allow_close = False
     assert not window.close()
@@ -105,10 +138,44 @@ def test_kiosk_mode_only_closes_after_the_right_pin(
         tap_digit(qtbot, pad, digit)
     tap_named(qtbot, pad, "ĐỒNG Ý")
     assert not exits and "Sai" in pad.message.text()
-    for digit in "2468":
+    for digit in "582046":
         tap_digit(qtbot, pad, digit)
     tap_named(qtbot, pad, "ĐỒNG Ý")
     assert exits and window.allow_close
+
+
+def test_wrong_pins_make_the_pad_wait_longer_and_longer(
+    qtbot: QtBot, make_kiosk: Callable[..., Kiosk], site_config: SiteConfig, tmp_path: Path
+) -> None:
+    """Three free tries, then 2 s, 4 s …: even the right PIN waits; a new pad remembers."""
+    kiosk = make_kiosk(config=pin_config(site_config, tmp_path), printer=False)
+    window = kiosk.window
+    now = [1000.0]
+    window.pin_guard = PinGuard(clock=lambda: now[0])
+    exits: list[bool] = []
+    window.exit_requested.connect(lambda: exits.append(True))
+
+    def attempt(pin: str) -> str:
+        window.open_pin_pad()
+        pad = window.findChild(PinPad)
+        assert pad is not None
+        for digit in pin:
+            tap_digit(qtbot, pad, digit)
+        tap_named(qtbot, pad, "ĐỒNG Ý")
+        message = pad.message.text()
+        if not exits:
+            tap_named(qtbot, pad, "HỦY")  # the next try opens a new pad
+        return message
+
+    for _ in range(3):
+        assert attempt("111111") == "Sai mã PIN."
+    assert "sau 2 giây" in attempt("111111")
+    assert "sau 2 giây" in attempt("582046") and not exits  # refused unchecked while waiting
+    now[0] += 2
+    assert "sau 4 giây" in attempt("222222")
+    now[0] += 4
+    attempt("582046")
+    assert exits
 
 
 def tap_digit(qtbot: QtBot, pad: PinPad, digit: str) -> None:
@@ -121,10 +188,9 @@ def tap_named(qtbot: QtBot, pad: PinPad, caption: str) -> None:
 
 
 def test_taps_on_the_admin_corner_open_the_pin_pad(
-    qtbot: QtBot, make_kiosk: Callable[..., Kiosk], site_config: SiteConfig
+    qtbot: QtBot, make_kiosk: Callable[..., Kiosk], site_config: SiteConfig, tmp_path: Path
 ) -> None:
-    kiosk_config = KioskConfig(admin_pin_hash=hash_pin("2468"), admin_taps=3)
-    kiosk = make_kiosk(config=site_config.model_copy(update={"kiosk": kiosk_config}), printer=False)
+    kiosk = make_kiosk(config=pin_config(site_config, tmp_path, admin_taps=3), printer=False)
     handle = kiosk.window.windowHandle()
     assert handle is not None
     QTest.mouseClick(handle, Qt.MouseButton.LeftButton, pos=QPoint(500, 900))
