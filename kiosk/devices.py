@@ -52,7 +52,10 @@ class KioskDevices:
             ticket_printer = TicketPrinter(config, ReceiptPrinter(printer_config), bus)
         pattern = config.dossiers.code_regex()
         chosen = choose_scanners(config, kiosk_id, scanners)
-        sources = [build_scanner(s, dossier_pattern=pattern) for s in chosen]
+        foreign = config.dossiers.foreign_code_patterns
+        sources = [
+            build_scanner(s, dossier_pattern=pattern, foreign_patterns=foreign) for s in chosen
+        ]
         return cls(ticket_printer, sources)
 
     def start(self, model: KioskViewModel) -> None:

@@ -49,6 +49,7 @@ COMMANDS: dict[str, Command] = {
     "officer": Command(
         "server.officer_cli", "tài khoản cán bộ tại quầy", "officer accounts at the counters"
     ),
+    "id": Command("server.id_cli", "đọc mã QR thẻ căn cước", "read the QR of a citizen ID card"),
     "devices": Command(
         "server.devices",
         "công bố tình trạng máy in (giấy, nắp, kết nối)",

@@ -3,10 +3,12 @@ listeners, and a worker thread that reconnects by itself with back-off."""
 
 from __future__ import annotations
 
+import hashlib
 import logging
+import secrets
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import TypedDict, Unpack
 
@@ -19,11 +21,25 @@ from hw.scanner.events import (
     Symbology,
 )
 from hw.scanner.framing import Framer, Framing
-from shared.domain.codes import DEFAULT_DOSSIER_PATTERN, MAX_SCAN_LENGTH, classify, clean_scan
+from shared.domain.codes import (
+    DEFAULT_DOSSIER_PATTERN,
+    MAX_CARD_SCAN_LENGTH,
+    MAX_SCAN_LENGTH,
+    CodeKind,
+    ScannedCode,
+    classify,
+    clean_scan,
+)
 
 log = logging.getLogger(__name__)
 
 Clock = Callable[[], float]
+# Keys the repeat filter's fingerprint of an ID card QR: the filter must not keep the payload.
+_FINGERPRINT_KEY = secrets.token_bytes(16)
+
+
+def _fingerprint(text: str) -> str:
+    return hashlib.blake2b(text.encode(), key=_FINGERPRINT_KEY, digest_size=16).hexdigest()
 
 
 def _now() -> datetime:
@@ -54,6 +70,7 @@ class PipelineOptions(TypedDict, total=False):
     repeat_window_s: float
     parse_aim: bool
     dossier_pattern: str
+    foreign_patterns: Sequence[str]
     clock: Clock
 
 
@@ -74,11 +91,13 @@ class ScannerBase:
         repeat_window_s: float = 2.0,
         parse_aim: bool = True,
         dossier_pattern: str = DEFAULT_DOSSIER_PATTERN,
+        foreign_patterns: Sequence[str] = (),
         clock: Clock = time.monotonic,
     ) -> None:
         self._id = scanner_id
         self._parse_aim = parse_aim
         self._dossier_pattern = dossier_pattern
+        self._foreign_patterns = tuple(foreign_patterns)
         self._clock = clock
         self._repeats = RepeatFilter(repeat_window_s, clock)
         self._scan_listeners: list[ScanListener] = []
@@ -119,16 +138,24 @@ class ScannerBase:
         self, raw: str, symbology: Symbology | None = None, *, aim: bool | None = None
     ) -> ScanEvent | None:
         """Run raw text through AIM parsing, cleaning, classify and the repeat filter; emit it."""
-        raw = raw[: MAX_SCAN_LENGTH * 4]
+        raw = raw[: MAX_CARD_SCAN_LENGTH * 2]
         if self._parse_aim if aim is None else aim:
             aim_symbology, raw = split_aim(raw)
             symbology = aim_symbology or symbology
-        text = clean_scan(raw)
+        text = clean_scan(raw, MAX_CARD_SCAN_LENGTH)
         if not text:
             return None
-        code = classify(text, self._dossier_pattern)
-        if not self._repeats.accept(text):
-            return None
+        code = self.classify(text)
+        if code.kind is CodeKind.CITIZEN_ID:
+            # An ID card's payload goes no further than this function: the event carries the
+            # parsed fields and the masked ID number, the repeat filter a keyed fingerprint.
+            if not self._repeats.accept(_fingerprint(text)):
+                return None
+            text = code.text
+        else:
+            text = text[:MAX_SCAN_LENGTH]  # what classify looked at
+            if not self._repeats.accept(text):
+                return None
         event = ScanEvent(text, symbology, self._id, _now(), self._clock(), code)
         for listener in list(self._scan_listeners):
             try:
@@ -136,6 +163,10 @@ class ScannerBase:
             except Exception:
                 log.exception("scanner %s: scan listener failed", self._id)
         return event
+
+    def classify(self, text: str) -> ScannedCode:
+        """Recognise cleaned text with this source's dossier and foreign code patterns."""
+        return classify(text, self._dossier_pattern, self._foreign_patterns)
 
     def deliver_bytes(self, frame: bytes, symbology: Symbology | None = None) -> ScanEvent | None:
         """Decode one frame of bytes (UTF-8, bad bytes replaced) and deliver it."""

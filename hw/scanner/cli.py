@@ -13,7 +13,7 @@ from hw.scanner.base import ScannerBase
 from hw.scanner.events import STATE_TEXT, ConnectionState, ScanEvent
 from shared.cli_text import say
 from shared.config.scanner import ScannerConfig, load_scanner_configs
-from shared.domain.codes import clean_scan
+from shared.domain.codes import CodeKind, classify, clean_scan
 
 SIM_PORT = 9555
 
@@ -181,5 +181,8 @@ def run_decode(args: argparse.Namespace) -> int:
             image = np.asarray(loaded, dtype=np.uint8)
             found = fast.decode(image) or plain.decode(image)  # a still may be sharp already
             text = clean_scan(found[0].text) if found else ""
+            code = classify(text)
+            if code.kind is CodeKind.CITIZEN_ID:
+                text = code.text  # the masked number only: never print an ID card's payload
         print(f"{path}\t{text}", flush=True)
     return status

@@ -11,6 +11,7 @@ import numpy as np
 import numpy.typing as npt
 
 from hw.scanner.events import Symbology
+from hw.scanner.linear import Point, read_tilted, sharpened
 
 Frame = npt.NDArray[np.uint8]
 DECODERS = ("zxing", "pyzbar")
@@ -36,6 +37,15 @@ class Decoder(Protocol):
 
 
 DEFAULT_PREFILTER_SIGMA = 0.6
+# Unsharp masks (sigma px, strength) tried on a QR seen but not decoded (a defocused code).
+QR_SHARPENING: tuple[tuple[float, float], ...] = (
+    (2.0, 1.0),
+    (2.0, 2.0),
+    (2.0, 4.0),
+    (4.0, 1.0),
+    (4.0, 2.0),
+    (4.0, 4.0),
+)
 
 
 def to_gray(frame: Frame, prefilter_sigma: float = 0.0) -> Frame:
@@ -49,7 +59,11 @@ def to_gray(frame: Frame, prefilter_sigma: float = 0.0) -> Frame:
 
 
 class ZxingDecoder:
-    """zxing-cpp: fast and robust; formats restricted (all-format decoding is 10× slower)."""
+    """zxing-cpp: fast and robust; QR from the whole frame, Code128 from straightened bars.
+
+    zxing reads bars along rows, so a tilted Code128 is read only once it is turned upright
+    (see hw.scanner.linear).
+    """
 
     name = "zxing"
 
@@ -62,50 +76,104 @@ class ZxingDecoder:
 
         self.prefilter_sigma = prefilter_sigma
         self._zxing: Any = zxingcpp
-        table = {"qr": zxingcpp.BarcodeFormat.QRCode, "code128": zxingcpp.BarcodeFormat.Code128}
-        self._formats = tuple(table[name] for name in formats)
-        self._symbology = {
-            zxingcpp.BarcodeFormat.QRCode: Symbology.QR,
-            zxingcpp.BarcodeFormat.Code128: Symbology.CODE128,
-        }
+        self._qr = "qr" in formats
+        self._code128 = "code128" in formats
+        self._qr_format = zxingcpp.BarcodeFormat.QRCode
+        self._code128_format = zxingcpp.BarcodeFormat.Code128
 
     def decode(self, frame: Frame) -> list[Decoded]:
         """Return every QR/Code128 code in the frame."""
+        gray = to_gray(frame)
+        results = self._read_qr(gray) if self._qr else []
+        if self._code128:
+            results += [
+                Decoded(text, Symbology.CODE128, outline)
+                for text, outline in read_tilted(gray, self._read_bars)
+            ]
+        return results
+
+    def _read_qr(self, gray: Frame) -> list[Decoded]:
         # try_invert=False: slips are dark on light; the inverted pass costs ~30 % per frame.
         seen = self._zxing.read_barcodes(
-            to_gray(frame, self.prefilter_sigma),
-            formats=self._formats,
+            to_gray(gray, self.prefilter_sigma),
+            formats=(self._qr_format,),
             try_invert=False,
             return_errors=True,
         )
-        found = [code for code in seen if code.valid]
-        if not found and seen and self.prefilter_sigma > 0:
-            # Why: the blur that helps noisy frames can erase modules of a small, sharp code.
-            # Only when a symbol was seen but not decoded is the raw frame looked at again,
-            # so the usual frame with no code at all still costs one pass.
+        found = [Decoded(c.text, Symbology.QR, _corners(c.position)) for c in seen if c.valid]
+        if found or not seen:
+            return found
+        # A symbol was seen but not decoded. Why: the blur that helps noisy frames can erase
+        # modules of a small, sharp code, so the raw frame is read again; a defocused code
+        # needs the opposite, so its neighbourhood is then read sharpened. Only such frames
+        # pay for this: the usual frame with no code at all still costs one pass.
+        if self.prefilter_sigma > 0:
             found = [
-                code
-                for code in self._zxing.read_barcodes(
-                    to_gray(frame, 0), formats=self._formats, try_invert=False
+                Decoded(c.text, Symbology.QR, _corners(c.position))
+                for c in self._zxing.read_barcodes(
+                    gray, formats=(self._qr_format,), try_invert=False
                 )
-                if code.valid
+                if c.valid
             ]
-        results = []
-        for code in found:
-            pos = code.position
-            corners = (pos.top_left, pos.top_right, pos.bottom_right, pos.bottom_left)
-            results.append(
-                Decoded(
-                    code.text,
-                    self._symbology.get(code.format, Symbology.OTHER),
-                    tuple((int(p.x), int(p.y)) for p in corners),
+        for symbol in seen[:2]:
+            if found:
+                break
+            found = self._read_qr_sharpened(gray, _corners(symbol.position))
+        return found
+
+    def _read_qr_sharpened(
+        self, gray: Frame, outline: tuple[tuple[int, int], ...]
+    ) -> list[Decoded]:
+        xs, ys = [x for x, _ in outline], [y for _, y in outline]
+        margin = max(max(xs) - min(xs), max(ys) - min(ys)) // 4 + 8
+        left, top = max(0, min(xs) - margin), max(0, min(ys) - margin)
+        around = np.ascontiguousarray(gray[top : max(ys) + margin, left : max(xs) + margin])
+        if around.size == 0:
+            return []
+        for image in sharpened(around, QR_SHARPENING):
+            codes = [
+                c
+                for c in self._zxing.read_barcodes(
+                    image, formats=(self._qr_format,), try_invert=False
                 )
-            )
-        return results
+                if c.valid
+            ]
+            if codes:
+                return [
+                    Decoded(
+                        c.text,
+                        Symbology.QR,
+                        tuple((x + left, y + top) for x, y in _corners(c.position)),
+                    )
+                    for c in codes
+                ]
+        return []
+
+    def _read_bars(self, image: Frame) -> list[tuple[str, list[Point]]]:
+        codes = self._zxing.read_barcodes(
+            image,
+            formats=(self._code128_format,),
+            try_rotate=False,  # the crop is upright already (reversed rows are read anyway)
+            try_downscale=False,
+            try_invert=False,
+        )
+        return [
+            (code.text, [(float(x), float(y)) for x, y in _corners(code.position)])
+            for code in codes
+            if code.valid
+        ]
+
+
+def _corners(position: Any) -> tuple[tuple[int, int], ...]:
+    corners = (position.top_left, position.top_right, position.bottom_right, position.bottom_left)
+    return tuple((int(p.x), int(p.y)) for p in corners)
 
 
 class PyzbarDecoder:
-    """pyzbar (ZBar, needs the system library libzbar0): the configurable alternative."""
+    """pyzbar (ZBar, needs the system library libzbar0): the configurable alternative.
+
+    A Code128 it misses in the whole frame is looked for in straightened bar regions too.
+    """
 
     name = "pyzbar"
 
@@ -122,17 +190,34 @@ class PyzbarDecoder:
         self._pyzbar: Any = pyzbar
         table = {"qr": pyzbar.ZBarSymbol.QRCODE, "code128": pyzbar.ZBarSymbol.CODE128}
         self._symbols = [table[name] for name in formats]
+        self._code128 = "code128" in formats
 
     def decode(self, frame: Frame) -> list[Decoded]:
         """Return every QR/Code128 code in the frame."""
         found = self._pyzbar.decode(to_gray(frame, self.prefilter_sigma), symbols=self._symbols)
-        return [
+        results = [
             Decoded(
                 code.data.decode("utf-8", errors="replace"),
                 Symbology.QR if code.type == "QRCODE" else Symbology.CODE128,
                 tuple((int(p.x), int(p.y)) for p in code.polygon),
             )
             for code in found
+        ]
+        if self._code128 and not any(r.symbology is Symbology.CODE128 for r in results):
+            results += [
+                Decoded(text, Symbology.CODE128, outline)
+                for text, outline in read_tilted(to_gray(frame), self._read_bars, confirmations=2)
+            ]
+        return results
+
+    def _read_bars(self, image: Frame) -> list[tuple[str, list[Point]]]:
+        codes = self._pyzbar.decode(image, symbols=[self._pyzbar.ZBarSymbol.CODE128])
+        return [
+            (
+                code.data.decode("utf-8", errors="replace"),
+                [(float(p.x), float(p.y)) for p in code.polygon],
+            )
+            for code in codes
         ]
 
 

@@ -44,8 +44,11 @@ KIND_TEXT: dict[CodeKind, str] = {
     CodeKind.TICKET: "vé",
     CodeKind.DOSSIER: "hồ sơ",
     CodeKind.LOOKUP_TOKEN: "mã tra cứu",
+    CodeKind.CITIZEN_ID: "thẻ căn cước",
+    CodeKind.FOREIGN_DOSSIER: "hồ sơ của hệ thống khác",
     CodeKind.UNKNOWN: NOT_RECOGNISED,
 }
+UNREADABLE_ID_CARD = "Không đọc được thẻ căn cước"
 
 STATE_TEXT: dict[ConnectionState, str] = {
     ConnectionState.STOPPED: "đã dừng",
@@ -57,7 +60,10 @@ STATE_TEXT: dict[ConnectionState, str] = {
 
 @dataclass(frozen=True)
 class ScanEvent:
-    """One code read by a source: cleaned text, symbology if known, source id, times, meaning."""
+    """One code read by a source: cleaned text, symbology if known, source id, times, meaning.
+
+    For a citizen ID card `text` is the masked ID number only; the fields are in `code.citizen`.
+    """
 
     text: str
     symbology: Symbology | None
@@ -68,12 +74,14 @@ class ScanEvent:
 
     @property
     def recognised(self) -> bool:
-        """Return True when the text is a ticket, dossier code or lookup token."""
-        return self.code.kind is not CodeKind.UNKNOWN
+        """Return True for a ticket, dossier code, lookup token, ID card or foreign dossier."""
+        return self.code.recognised
 
     @property
     def message(self) -> str:
-        """Return the code kind in Vietnamese ('hồ sơ', 'vé' …) or 'Không nhận ra mã'."""
+        """Return the code kind in Vietnamese ('hồ sơ', 'vé' …) or why it was not recognised."""
+        if self.code.kind is CodeKind.CITIZEN_ID and self.code.citizen is None:
+            return f"{UNREADABLE_ID_CARD}: {self.code.problem}"
         return KIND_TEXT[self.code.kind]
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from hw.scanner.base import Clock, PipelineOptions, ScannerBase, ThreadOptions
 from hw.scanner.framing import Framing
 from shared.config.scanner import ScannerConfig
@@ -20,13 +22,18 @@ def build_scanner(
     config: ScannerConfig,
     *,
     dossier_pattern: str = DEFAULT_DOSSIER_PATTERN,
+    foreign_patterns: Sequence[str] = (),
     clock: Clock | None = None,
 ) -> ScannerBase:
-    """Return the source config describes (not started). Qt and OpenCV load only if needed."""
+    """Return the source config describes (not started). Qt and OpenCV load only if needed.
+
+    `foreign_patterns`: the site's `[dossiers] foreign_code_patterns` (other systems' codes).
+    """
     common = PipelineOptions(
         repeat_window_s=config.repeat_window_s,
         parse_aim=config.aim_prefix,
         dossier_pattern=dossier_pattern,
+        foreign_patterns=tuple(foreign_patterns),
     )
     if clock is not None:
         common["clock"] = clock

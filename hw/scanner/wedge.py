@@ -15,7 +15,7 @@ from hw.scanner.aim import split_aim
 from hw.scanner.base import Clock, PipelineOptions, ScannerBase
 from hw.scanner.burst import BurstDetector, Decision, Verdict
 from hw.scanner.events import ConnectionState, ScanEvent, Symbology
-from shared.domain.codes import CodeKind, classify
+from shared.domain.codes import CodeKind
 
 _TERMINATORS = {Qt.Key.Key_Return, Qt.Key.Key_Enter}
 _MODIFIERS = {
@@ -173,9 +173,9 @@ class WedgeScanner(ScannerBase):
         symbology, body = self._split(text)
         # Caps Lock inverts the case of every key a wedge scanner types: undo it when that
         # turns garbage into a code.
-        if classify(body, self._dossier_pattern).kind is CodeKind.UNKNOWN:
+        if self.classify(body).kind is CodeKind.UNKNOWN:
             swapped_symbology, swapped = self._split(text.swapcase())
-            if classify(swapped, self._dossier_pattern).kind is not CodeKind.UNKNOWN:
+            if self.classify(swapped).kind is not CodeKind.UNKNOWN:
                 symbology, body = swapped_symbology, swapped
         return self.deliver_text(body, symbology, aim=False)
 

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+import re
+from datetime import date
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from shared.domain.dossier_codes import DossierCodePattern
+
+MAX_FOREIGN_PATTERNS = 20
 
 
 class DossiersConfig(BaseModel):
@@ -41,6 +46,15 @@ class DossiersConfig(BaseModel):
     late_check_time: str = Field(
         "07:00", description="Local time (HH:MM) of the daily check for dossiers near their due."
     )
+    foreign_code_patterns: list[str] = Field(
+        default_factory=list,
+        max_length=MAX_FOREIGN_PATTERNS,
+        description="Regular expressions (Python syntax, matched against the whole scanned "
+        "code) of dossier codes printed by the province's other one-stop systems, e.g. "
+        "'^000\\.00\\.(?!17\\.)\\d{2}\\.H12-\\d{6}-\\d{4}$'; such a scan is shown as "
+        "another system's dossier instead of 'Không nhận ra mã'. A pattern must not match "
+        "this site's own codes.",
+    )
 
     def code_regex(self) -> str:
         """Return the regular expression scanners use to recognise this site's dossier codes."""
@@ -51,6 +65,34 @@ class DossiersConfig(BaseModel):
     def _check_pattern(cls, value: str) -> str:
         DossierCodePattern(value)
         return value
+
+    @field_validator("foreign_code_patterns")
+    @classmethod
+    def _check_foreign_patterns(cls, patterns: list[str]) -> list[str]:
+        for pattern in patterns:
+            if not pattern or len(pattern) > 200:
+                raise ValueError("a pattern must have 1 to 200 characters")
+            try:
+                compiled = re.compile(pattern)
+            except re.error as exc:
+                raise ValueError(f"{pattern!r} is not a regular expression: {exc}") from None
+            if compiled.fullmatch(""):
+                raise ValueError(f"{pattern!r} matches an empty scan; it would match anything")
+        return patterns
+
+    @model_validator(mode="after")
+    def _foreign_is_not_ours(self) -> DossiersConfig:
+        # Why: a scan matching a foreign pattern is taken for another system's dossier, so a
+        # pattern that also matches this site's own codes would send our own dossiers away.
+        ours = DossierCodePattern(self.code_pattern).format(self.agency_code, date(2025, 7, 1), 1)
+        for pattern in self.foreign_code_patterns:
+            if re.fullmatch(pattern, ours):
+                raise ValueError(
+                    f"foreign_code_patterns: {pattern!r} also matches this site's own dossier "
+                    f"codes (e.g. {ours}); narrow it to the other systems' agency codes, e.g. "
+                    f"with (?!{re.escape(self.agency_code)})"
+                )
+        return self
 
     @field_validator("due_time", "late_check_time")
     @classmethod

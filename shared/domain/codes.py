@@ -5,21 +5,33 @@ Formats (plain ASCII so every reader and every QR version handles them):
 * slip QR: ``MCD1:{dossier code}:{lookup token}``,
   e.g. ``MCD1:000.00.17.H12-250701-0001:K7M2Q9XD``
 A bare dossier code or a bare lookup token (typed, or a Code128 slip of another system) is
-accepted too.
+accepted too. Also recognised: the QR of a citizen ID card (see shared.domain.citizen_id; the
+raw payload is dropped once parsed) and dossier codes of the province's other systems (the
+site's `foreign_code_patterns`).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
 
+from shared.domain.citizen_id import (
+    CitizenId,
+    CitizenIdError,
+    looks_like_citizen_qr,
+    parse_citizen_qr,
+)
 from shared.domain.dossier_codes import TOKEN_ALPHABET, TOKEN_LENGTH, DossierCodePattern
 
 TICKET_TAG = "MCT1"
 DOSSIER_TAG = "MCD1"
 MAX_SCAN_LENGTH = 200
+# An ID card QR with a long address and the Căn cước card's extra fields runs to ~250
+# characters: it is recognised from this much, then only its masked number travels on.
+MAX_CARD_SCAN_LENGTH = 512
 # Codes of the default pattern with any agency code; a site with its own `code_pattern`
 # passes `DossierCodePattern(pattern).regex()` instead.
 DEFAULT_DOSSIER_PATTERN = DossierCodePattern().regex()
@@ -34,12 +46,19 @@ class CodeKind(StrEnum):
     TICKET = "ticket"
     DOSSIER = "dossier"
     LOOKUP_TOKEN = "lookup_token"
+    CITIZEN_ID = "citizen_id"
+    FOREIGN_DOSSIER = "foreign_dossier"
     UNKNOWN = "unknown"
 
 
 @dataclass(frozen=True)
 class ScannedCode:
-    """A recognised code: its kind and the fields it carries."""
+    """A recognised code: its kind and the fields it carries.
+
+    For a citizen ID card `text` is only the masked ID number ('********3456', or '' when the
+    card could not be read), `citizen` the parsed fields and `problem` why it was unreadable:
+    the raw payload is not kept.
+    """
 
     kind: CodeKind
     text: str
@@ -48,6 +67,15 @@ class ScannedCode:
     number: str = ""
     dossier_code: str = ""
     lookup_token: str = ""
+    citizen: CitizenId | None = None
+    problem: str = ""
+
+    @property
+    def recognised(self) -> bool:
+        """Return True for a code Motcua can act on (not unknown, not an unreadable ID card)."""
+        if self.kind is CodeKind.CITIZEN_ID:
+            return self.citizen is not None
+        return self.kind is not CodeKind.UNKNOWN
 
 
 def ticket_qr(site_id: str, day: date, number: str) -> str:
@@ -60,15 +88,33 @@ def dossier_qr(dossier_code: str, lookup_token: str) -> str:
     return f"{DOSSIER_TAG}:{dossier_code}:{lookup_token}"
 
 
-def clean_scan(text: str) -> str:
+def clean_scan(text: str, limit: int = MAX_SCAN_LENGTH) -> str:
     """Strip control characters and surrounding space, and cut to a safe length."""
     kept = "".join(ch for ch in text if ch.isprintable())
-    return kept.strip()[:MAX_SCAN_LENGTH]
+    return kept.strip()[:limit]
 
 
-def classify(text: str, dossier_pattern: str = DEFAULT_DOSSIER_PATTERN) -> ScannedCode:
-    """Recognise a scanned or typed string; anything else is CodeKind.UNKNOWN, never an error."""
-    cleaned = clean_scan(text)
+def classify(
+    text: str,
+    dossier_pattern: str = DEFAULT_DOSSIER_PATTERN,
+    foreign_patterns: Sequence[str] = (),
+    today: date | None = None,
+) -> ScannedCode:
+    """Recognise a scanned or typed string; anything else is CodeKind.UNKNOWN, never an error.
+
+    `foreign_patterns` are regular expressions of other systems' dossier codes; a bare code
+    matching one is CodeKind.FOREIGN_DOSSIER even when it also has the shape of our own codes
+    (the site config refuses patterns that match the site's own codes). `today` bounds the
+    dates of an ID card (default: the computer's date).
+    """
+    card = clean_scan(text, MAX_CARD_SCAN_LENGTH)
+    if looks_like_citizen_qr(card):
+        try:
+            citizen = parse_citizen_qr(card, today)
+        except CitizenIdError as exc:
+            return ScannedCode(CodeKind.CITIZEN_ID, "", problem=exc.message)
+        return ScannedCode(CodeKind.CITIZEN_ID, citizen.masked_id(), citizen=citizen)
+    cleaned = card[:MAX_SCAN_LENGTH]
     ticket = re.fullmatch(rf"{TICKET_TAG}:({_SITE}):(\d{{8}}):({_NUMBER})", cleaned)
     if ticket:
         try:
@@ -84,8 +130,29 @@ def classify(text: str, dossier_pattern: str = DEFAULT_DOSSIER_PATTERN) -> Scann
             CodeKind.DOSSIER, cleaned, dossier_code=slip.group(1), lookup_token=slip.group(2)
         )
     upper = cleaned.upper()
+    foreign = foreign_code(cleaned, foreign_patterns)
+    if foreign:
+        return ScannedCode(CodeKind.FOREIGN_DOSSIER, cleaned, dossier_code=foreign)
     if re.fullmatch(dossier_pattern, upper):
         return ScannedCode(CodeKind.DOSSIER, cleaned, dossier_code=upper)
     if re.fullmatch(TOKEN_PATTERN, upper):
         return ScannedCode(CodeKind.LOOKUP_TOKEN, cleaned, lookup_token=upper)
     return ScannedCode(CodeKind.UNKNOWN, cleaned)
+
+
+def foreign_code(text: str, patterns: Sequence[str]) -> str:
+    """Return text (upper-cased if only that matches) when a pattern matches all of it, else ''.
+
+    A pattern that is not a valid regular expression matches nothing (the site config checks
+    them when it is loaded).
+    """
+    if not text:
+        return ""
+    for pattern in patterns:
+        for candidate in (text, text.upper()):
+            try:
+                if re.fullmatch(pattern, candidate):
+                    return candidate
+            except re.error:
+                break
+    return ""
