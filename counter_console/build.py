@@ -112,6 +112,7 @@ def build_console(
         printer,
         lambda: model.officer.name if model.officer else "",
     )
+    desk.public_reasons = list(config.dossiers.public_reasons)
     window.add_page(Action.DOSSIER, ReceivePage(desk))
     window.add_page(Action.RETURN_DOSSIER, ReturnPage(desk))
     supervisor = SupervisorModel(

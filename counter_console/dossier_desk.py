@@ -51,6 +51,8 @@ class DossierDeskModel(QObject):
         self.context = context
         self.printer = printer
         self.officer_name = officer_name
+        # Reasons the kiosk shows the citizen ([dossiers] public_reasons); others stay for staff.
+        self.public_reasons: list[str] = []
         self._now = now
         self.procedures: list[ProcedureView] = []
         self.dossier: DossierFull | None = None

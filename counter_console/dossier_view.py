@@ -6,6 +6,7 @@ from datetime import date, timedelta
 
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (
+    QCompleter,
     QDateEdit,
     QFormLayout,
     QHBoxLayout,
@@ -21,7 +22,16 @@ from PySide6.QtWidgets import (
 
 from counter_console.dossier_desk import DossierDeskModel
 from counter_console.serving_view import card
-from counter_console.style import BLUE, FIELD_HEIGHT, GREY, RED, label, set_style, text_style
+from counter_console.style import (
+    BLUE,
+    FIELD_HEIGHT,
+    GREY,
+    RED,
+    label,
+    plain_tooltip,
+    set_style,
+    text_style,
+)
 from shared.messaging.dossier_commands import DocumentData, MissingDocumentData
 
 CITIZEN_FIELDS = (
@@ -38,6 +48,22 @@ def show_message(widget: QLabel, desk: DossierDeskModel) -> None:
     widget.setText(desk.message)
     error = desk.message_is_error
     set_style(widget, text_style(15, error, RED if error else GREY))
+
+
+def offer_public_reasons(edit: QLineEdit, reasons: list[str]) -> None:
+    """Suggest the site's public reasons as the officer types: only those reach the kiosk."""
+    if not reasons:
+        return
+    completer = QCompleter(reasons, edit)
+    completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+    completer.setFilterMode(Qt.MatchFlag.MatchContains)
+    edit.setCompleter(completer)
+    edit.setToolTip(
+        plain_tooltip(
+            "Lý do chọn từ danh sách gợi ý được hiện cho công dân ở ki-ốt; "
+            "lý do tự ghi chỉ cán bộ xem và in trên phiếu."
+        )
+    )
 
 
 class ReceivePage(QWidget):
@@ -92,6 +118,7 @@ class ReceivePage(QWidget):
         self.receive.setShortcut("Ctrl+Return")
         self.reason = QLineEdit()
         self.reason.setPlaceholderText("Lý do yêu cầu bổ sung / từ chối")
+        offer_public_reasons(self.reason, desk.public_reasons)
         self.supplement = QPushButton("Yêu cầu bổ sung (Mẫu 02) — giấy tờ chưa tích")
         self.refuse = QPushButton("Từ chối tiếp nhận (Mẫu 03)")
         self.dossier = label("", 15, bold=True, colour=BLUE)
@@ -231,6 +258,7 @@ class ReturnPage(QWidget):
         self.message.setWordWrap(True)
         self.late_reason = QLineEdit()
         self.late_reason.setPlaceholderText("Lý do chậm trễ (in trên phiếu xin lỗi, Mẫu 04)")
+        offer_public_reasons(self.late_reason, desk.public_reasons)
         self.new_due = QDateEdit()
         self.new_due.setCalendarPopup(True)
         self.new_due.setDisplayFormat("dd/MM/yyyy")

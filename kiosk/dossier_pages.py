@@ -127,7 +127,13 @@ class ProgressPage(Page):
         self.body.addWidget(label(m.t("due", date=day_text(dossier.due)), "heading"))
         if dossier.apology is not None:
             reason = dossier.apology.reason.strip().rstrip(".")  # the phrase adds its own full stop
-            apology = m.t("apology", reason=reason, date=day_text(dossier.apology.new_due))
+            new_date = day_text(dossier.apology.new_due)
+            # The server sends a reason only when it was written for the citizen.
+            apology = (
+                m.t("apology", reason=reason, date=new_date)
+                if reason
+                else m.t("apology_no_reason", date=new_date)
+            )
             self.body.addWidget(label(apology, "panel"))
         self.body.addWidget(label(m.t("collect_at", place=place_text(dossier.return_place))))
         self.body.addWidget(label(m.t("steps"), "heading"))

@@ -129,6 +129,10 @@ _TEXTS: dict[str, dict[str, str]] = {
         "vi": "Chúng tôi xin lỗi vì sự chậm trễ. Lý do: {reason}. Hẹn lại ngày {date}.",
         "en": "We apologise for the delay. Reason: {reason}. New date: {date}.",
     },
+    "apology_no_reason": {
+        "vi": "Chúng tôi xin lỗi vì sự chậm trễ. Hẹn lại ngày {date}.",
+        "en": "We apologise for the delay. New date: {date}.",
+    },
     "ready": {"vi": "Đã có kết quả — mời bạn nhận", "en": "Your result is ready"},
     "collect_at": {"vi": "Nhận kết quả tại: {place}", "en": "Collect at: {place}"},
     "take_return": {"vi": "LẤY SỐ NHẬN KẾT QUẢ", "en": "TAKE A NUMBER TO COLLECT"},

@@ -38,6 +38,12 @@ class ViewContext:
     site: Site
     due_time: time
     return_service: str | None
+    # Officers' reasons the public may read; any other note or reason stays for staff.
+    public_reasons: frozenset[str] = frozenset()
+
+    def public_text(self, text: str) -> str:
+        """The text itself when it was written for the citizen, else nothing."""
+        return text if text.strip() in self.public_reasons else ""
 
     def department_name(self, department_id: str) -> str:
         """Return a department's name, or its id when the site does not know it."""
@@ -74,7 +80,7 @@ def procedure_view(procedure: Procedure, context: ViewContext) -> ProcedureView:
 
 def _step(dossier: Dossier, step: Step, context: ViewContext, staff: bool) -> StepView:
     unit = context.department_name(step.to_unit) if step.to_unit else ""
-    public_note = step.note if step.kind in _PUBLIC_NOTES else ""
+    public_note = context.public_text(step.note) if step.kind in _PUBLIC_NOTES else ""
     return StepView(
         kind=step.kind.value,
         label=rules.STEP_LABELS[step.kind],
@@ -113,7 +119,7 @@ def _public_fields(
         "timeliness_label": rules.TIMELINESS_LABELS[timeliness],
         "apology": ApologyView(
             at=apology.at,
-            reason=apology.reason,
+            reason=apology.reason if staff else context.public_text(apology.reason),
             new_due=apology.new_due,
             officer=apology.officer if staff else "",
         )

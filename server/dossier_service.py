@@ -17,10 +17,12 @@ from shared.domain.deadlines import DeadlineRule, WorkingCalendar, snapshot
 from shared.domain.dossier_codes import DossierCodePattern, new_token
 from shared.domain.dossiers import Channel, Citizen, Dossier, DossierStatus, ReceivedDocument
 from shared.domain.errors import Forbidden, InvalidInput, NotFound, WrongCounter
+from shared.domain.personal_data import PERSONAL_FIELDS
 from shared.domain.site import Site
 from shared.messaging import dossier_commands as dc
 from shared.messaging.commands import Command
 from shared.storage.dossier_repository import DossierRepository
+from shared.storage.personal_data import log_access
 from shared.storage.repository import QueueRepository
 
 SEQUENCE_PREFIX = "#HS"
@@ -52,6 +54,7 @@ class DossierSettings:
     return_service: str | None = None
     late_check_time: time = time(7, 0)
     external_devices: frozenset[str] = frozenset()
+    public_reasons: frozenset[str] = frozenset()
 
     @classmethod
     def from_config(cls, config: SiteConfig) -> DossierSettings:
@@ -66,6 +69,7 @@ class DossierSettings:
             return_service=section.return_service,
             late_check_time=parse_hhmm(section.late_check_time),
             external_devices=frozenset(section.external_systems),
+            public_reasons=frozenset(section.public_reasons),
         )
 
 
@@ -75,7 +79,9 @@ class DossierService:
     def __init__(self, site: Site, settings: DossierSettings) -> None:
         self.site = site
         self.settings = settings
-        self.views = ViewContext(site, settings.due_time, settings.return_service)
+        self.views = ViewContext(
+            site, settings.due_time, settings.return_service, settings.public_reasons
+        )
         self._counters = {c.id for c in site.counters}
 
     def handles(self, command: Command) -> bool:
@@ -105,15 +111,17 @@ class DossierService:
             return Outcome(result={"dossiers": views}, officer_id=officer)
         assert isinstance(command, dc.DossierAction)
         dossier = self._get(repo, command.code)
+        kind = str(type(command).model_fields["type"].default)
         if isinstance(command, dc.DossierDetail):
+            self._log_read(session, dossier, at, officer, device_id, kind)
             return self._full(dossier, at, officer)
         self._own(dossier)
         after = self._transition(dossier, officer, command, at)
         stored = repo.save(dossier, after, at)
         if isinstance(command, dc.MarkReturned):
             self._link_current(queue, repo, device_id, stored, "return")
+        self._log_read(session, stored, at, officer, device_id, kind)
         outcome = self._full(stored, at, officer)
-        kind = str(type(command).model_fields["type"].default)
         outcome.dossier_events.append(self._event(stored, at, kind))
         return outcome
 
@@ -170,6 +178,29 @@ class DossierService:
     def _full(self, dossier: Dossier, at: datetime, officer: str | None) -> Outcome:
         view = full_view(dossier, self.views, at)
         return Outcome(result={"dossier": self._json(view)}, officer_id=officer)
+
+    def _log_read(
+        self,
+        session: Session,
+        dossier: Dossier,
+        at: datetime,
+        officer: str,
+        device_id: str,
+        purpose: str,
+    ) -> None:
+        """Write who read the citizen's fields of a dossier (the staff view carries them all)."""
+        citizen = dossier.citizen
+        shown = [f for f in PERSONAL_FIELDS if getattr(citizen, f)]
+        log_access(
+            session,
+            site_id=self.site.id,
+            at=at,
+            actor=officer,
+            device_id=device_id,
+            purpose=purpose,
+            fields=shown,
+            dossier_code=dossier.code,
+        )
 
     def near_due(
         self, repo: DossierRepository, at: datetime, department: str | None = None
@@ -249,6 +280,7 @@ class DossierService:
         stored = repo.add(dossier, at)
         if ticket is not None and ticket.id is not None and stored.id is not None:
             repo.link_ticket(ticket.id, stored.id, "receive")
+        self._log_read(session, stored, at, officer, device_id, "receive_dossier")
         outcome = self._full(stored, at, officer)
         outcome.dossier_events.append(self._event(stored, at, kind))
         return outcome

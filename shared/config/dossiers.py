@@ -12,6 +12,18 @@ from shared.domain.dossier_codes import DossierCodePattern
 MAX_FOREIGN_PATTERNS = 20
 
 
+# Reasons a kiosk may show anyone who scans the slip: no names, no numbers, no internal notes.
+PUBLIC_REASONS = (
+    "Hồ sơ cần thêm thời gian thẩm định, xác minh",
+    "Đang chờ ý kiến của cơ quan, đơn vị có liên quan",
+    "Hồ sơ cần bổ sung, hoàn thiện theo quy định",
+    "Thành phần hồ sơ chưa đầy đủ theo quy định",
+    "Thủ tục không thuộc thẩm quyền giải quyết của cơ quan",
+    "Chờ công dân thực hiện nghĩa vụ tài chính",
+    "Sự cố kỹ thuật của hệ thống thông tin",
+)
+
+
 class DossiersConfig(BaseModel):
     """Dossier settings of a site."""
 
@@ -45,6 +57,11 @@ class DossiersConfig(BaseModel):
     )
     late_check_time: str = Field(
         "07:00", description="Local time (HH:MM) of the daily check for dossiers near their due."
+    )
+    public_reasons: list[str] = Field(
+        default_factory=lambda: list(PUBLIC_REASONS),
+        description="Reasons written for the citizen (supplement, refusal, delay). A kiosk shows "
+        "an officer's reason only when it is one of these; any other text stays for staff.",
     )
     foreign_code_patterns: list[str] = Field(
         default_factory=list,

@@ -384,3 +384,37 @@ def test_refusal_on_the_spot_records_a_not_received_dossier(hall: Hall) -> None:
         "q04", dc.ReceiveDossier, procedure="2.000200", citizen=CITIZEN, refuse_reason=" "
     )
     assert ok_error(blank) == "invalid_input"
+
+
+def test_the_public_view_shows_only_reasons_written_for_the_citizen(
+    hall: Hall, clock: FakeClock, settings: DossierSettings
+) -> None:
+    """Audit finding 3: an officer's note naming a citizen never reaches a kiosk."""
+    assert login(hall, "q04", "cb04", "1234").ok
+    code = receive(hall)["code"]
+    clock.set(MONDAY + timedelta(days=1))
+    note = "Ông Nguyễn Văn Mẫu, CCCD 001099000001, nộp thiếu bản sao"
+    ok(hall.do("q04", dc.RequestSupplement, code=code, reason=note))
+    ok(hall.do("q04", dc.SupplementReceived, code=code))
+    public_reason = sorted(settings.public_reasons)[0]
+    clock.set(MONDAY + timedelta(days=8))
+    moved = ok(
+        hall.do("q04", dc.Reschedule, code=code, reason=public_reason, new_due="2026-12-22")
+    )["dossier"]
+    assert moved["apology"]["reason"] == public_reason
+    staff = ok(hall.do("q04", dc.DossierDetail, code=code))["dossier"]
+    assert any(step["note"] == note for step in staff["steps"])  # staff still read it
+    public = ok(hall.do("kiosk-1", dc.LookUpDossier, text=code))["dossier"]
+    shown = json.dumps(public, ensure_ascii=False)
+    assert "001099000001" not in shown and "Nguyễn Văn Mẫu" not in shown
+    assert public["apology"]["reason"] == public_reason  # one of the site's public reasons
+
+
+def test_an_apology_reason_typed_freely_stays_for_staff(hall: Hall, clock: FakeClock) -> None:
+    assert login(hall, "q04", "cb04", "1234").ok
+    code = receive(hall)["code"]
+    clock.set(MONDAY + timedelta(days=8))
+    reason = "Anh Tú bên phòng B chưa ký, gọi 0903 000 000"
+    ok(hall.do("q04", dc.Reschedule, code=code, reason=reason, new_due="2026-12-21"))
+    public = ok(hall.do("kiosk-1", dc.LookUpDossier, text=code))["dossier"]
+    assert public["apology"]["reason"] == "" and public["apology"]["new_due"] == "2026-12-21"
