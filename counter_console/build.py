@@ -74,6 +74,7 @@ def form_context(config: SiteConfig) -> FormContext:
         register_book=section.register_book,
         head_title=section.head_title,
         head_name=section.head_name,
+        parent_body=section.parent_body,
         due_time=parse_hhmm(section.due_time),
         timezone=config.site.timezone,
     )

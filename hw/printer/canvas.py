@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import threading
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Literal
@@ -21,6 +23,20 @@ Draw = Callable[["Canvas"], None]
 # Pillow's FreeType faces are shared through a cache and are not safe to draw on concurrently.
 RENDER_LOCK = threading.Lock()
 _TALLEST = "ẪẴỖỮẤỘÁgjpqy"
+# Lines drawn while `record_lines()` is active: lets tests see where text was wrapped.
+_LINE_LOG: ContextVar[list[str] | None] = ContextVar("line_log", default=None)
+Cell = str | Draw  # a table cell: text, or a drawing of its own (signature boxes)
+
+
+@contextmanager
+def record_lines() -> Iterator[list[str]]:
+    """Collect the text of every line drawn inside the block, one string per printed line."""
+    lines: list[str] = []
+    token = _LINE_LOG.set(lines)
+    try:
+        yield lines
+    finally:
+        _LINE_LOG.reset(token)
 
 
 def clean_text(text: str) -> str:
@@ -43,10 +59,13 @@ class PageStyle:
     footer_lines: tuple[str, ...] = ()
     reprint: bool = False
     margin_dots: int | None = None
+    scale: float = 1.0
+    sheet: bool = False
+    page_height: int = 0  # on sheets: the height one sheet holds between its margins
 
     def pt(self, size: float) -> int:
-        """Scale a size given for 203 dpi to this printer's resolution."""
-        return max(1, round(size * self.dpi / 203))
+        """Scale a size given for 203 dpi to this printer's resolution (times `scale`)."""
+        return max(1, round(size * self.dpi / 203 * self.scale))
 
     @property
     def margin(self) -> int:
@@ -68,6 +87,7 @@ class Canvas:
 
     style: PageStyle
     y: int = 0
+    breaks: list[int] = field(default_factory=list)
     _image: Image.Image = field(init=False)
     _draw: ImageDraw.ImageDraw = field(init=False)
 
@@ -115,6 +135,17 @@ class Canvas:
             self._draw.rectangle((left, self.y, right, self.y + thickness - 1), 0)
         self.y += thickness
         self.space(gap)
+
+    def short_rule(self, share: float = 0.3) -> None:
+        """Draw a short centred line under a heading, as on official papers."""
+        width = max(self.style.pt(40), int(self.inner * share))
+        line = max(1, self.style.pt(1.5))
+        self._reserve(line + self.style.pt(8))
+        left = (self.style.width - width) // 2
+        self.space(5)
+        self._draw.rectangle((left, self.y, left + width, self.y + line - 1), 0)
+        self.y += line
+        self.space(5)
 
     def _wrap(self, runs: Sequence[Run], size: float, width: int) -> list[list[tuple[str, bool]]]:
         """Split runs into lines of (word-with-space, bold) pieces no wider than width."""
@@ -173,6 +204,10 @@ class Canvas:
         above, below = _extent(self.font(size, True))
         height = above + below + self.style.pt(size * 0.12)
         self._reserve(height)
+        self.breaks.append(self.y)
+        log = _LINE_LOG.get()
+        if log is not None:
+            log.append("".join(text for text, _ in line))
         total = sum(self.font(size, bold).getlength(text) for text, bold in line)
         x = float(self.style.margin + indent)
         if align == "center":
@@ -200,6 +235,32 @@ class Canvas:
     def field(self, label: str, value: str, size: float = 24, indent: float = 0) -> None:
         """Draw 'Label: value' with the value in bold, wrapped."""
         self.runs([(f"{label}: ", False), (value or "—", True)], size, "left", indent)
+
+    def heading(self, text: str, size: float = 26, bold: bool = True) -> None:
+        """Draw a centred title with its lines balanced (no lone last word)."""
+        runs: list[Run] = [(clean_text(text).replace("\n", " "), bold)]
+        lines = self._wrap(runs, size, self.inner)
+        if len(lines) > 1:
+            low, high = self.inner // 3, self.inner
+            while low < high:
+                middle = (low + high) // 2
+                if len(self._wrap(runs, size, middle)) <= len(lines):
+                    high = middle
+                else:
+                    low = middle + 1
+            lines = self._wrap(runs, size, low)
+        for line in lines:
+            self._line(line, size, "center", 0)
+
+    def whole(self, label: str, value: str, size: float = 24, indent: float = 0) -> None:
+        """Draw 'Label: value' keeping the value (a dossier code) on one line, shrunk if need be."""
+        value = clean_text(value).replace("\n", " ")
+        font = self.font(size, True)
+        if font.getlength(value) <= self.inner - self.style.pt(indent):
+            self.runs([(f"{label}: ", False), ("\u00a0".join(value.split(" ")), True)], size)
+            return
+        self.text(f"{label}:", size, indent=indent)
+        self.fitted(value, size, bold=True, align="left")
 
     def fitted(self, text: str, size: float, bold: bool = True, align: Align = "center") -> None:
         """Draw one line, shrinking the font until it fits the width (big numbers, headings)."""
@@ -281,37 +342,74 @@ class Canvas:
             x += int(free * share / total) + gap_px
         self.y += height
 
-    def table(
-        self, shares: Sequence[float], rows: Sequence[Sequence[str]], size: float = 20
-    ) -> None:
-        """Draw a ruled table; the first row is the header (bold, centred)."""
-        pad = self.style.pt(5)
-        line = max(1, self.style.pt(2))
-        free = self.inner - line * (len(shares) + 1)
+    def table_widths(self, shares: Sequence[float]) -> list[int]:
+        """Split the usable width (less the rules) into column widths by share."""
+        free = self.inner - self.rule_width * (len(shares) + 1)
         widths = [int(free * share / sum(shares)) for share in shares]
         widths[-1] = free - sum(widths[:-1])
-        left = self.style.margin
+        return widths
+
+    @property
+    def rule_width(self) -> int:
+        """Thickness of a table rule in dots."""
+        return max(1, self.style.pt(2))
+
+    def table_row(
+        self, widths: Sequence[int], row: Sequence[Cell], size: float = 20, header: bool = False
+    ) -> list[Image.Image]:
+        """Lay out one row's cells (text, or a drawing) as greyscale images, one per column."""
+        pad = self.style.pt(5)
+        cells = []
+        for width, cell in zip(widths, row, strict=True):
+            sub = self.sub(width - 2 * pad)
+            sub.space(3)
+            if callable(cell):
+                cell(sub)
+            else:
+                sub.text(cell, size, bold=header, align="center" if header else "left")
+            cells.append(sub.crop())
+        return cells
+
+    def row_height(self, cells: Sequence[Image.Image]) -> int:
+        """Height of a laid-out row, its bottom rule included."""
+        return max(cell.height for cell in cells) + self.style.pt(5) + self.rule_width
+
+    def table_top(self) -> None:
+        """Draw the rule above a table."""
+        line = self.rule_width
         self._reserve(line)
+        left = self.style.margin
         self._draw.rectangle((left, self.y, left + self.inner - 1, self.y + line - 1), 0)
         self.y += line
-        for index, row in enumerate(rows):
-            cells = []
-            for width, text in zip(widths, row, strict=True):
-                sub = self.sub(width - 2 * pad)
-                sub.space(3)
-                sub.text(text, size, bold=index == 0, align="center" if index == 0 else "left")
-                cells.append(sub.crop())
-            height = max(cell.height for cell in cells) + pad
-            self._reserve(height + line)
-            x = left
+
+    def paste_row(self, widths: Sequence[int], cells: Sequence[Image.Image]) -> None:
+        """Draw a laid-out row with its cell rules and the rule below it."""
+        pad, line = self.style.pt(5), self.rule_width
+        height = self.row_height(cells) - line
+        self._reserve(height + line)
+        self.breaks.append(self.y)
+        x = left = self.style.margin
+        self._draw.rectangle((x, self.y, x + line - 1, self.y + height - 1), 0)
+        for width, cell in zip(widths, cells, strict=True):
+            self._image.paste(cell, (x + line + pad, self.y))
+            x += line + width
             self._draw.rectangle((x, self.y, x + line - 1, self.y + height - 1), 0)
-            for width, cell in zip(widths, cells, strict=True):
-                self._image.paste(cell, (x + line + pad, self.y))
-                x += line + width
-                self._draw.rectangle((x, self.y, x + line - 1, self.y + height - 1), 0)
-            self.y += height
-            self._draw.rectangle((left, self.y, left + self.inner - 1, self.y + line - 1), 0)
-            self.y += line
+        self.y += height
+        self._draw.rectangle((left, self.y, left + self.inner - 1, self.y + line - 1), 0)
+        self.y += line
+
+    def table(
+        self,
+        shares: Sequence[float],
+        rows: Sequence[Sequence[Cell]],
+        size: float = 20,
+        header_rows: int = 1,
+    ) -> None:
+        """Draw a ruled table; the first `header_rows` rows are headers (bold, centred)."""
+        widths = self.table_widths(shares)
+        self.table_top()
+        for index, row in enumerate(rows):
+            self.paste_row(widths, self.table_row(widths, row, size, header=index < header_rows))
 
     def qr(
         self, data: str, module: float = 5, beside: Sequence[Run] = (), size: float = 22
@@ -338,9 +436,16 @@ class Canvas:
         return self._image.crop((0, 0, self.style.width, max(1, self.y)))
 
     def finish(self, bottom: float = 8) -> Image.Image:
-        """Return the page thresholded to 1-bit (black where grey < threshold), no dithering."""
+        """Return the page thresholded to 1-bit (black where grey < threshold), no dithering.
+
+        On sheet paper the page stays greyscale (smooth text in a PDF) and keeps, in
+        `info["breaks"]`, the rows where it may be cut into sheets.
+        """
         self.space(bottom)
         cut = self.crop()
+        if self.style.sheet:
+            cut.info["breaks"] = [y for y in self.breaks if y < cut.height]
+            return cut
         limit = self.style.threshold
         return cut.point([0 if level < limit else 255 for level in range(256)], mode="1")
 

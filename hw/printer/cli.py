@@ -15,7 +15,8 @@ from pydantic import TypeAdapter, ValidationError
 from shared.config.printer import PrinterConfig
 from shared.config.site import format_errors
 
-DOCUMENTS = ("ticket", "slip", "supplement", "refusal", "apology", "control")
+DOCUMENTS = ("ticket", "slip", "supplement", "refusal", "apology", "stop", "control", "register")
+PAPERS = ("80mm", "58mm", "a4", "a5")
 DEFAULT_PRINTER = PrinterConfig(id="sim-80mm", name="Máy in mô phỏng 80 mm")
 _PRINTERS = TypeAdapter(list[PrinterConfig])
 
@@ -104,19 +105,62 @@ def run_print_test(args: argparse.Namespace) -> int:
     return 0 if result.printed else 1
 
 
+def demo_for(name: str, set_id: str) -> Any:
+    """Return the demo document named 'ticket', 'form-06', '06' or an old name ('control')."""
+    from dataclasses import replace
+
+    from hw.printer.demo import DEMO_FORMS, demo_document
+    from shared.domain.form_sets import form_set_by_id, parse_form_choice
+
+    if name == "ticket":
+        return demo_document("ticket")
+    form_set = form_set_by_id(set_id)
+    document: Any = DEMO_FORMS[parse_form_choice(name, form_set)]()
+    return replace(document, form_set=form_set.id)
+
+
+def _render_sheets(args: argparse.Namespace, document: Any) -> int:
+    """Render on A4/A5: a PDF, or the first sheet as PNG."""
+    from hw.printer.documents import RegisterData, render_sheets
+    from hw.printer.documents.paper import save_pdf
+    from hw.printer.fonts import find_fonts
+
+    pages = render_sheets(document, args.paper, find_fonts())
+    paper = "A4 ngang" if isinstance(document, RegisterData) else args.paper.upper()
+    if args.out:
+        out = Path(args.out)
+        if out.suffix.lower() == ".pdf":
+            save_pdf(pages, out)
+        else:
+            out.parent.mkdir(parents=True, exist_ok=True)
+            pages[0].save(out)
+    print(f"{args.document}: {len(pages)} trang {paper}")
+    return 0
+
+
 def run_render(args: argparse.Namespace) -> int:
-    """Render a demo document to the bytes a printer would get, and decode them back to a PNG."""
-    from hw.printer.demo import demo_document
+    """Render a demo document: on a roll as the printer's bytes decoded back, or on A4/A5."""
+    from hw.printer.documents import RegisterData
     from hw.printer.raster import decode
     from hw.printer.service import ReceiptPrinter
+    from shared.domain.errors import InvalidInput
 
+    try:
+        document = demo_for(args.document, args.form_set)
+    except InvalidInput as error:
+        print(f"lỗi: {error.message}", file=sys.stderr)
+        return 2
+    if args.paper in ("a4", "a5") or isinstance(document, RegisterData):
+        args.paper = args.paper if args.paper in ("a4", "a5") else "a4"
+        return _render_sheets(args, document)
     configs = load_printer_configs(args.config)
     config = _pick(configs, args.printer)
-    if args.profile:
-        config = config.model_copy(update={"profile": args.profile})
+    profile = args.profile or args.paper
+    if profile:
+        config = config.model_copy(update={"profile": profile})
     printer = ReceiptPrinter(config)
     try:
-        data = printer.encode(demo_document(args.document))
+        data = printer.encode(document)
     finally:
         printer.close()
     if args.escpos:
@@ -160,9 +204,24 @@ def register(subparsers: Any) -> None:
     test.add_argument("--out", help="máy in mô phỏng: ghi hình bản in ra tệp PNG này")
     test.set_defaults(handler=_guard(run_print_test))
 
-    render = subparsers.add_parser("render", help="xem trước bản in (PNG) và byte ESC/POS")
-    render.add_argument("document", choices=DOCUMENTS, help="loại phiếu")
-    render.add_argument("--out", help="tệp PNG giải mã lại từ byte ESC/POS")
+    render = subparsers.add_parser(
+        "render", help="xem trước bản in: PNG và byte ESC/POS (giấy cuộn), PDF (A4/A5)"
+    )
+    render.add_argument(
+        "document",
+        help="ticket, form-01 … form-07 (mẫu của bộ biểu mẫu), hoặc tên cũ: "
+        + ", ".join(DOCUMENTS[1:]),
+    )
+    render.add_argument(
+        "--paper", choices=PAPERS, default="", help="khổ giấy (mặc định: theo máy in, 80 mm)"
+    )
+    render.add_argument(
+        "--set",
+        dest="form_set",
+        default="tt03-2025",
+        help="bộ biểu mẫu: tt03-2025 (mặc định) hoặc tt01-2018",
+    )
+    render.add_argument("--out", help="tệp PNG (giấy cuộn: giải mã lại từ byte ESC/POS) hoặc PDF")
     render.add_argument("--escpos", help="tệp ghi byte ESC/POS")
     render.add_argument("--config", help=config_help)
     render.add_argument("--printer", help="id hoặc tên máy in (khổ giấy, đầu trang, chân trang)")

@@ -2,8 +2,10 @@
 
 Every form of a dossier code shows the procedure, citizen and dates of the same sample of
 `shared.demo_dossiers`, replayed through the domain rules: the slip of the dossier just
-received, the supplement request of the building permit, the refused copy certification, and
-the apology and control sheet of the late criminal-record certificate.
+received, the supplement request of the building permit, the refused copy certification, the
+apology and control sheet of the late criminal-record certificate, the stop notice of the ID
+card in progress (stopped by the rules' own `refuse` after its hand-over), and the register of
+every sample.
 """
 
 from __future__ import annotations
@@ -19,22 +21,35 @@ from hw.printer.documents import (
     Handover,
     MissingDocument,
     RefusalData,
+    RegisterData,
+    StopNoticeData,
     SubmittedDocument,
     SupplementRequestData,
     TicketData,
 )
+from hw.printer.documents.from_dossier import FormContext, register_rows
 from shared.demo_dossiers import (
     CENTRE,
+    DEPARTMENTS,
     LOCAL,
+    SAMPLE_TOKENS,
     person,
     sample,
     sample_dossier,
     sample_now,
 )
 from shared.demo_hall import SAMPLE_TICKET
+from shared.domain import dossiers as rules
 from shared.domain.dossiers import Dossier, Step, StepKind, step_timing
+from shared.domain.form_sets import FormKind
 
 DUE_TIME = time(16, 30)
+# The body above the centre on official letterheads (configurable per site; demo only).
+PARENT_BODY = "Ủy ban nhân dân tỉnh Khánh Hòa"
+STOP_REASON = (
+    "Thông tin của công dân trong Cơ sở dữ liệu quốc gia về dân cư chưa thống nhất với "
+    "giấy tờ đã nộp; công dân cần điều chỉnh thông tin trước khi đề nghị cấp thẻ căn cước."
+)
 
 
 def _local(moment: datetime) -> datetime:
@@ -71,6 +86,7 @@ def demo_slip() -> AppointmentSlipData:
     dossier = sample_dossier("received")
     citizen = dossier.citizen
     return AppointmentSlipData(
+        parent_body=PARENT_BODY,
         agency_name=CENTRE.name,
         place=CENTRE.place,
         issued_at=_local(dossier.received_at),
@@ -92,6 +108,7 @@ def demo_slip() -> AppointmentSlipData:
         register_book=CENTRE.register_book,
         register_entry=dossier.code.rsplit("-", 1)[-1],
         receiver_name=person(dossier.received_by),
+        number=dossier.code.rsplit("-", 1)[-1],
     )
 
 
@@ -102,6 +119,7 @@ def demo_supplement() -> SupplementRequestData:
     asked = _step(dossier, StepKind.SUPPLEMENT_REQUESTED)
     reason = next(a.note for a in story.acts if a.kind == "supplement")
     return SupplementRequestData(
+        parent_body=PARENT_BODY,
         agency_name=CENTRE.name,
         place=CENTRE.place,
         issued_at=_local(asked.at),
@@ -123,6 +141,7 @@ def demo_refusal() -> RefusalData:
     dossier = sample_dossier("refused")
     refused = _step(dossier, StepKind.REFUSED)
     return RefusalData(
+        parent_body=PARENT_BODY,
         agency_name=CENTRE.name,
         place=CENTRE.place,
         issued_at=_local(refused.at),
@@ -139,6 +158,7 @@ def demo_apology() -> ApologyData:
     apology = dossier.apology
     assert apology is not None
     return ApologyData(
+        parent_body=PARENT_BODY,
         agency_name=CENTRE.name,
         place=CENTRE.place,
         issued_at=_local(apology.at),
@@ -158,6 +178,7 @@ def demo_control_sheet() -> ControlSheetData:
     """The control sheet of the same dossier: three hand-overs, the last one late."""
     dossier = sample_dossier("late")
     return ControlSheetData(
+        parent_body=PARENT_BODY,
         agency_name=CENTRE.name,
         place=CENTRE.place,
         issued_at=sample_now(),
@@ -179,6 +200,52 @@ def demo_control_sheet() -> ControlSheetData:
             for step in dossier.steps
             if step.kind is StepKind.HANDOVER
         ),
+        receipt_number=dossier.code.rsplit("-", 1)[-1],
+    )
+
+
+def stopped_sample() -> Dossier:
+    """The ID card in progress, stopped now for a reason (status 8, after its hand-over)."""
+    dossier = sample_dossier("processing")
+    return rules.refuse(dossier, sample_now(), CENTRE.supervisor_id, STOP_REASON)
+
+
+def demo_stop_notice() -> StopNoticeData:
+    """The notice (Mẫu 05) that processing of the ID card dossier stopped, with the reason."""
+    dossier = stopped_sample()
+    stopped = dossier.steps[-1]
+    return StopNoticeData(
+        parent_body=PARENT_BODY,
+        agency_name=CENTRE.name,
+        place=CENTRE.place,
+        issued_at=_local(stopped.at),
+        citizen_name=dossier.citizen.name,
+        procedure_name=dossier.procedure_name,
+        dossier_code=dossier.code,
+        received_at=_local(dossier.received_at),
+        stopped_at=_local(stopped.at),
+        reason=stopped.note,
+        head_title=CENTRE.head_title,
+        head_name=CENTRE.head_name,
+    )
+
+
+def demo_register() -> RegisterData:
+    """The register (Mẫu 07) of every sample dossier, from the oldest receipt to today."""
+    dossiers = [sample_dossier(key) for key in SAMPLE_TOKENS if key != "processing"]
+    dossiers.append(stopped_sample())
+    context = FormContext(CENTRE.name, CENTRE.place, "", register_book=CENTRE.register_book)
+    rows = register_rows(dossiers, DEPARTMENTS, context)
+    now = sample_now()
+    return RegisterData(
+        parent_body=PARENT_BODY,
+        agency_name=CENTRE.name,
+        place=CENTRE.place,
+        issued_at=now,
+        period_from=min(row.received_at for row in rows).date(),
+        period_to=now.date(),
+        rows=rows,
+        book=CENTRE.register_book,
     )
 
 
@@ -188,7 +255,19 @@ DEMOS: dict[str, Callable[[], Document]] = {
     "supplement": demo_supplement,
     "refusal": demo_refusal,
     "apology": demo_apology,
+    "stop": demo_stop_notice,
     "control": demo_control_sheet,
+    "register": demo_register,
+}
+# The demo of each official form, whatever its number in a set.
+DEMO_FORMS: dict[FormKind, Callable[[], Document]] = {
+    FormKind.RECEIPT: demo_slip,
+    FormKind.SUPPLEMENT: demo_supplement,
+    FormKind.REFUSAL: demo_refusal,
+    FormKind.APOLOGY: demo_apology,
+    FormKind.STOP_NOTICE: demo_stop_notice,
+    FormKind.CONTROL_SHEET: demo_control_sheet,
+    FormKind.REGISTER: demo_register,
 }
 
 

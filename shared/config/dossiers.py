@@ -48,6 +48,11 @@ class DossiersConfig(BaseModel):
         "", description="Procedure catalogue (CSV or XLSX) loaded at start; empty = none."
     )
     place: str = Field("", description="Place name printed before the date on forms.")
+    parent_body: str = Field(
+        "",
+        description="Body above the issuing unit on form headings, e.g. "
+        "'Ủy ban nhân dân tỉnh Khánh Hòa'; empty = the unit alone.",
+    )
     head_title: str = Field("Giám đốc", description="Title signing the apology slip (Mẫu 04).")
     head_name: str = Field("", description="Name signing the apology slip.")
     register_book: str = Field("01", description="Register book number printed on slips.")

@@ -1,4 +1,8 @@
-"""Fill the printed forms (Mẫu 01–05) from a dossier as the server returns it to staff."""
+"""Fill the printed forms from a dossier as the server returns it to staff.
+
+Each form carries the form set in force when the dossier was received (or the one its rule
+version names), so a dossier received under TT 01/2018/TT-VPCP reprints with that numbering.
+"""
 
 from __future__ import annotations
 
@@ -13,7 +17,11 @@ from hw.printer.documents.forms import (
     RefusalData,
     SupplementRequestData,
 )
+from hw.printer.documents.register import RegisterData, RegisterRow
 from hw.printer.documents.slip import AppointmentSlipData, SubmittedDocument
+from hw.printer.documents.stop import StopNoticeData
+from shared.domain.dossiers import Dossier, DossierStatus, StepKind
+from shared.domain.form_sets import form_set_for_dossier, form_set_in_force
 from shared.messaging.dossier_views import DossierFull
 
 
@@ -30,6 +38,7 @@ class FormContext:
     due_time: time = time(16, 30)
     contact: str = ""
     timezone: str = "Asia/Ho_Chi_Minh"
+    parent_body: str = ""
 
     def local(self, moment: datetime) -> datetime:
         """Return an instant in the site's local time."""
@@ -38,6 +47,12 @@ class FormContext:
     def at_return_hour(self, day: date) -> datetime:
         """Return a date at the site's return hour, local."""
         return datetime.combine(day, self.due_time, ZoneInfo(self.timezone))
+
+
+def form_set_of(dossier: DossierFull, context: FormContext) -> str:
+    """Return the id of the form set a dossier keeps: by rule version, else by receipt date."""
+    received_on = context.local(dossier.received_at).date()
+    return form_set_for_dossier(received_on, dossier.rule_version).id
 
 
 def _register_entry(code: str) -> str:
@@ -52,6 +67,8 @@ def appointment_slip(
     """Mẫu 01 for a dossier just received (two copies)."""
     citizen = dossier.citizen
     return AppointmentSlipData(
+        form_set=form_set_of(dossier, context),
+        parent_body=context.parent_body,
         agency_name=context.agency_name,
         place=context.place,
         issued_at=context.local(at),
@@ -73,6 +90,7 @@ def appointment_slip(
         register_book=context.register_book,
         register_entry=_register_entry(dossier.code),
         receiver_name=context.officer_name,
+        number=_register_entry(dossier.code),
     )
 
 
@@ -85,6 +103,8 @@ def supplement_request(
 ) -> SupplementRequestData:
     """Mẫu 02: what the citizen must add and why."""
     return SupplementRequestData(
+        form_set=form_set_of(dossier, context),
+        parent_body=context.parent_body,
         agency_name=context.agency_name,
         place=context.place,
         issued_at=context.local(at),
@@ -101,6 +121,8 @@ def supplement_request(
 def refusal(dossier: DossierFull, context: FormContext, at: datetime, reason: str) -> RefusalData:
     """Mẫu 03: the dossier is refused, with the reason."""
     return RefusalData(
+        form_set=form_set_of(dossier, context),
+        parent_body=context.parent_body,
         agency_name=context.agency_name,
         place=context.place,
         issued_at=context.local(at),
@@ -116,6 +138,8 @@ def apology(dossier: DossierFull, context: FormContext) -> ApologyData:
     if dossier.apology is None:
         raise ValueError(f"dossier {dossier.code} has no apology")
     return ApologyData(
+        form_set=form_set_of(dossier, context),
+        parent_body=context.parent_body,
         agency_name=context.agency_name,
         place=context.place,
         issued_at=context.local(dossier.apology.at),
@@ -132,7 +156,7 @@ def apology(dossier: DossierFull, context: FormContext) -> ApologyData:
 
 
 def control_sheet(dossier: DossierFull, context: FormContext, at: datetime) -> ControlSheetData:
-    """Mẫu 05: one block per hand-over of the dossier's log."""
+    """The control sheet (Mẫu 06; Mẫu 05 under TT 01/2018): one row per hand-over."""
     handovers = tuple(
         Handover(
             giver_unit=step.from_unit,
@@ -147,6 +171,8 @@ def control_sheet(dossier: DossierFull, context: FormContext, at: datetime) -> C
         if step.kind == "handover"
     )
     return ControlSheetData(
+        form_set=form_set_of(dossier, context),
+        parent_body=context.parent_body,
         agency_name=context.agency_name,
         place=context.place,
         issued_at=context.local(at),
@@ -156,4 +182,78 @@ def control_sheet(dossier: DossierFull, context: FormContext, at: datetime) -> C
         received_at=context.local(dossier.received_at),
         due_at=context.local(dossier.due_at),
         handovers=handovers,
+        receipt_number=_register_entry(dossier.code),
+    )
+
+
+def stop_notice(dossier: DossierFull, context: FormContext) -> StopNoticeData:
+    """Mẫu 05 (TT 03/2025): processing stopped (status 8), with the reason logged for it."""
+    if dossier.status != DossierStatus.STOPPED:
+        raise ValueError(f"dossier {dossier.code} is not stopped (status {dossier.status})")
+    step = next(s for s in reversed(dossier.steps) if s.status == DossierStatus.STOPPED)
+    return StopNoticeData(
+        form_set=form_set_of(dossier, context),
+        parent_body=context.parent_body,
+        agency_name=context.agency_name,
+        place=context.place,
+        issued_at=context.local(step.at),
+        citizen_name=dossier.citizen.name,
+        procedure_name=dossier.procedure_name,
+        dossier_code=dossier.code,
+        received_at=context.local(dossier.received_at),
+        stopped_at=context.local(step.at),
+        reason=step.note,
+        head_title=context.head_title,
+        head_name=context.head_name,
+    )
+
+
+def register_rows(
+    dossiers: list[Dossier], departments: dict[str, str], context: FormContext
+) -> tuple[RegisterRow, ...]:
+    """The register's rows (Mẫu 07) of dossiers, oldest receipt first."""
+    rows = []
+    for dossier in sorted(dossiers, key=lambda d: (d.received_at, d.code)):
+        citizen = dossier.citizen
+        handover = next((s for s in dossier.steps if s.kind is StepKind.HANDOVER), None)
+        note = ""
+        if dossier.status in (DossierStatus.STOPPED, DossierStatus.NOT_RECEIVED):
+            note = "Dừng giải quyết" if dossier.status is DossierStatus.STOPPED else "Từ chối"
+        elif dossier.status is DossierStatus.WITHDRAWN:
+            note = "Công dân rút hồ sơ"
+        elif dossier.apology is not None:
+            note = f"Hẹn lại ngày {dossier.apology.new_due:%d/%m/%Y}"
+        rows.append(
+            RegisterRow(
+                code=dossier.code,
+                procedure_name=dossier.procedure_name,
+                sets=dossier.sets,
+                citizen_name=citizen.name,
+                citizen_contact=", ".join(p for p in (citizen.address, citizen.phone) if p),
+                handling_body=departments.get(dossier.department, dossier.department),
+                received_at=context.local(dossier.received_at),
+                due_at=context.at_return_hour(dossier.due),
+                transferred_at=context.local(handover.at) if handover else None,
+                finished_at=context.local(dossier.finished_at) if dossier.finished_at else None,
+                returned_at=context.local(dossier.returned_at) if dossier.returned_at else None,
+                note=note,
+            )
+        )
+    return tuple(rows)
+
+
+def register(
+    rows: tuple[RegisterRow, ...], context: FormContext, first: date, last: date, at: datetime
+) -> RegisterData:
+    """The register of a period, under the set in force on its last day."""
+    return RegisterData(
+        form_set=form_set_in_force(last).id,
+        parent_body=context.parent_body,
+        agency_name=context.agency_name,
+        place=context.place,
+        issued_at=context.local(at),
+        period_from=first,
+        period_to=last,
+        rows=rows,
+        book=context.register_book,
     )

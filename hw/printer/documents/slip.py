@@ -7,9 +7,16 @@ from datetime import datetime
 
 from PIL import Image
 
-from hw.printer.canvas import PageStyle
-from hw.printer.documents.common import clock_date, finish_form, start_form
+from hw.printer.canvas import Canvas, PageStyle, qr_image
+from hw.printer.documents.common import (
+    Letterhead,
+    clock_date,
+    finish_form,
+    form_spec,
+    start_form,
+)
 from shared.domain.codes import dossier_qr
+from shared.domain.form_sets import FormKind
 from shared.domain.procedures import RequiredDocument
 
 # One paper in the dossier: its name, its form (bản chính, bản sao…) and how many.
@@ -19,7 +26,7 @@ COPY_LABELS = ("Liên 1: Giao người nộp hồ sơ", "Liên 2: Lưu tại B�
 
 
 @dataclass(frozen=True)
-class AppointmentSlipData:
+class AppointmentSlipData(Letterhead):
     """Every field of Mẫu 01."""
 
     agency_name: str
@@ -51,30 +58,37 @@ class AppointmentSlipData:
         return dossier_qr(self.dossier_code, self.lookup_token)
 
 
+def _codes(canvas: Canvas, slip: AppointmentSlipData) -> None:
+    """Draw the QR with the dossier code beside it, or under it when the code would not fit."""
+    code_width = qr_image(slip.qr_text, canvas.style.pt(5)).width
+    beside = canvas.inner - canvas.style.pt(10) - code_width - 2
+    if canvas.font(21, True).getlength(slip.dossier_code) <= beside and not canvas.style.sheet:
+        canvas.qr(
+            slip.qr_text,
+            module=5,
+            beside=[
+                ("Mã hồ sơ:\n", False),
+                (slip.dossier_code + "\n", True),
+                ("Mã tra cứu: ", False),
+                (slip.lookup_token + "\n", True),
+                ("Quét mã QR để xem tiến độ giải quyết hồ sơ", False),
+            ],
+            size=21,
+        )
+        return
+    canvas.whole("Mã hồ sơ", slip.dossier_code, 22)
+    canvas.field("Mã tra cứu", slip.lookup_token, 20)
+    canvas.qr(slip.qr_text, module=5 if not canvas.style.sheet else 4)
+    canvas.text("Quét mã QR để xem tiến độ giải quyết hồ sơ", 19, align="center")
+
+
 def _copy(slip: AppointmentSlipData, label: str, style: PageStyle) -> Image.Image:
     """Lay out one copy of the slip."""
-    canvas = start_form(
-        style,
-        "Mẫu số 01",
-        slip.agency_name,
-        "Giấy tiếp nhận hồ sơ và hẹn trả kết quả",
-        slip.place,
-        slip.issued_at.date(),
-    )
+    spec = form_spec(slip, FormKind.RECEIPT)
+    canvas = start_form(style, slip, spec)
     canvas.text(label, 20, align="center")
     canvas.space(6)
-    canvas.qr(
-        slip.qr_text,
-        module=5,
-        beside=[
-            ("Mã hồ sơ:\n", False),
-            (slip.dossier_code + "\n", True),
-            ("Mã tra cứu: ", False),
-            (slip.lookup_token + "\n", True),
-            ("Quét mã QR để xem tiến độ giải quyết hồ sơ", False),
-        ],
-        size=21,
-    )
+    _codes(canvas, slip)
     canvas.space(6)
     canvas.text(f"{slip.agency_name} tiếp nhận hồ sơ của:", 20)
     canvas.field("Ông/Bà", slip.citizen_name, 22)
@@ -87,7 +101,13 @@ def _copy(slip: AppointmentSlipData, label: str, style: PageStyle) -> Image.Imag
     canvas.field("Nội dung yêu cầu giải quyết", procedure, 20)
     canvas.space(4)
     canvas.text("1. Thành phần hồ sơ nộp gồm:", 20, bold=True)
-    for i, item in enumerate(slip.documents, start=1):
+    if canvas.style.sheet:
+        rows = [["TT", "Tên giấy tờ", "Hình thức (bản chính, bản sao, bản chụp)", "Số lượng"]]
+        for i, item in enumerate(slip.documents, start=1):
+            rows.append([str(i), item.name, item.form, str(item.quantity)])
+        canvas.table([0.5, 4.0, 2.2, 1.0], rows, 19)
+        canvas.space(4)
+    for i, item in enumerate(() if canvas.style.sheet else slip.documents, start=1):
         canvas.runs(
             [(f"{i}) {item.name} ", False), (f"— {item.form}: {item.quantity}", True)],
             20,
@@ -104,9 +124,8 @@ def _copy(slip: AppointmentSlipData, label: str, style: PageStyle) -> Image.Imag
         f"Quyển số {slip.register_book}, số thứ tự {slip.register_entry}",
         20,
     )
-    return finish_form(
-        canvas, [("Người nộp hồ sơ", ""), ("Người tiếp nhận hồ sơ", slip.receiver_name)]
-    )
+    names = ("", slip.receiver_name)
+    return finish_form(canvas, list(zip(spec.signers, names, strict=False)), spec.sign_hint)
 
 
 def render_slip(slip: AppointmentSlipData, style: PageStyle) -> list[Image.Image]:
