@@ -22,12 +22,12 @@ from shared.demo_dossiers import (
     sample_now,
     to_procedure,
 )
-from shared.demo_hall import SAMPLE_TICKET, sample_queues
+from shared.demo_hall import SAMPLE_TICKET, queues_state
 from shared.messaging.commands import Command
 from shared.messaging.dossier_commands import DocumentData
 from shared.messaging.dossier_views import DossierFull, LateDossier, ProcedureView
 from shared.messaging.replies import ErrorCode, Reply, TicketInfo
-from shared.messaging.states import CounterStateMessage, QueuesState, ServiceWaiting
+from shared.messaging.states import CounterStateMessage, QueuesState
 
 if TYPE_CHECKING:
     from server.dossier_projection import ViewContext
@@ -47,21 +47,7 @@ class OfflineSender:
 
 def demo_queues(config: SiteConfig) -> QueuesState:
     """Waiting figures for every service, estimated as the server would."""
-    services = [
-        ServiceWaiting(
-            service=q.service,
-            name=q.name,
-            waiting=q.waiting,
-            priority_waiting=q.priority_waiting,
-            oldest_wait_seconds=q.oldest_wait_seconds,
-            open_counters=q.open_counters,
-            estimated_wait_minutes=q.estimated_wait_minutes,
-            available=not q.reason,
-            reason=q.reason,
-        )
-        for q in sample_queues(config.to_domain(), AT)
-    ]
-    return QueuesState(services=services, updated_at=AT)
+    return queues_state(config.to_domain(), AT)
 
 
 def _position(config: SiteConfig, counter_id: str) -> int:

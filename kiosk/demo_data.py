@@ -20,13 +20,13 @@ from shared.demo_dossiers import (
     sample_dossier,
     to_procedure,
 )
-from shared.demo_hall import SAMPLE_TICKET, sample_queues
+from shared.demo_hall import SAMPLE_TICKET, queues_state
 from shared.domain.codes import ticket_qr
 from shared.domain.dossiers import ReceivedDocument
 from shared.messaging.dossier_commands import DocumentData
 from shared.messaging.dossier_views import DossierPublic, ProcedureView
 from shared.messaging.replies import TicketInfo
-from shared.messaging.states import QueuesState, ServiceWaiting
+from shared.messaging.states import QueuesState
 
 AT = SAMPLE_TICKET.issued_at.astimezone(UTC)
 
@@ -61,24 +61,7 @@ EXTRACT = SampleProcedure(
 
 def demo_queues(config: SiteConfig) -> QueuesState:
     """Waiting figures of every service, estimated as the server would; one is out of tickets."""
-    figures = sample_queues(config.to_domain(), AT)
-    return QueuesState(
-        services=[
-            ServiceWaiting(
-                service=q.service,
-                name=q.name,
-                waiting=q.waiting,
-                priority_waiting=q.priority_waiting,
-                oldest_wait_seconds=q.oldest_wait_seconds,
-                open_counters=q.open_counters,
-                estimated_wait_minutes=q.estimated_wait_minutes,
-                available=not q.reason,
-                reason=q.reason,
-            )
-            for q in figures
-        ],
-        updated_at=AT,
-    )
+    return queues_state(config.to_domain(), AT)
 
 
 def demo_ticket(config: SiteConfig) -> TicketInfo:

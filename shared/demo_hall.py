@@ -21,6 +21,7 @@ from shared.domain.estimate import (
     wait_seconds,
 )
 from shared.domain.site import Site
+from shared.messaging.states import QueuesState, ServiceWaiting
 
 
 @dataclass(frozen=True)
@@ -97,3 +98,24 @@ def sample_queues(site: Site, at: datetime) -> list[SampleQueue]:
             )
         )
     return figures
+
+
+def queues_state(site: Site, at: datetime) -> QueuesState:
+    """The sample waiting figures as the server publishes them on `state/queues`."""
+    return QueuesState(
+        services=[
+            ServiceWaiting(
+                service=q.service,
+                name=q.name,
+                waiting=q.waiting,
+                priority_waiting=q.priority_waiting,
+                oldest_wait_seconds=q.oldest_wait_seconds,
+                open_counters=q.open_counters,
+                estimated_wait_minutes=q.estimated_wait_minutes,
+                available=not q.reason,
+                reason=q.reason,
+            )
+            for q in sample_queues(site, at)
+        ],
+        updated_at=at,
+    )

@@ -111,6 +111,30 @@ class FormSet:
 
 
 _RECEIPT_SIGNERS = ("Người nộp hồ sơ", "Người tiếp nhận hồ sơ")
+# Mẫu 01–03 keep their numbers and titles from TT 01/2018 to TT 03/2025.
+_SAME_IN_BOTH = (
+    FormSpec(
+        "01",
+        "Giấy tiếp nhận hồ sơ và hẹn trả kết quả",
+        FormKind.RECEIPT,
+        "A5",
+        _RECEIPT_SIGNERS,
+    ),
+    FormSpec(
+        "02",
+        "Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ",
+        FormKind.SUPPLEMENT,
+        "A5",
+        ("Người hướng dẫn",),
+    ),
+    FormSpec(
+        "03",
+        "Phiếu từ chối tiếp nhận giải quyết hồ sơ",
+        FormKind.REFUSAL,
+        "A5",
+        ("Người tiếp nhận hồ sơ",),
+    ),
+)
 
 TT01_2018 = FormSet(
     id="tt01-2018",
@@ -118,27 +142,7 @@ TT01_2018 = FormSet(
     decree="Nghị định số 61/2018/NĐ-CP",
     effective=date(2019, 1, 8),  # unconfirmed: only bounds the older set
     forms=(
-        FormSpec(
-            "01",
-            "Giấy tiếp nhận hồ sơ và hẹn trả kết quả",
-            FormKind.RECEIPT,
-            "A5",
-            _RECEIPT_SIGNERS,
-        ),
-        FormSpec(
-            "02",
-            "Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ",
-            FormKind.SUPPLEMENT,
-            "A5",
-            ("Người hướng dẫn",),
-        ),
-        FormSpec(
-            "03",
-            "Phiếu từ chối tiếp nhận giải quyết hồ sơ",
-            FormKind.REFUSAL,
-            "A5",
-            ("Người tiếp nhận hồ sơ",),
-        ),
+        *_SAME_IN_BOTH,
         FormSpec(
             "04",
             "Phiếu xin lỗi và hẹn lại ngày trả kết quả",
@@ -166,27 +170,7 @@ TT03_2025 = FormSet(
     decree="Nghị định số 118/2025/NĐ-CP",
     effective=date(2025, 9, 15),
     forms=(
-        FormSpec(
-            "01",
-            "Giấy tiếp nhận hồ sơ và hẹn trả kết quả",
-            FormKind.RECEIPT,
-            "A5",
-            _RECEIPT_SIGNERS,
-        ),
-        FormSpec(
-            "02",
-            "Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ",
-            FormKind.SUPPLEMENT,
-            "A5",
-            ("Người hướng dẫn",),
-        ),
-        FormSpec(
-            "03",
-            "Phiếu từ chối tiếp nhận giải quyết hồ sơ",
-            FormKind.REFUSAL,
-            "A5",
-            ("Người tiếp nhận hồ sơ",),
-        ),
+        *_SAME_IN_BOTH,
         FormSpec(
             "04",
             "Văn bản xin lỗi và đề nghị gia hạn thời gian giải quyết",
