@@ -181,7 +181,14 @@ _DEFINITIONS = (
         "gian chờ công dân bổ sung hồ sơ; phiếu xin lỗi hẹn lại không làm hồ sơ trễ thành "
         "đúng hạn.",
     ),
+    (
+        "Điểm QĐ 766",
+        "100 điểm trong sáu nhóm (công khai, minh bạch 18; tiến độ giải quyết 20; dịch vụ công "
+        "trực tuyến 12; thanh toán trực tuyến 10; mức độ hài lòng 18; số hóa hồ sơ 22); điểm "
+        "quy đổi = trọng số × giá trị, chỉ tính cho nhóm hệ thống đo được, để tham khảo.",
+    ),
     ("Tiến độ (QĐ 766)", "(trước hạn + đúng hạn) ÷ số hồ sơ đã giải quyết."),
+    ("Dịch vụ công trực tuyến (tham khảo)", "hồ sơ nhận trực tuyến ÷ hồ sơ đã tiếp nhận."),
     ("Hài lòng (QĐ 766)", "100 % − (tỷ lệ quá hạn + tỷ lệ phản ánh, kiến nghị; tính là 0 %)."),
     ("Hài lòng trở lên", "lượt đánh giá Hài lòng hoặc Rất hài lòng ÷ tổng lượt đánh giá."),
 )

@@ -3,9 +3,17 @@
 from __future__ import annotations
 
 from reports.figures import DossierCounts, DossierRow, RatingCounts, RatingRow, Report
+from reports.index766 import GROUPS, TOTAL_POINTS, group_figures, group_percent, group_points
 from reports.table_model import Column, Kind, Table, Value, round1
 from shared.domain.dossiers import CHANNEL_LABELS, TIMELINESS_LABELS, Channel, Timeliness
 
+INDEX_NOTE = (
+    f"QĐ 766/QĐ-TTg chấm {TOTAL_POINTS} điểm trong sáu nhóm: "
+    + "; ".join(f"{g.name.lower()} {g.weight}" for g in GROUPS)
+    + ". Điểm quy đổi = trọng số × giá trị, chỉ để tham khảo: điểm chính thức do "
+    "cơ quan có thẩm quyền chấm theo các tiêu chí chi tiết của Quyết định; nhóm để trống là "
+    "nhóm hệ thống không đo được."
+)
 COMPLAINTS_NOTE = (
     "Trung tâm chưa có sổ theo dõi phản ánh, kiến nghị trong hệ thống: tỷ lệ phản ánh được "
     "tính là 0 %. Số lượt đánh giá ở mức thấp nhất được nêu riêng, không đưa vào công thức."
@@ -97,40 +105,45 @@ def report_department(report: Report, department: str) -> str:
 
 
 def index_table(report: Report) -> Table:
-    """The QĐ 766 figures with their formulas."""
+    """The six QĐ 766 groups with their weights, how each figure is computed, and its inputs."""
     d = report.dossiers.totals
     s = report.satisfaction
-    rows: tuple[tuple[Value, ...], ...] = (
+    groups: list[tuple[Value, ...]] = [
         (
-            "Tiến độ giải quyết",
-            round1(d.progress_percent),
-            "(trước hạn + đúng hạn) ÷ đã giải quyết × 100 %",
-            f"({d.early} + {d.on_time}) ÷ {d.finished}",
-        ),
+            g.name,
+            round1(group_percent(g, d)),
+            g.weight,
+            round1(group_points(g, d)),
+            g.formula,
+            group_figures(g, d),
+        )
+        for g in GROUPS
+    ]
+    extra: tuple[tuple[Value, ...], ...] = (
         (
             "Tỷ lệ hồ sơ quá hạn",
             round1(d.late_percent),
+            "",
+            "",
             "quá hạn ÷ đã giải quyết × 100 %",
             f"{d.late} ÷ {d.finished}",
         ),
-        ("Tỷ lệ phản ánh, kiến nghị", 0.0, "chưa theo dõi trong hệ thống: tính là 0 %", ""),
-        (
-            "Mức độ hài lòng (QĐ 766)",
-            round1(d.satisfaction_766_percent()),
-            "100 % − (tỷ lệ quá hạn + tỷ lệ phản ánh)",
-            "",
-        ),
+        ("Tỷ lệ phản ánh, kiến nghị", 0.0, "", "", "chưa theo dõi trong hệ thống: tính là 0 %", ""),
         (
             "Đánh giá ở mức thấp nhất (tham khảo)",
             s.lowest,
+            "",
+            "",
             "số lượt, không đưa vào công thức",
             f"trên {s.totals.total} lượt đánh giá",
         ),
     )
     columns = (
         Column("Chỉ số", Kind.TEXT),
-        Column("Giá trị", Kind.TEXT),
-        Column("Công thức", Kind.TEXT),
+        Column("Giá trị (%)", Kind.TEXT),
+        Column("Trọng số (điểm)", Kind.TEXT),
+        Column("Điểm quy đổi", Kind.TEXT),
+        Column("Cách tính", Kind.TEXT),
         Column("Số liệu", Kind.TEXT),
     )
     return Table(
@@ -138,8 +151,8 @@ def index_table(report: Report) -> Table:
         "Chỉ số QĐ 766",
         "Chỉ số phục vụ theo Quyết định 766/QĐ-TTg",
         columns,
-        rows,
-        note=COMPLAINTS_NOTE,
+        (*groups, *extra),
+        note=f"{INDEX_NOTE} {COMPLAINTS_NOTE}",
     )
 
 

@@ -50,6 +50,11 @@ COMMANDS: dict[str, Command] = {
         "server.officer_cli", "tài khoản cán bộ tại quầy", "officer accounts at the counters"
     ),
     "id": Command("server.id_cli", "đọc mã QR thẻ căn cước", "read the QR of a citizen ID card"),
+    "data": Command(
+        "server.data_cli",
+        "dữ liệu cá nhân: hết hạn lưu trữ, yêu cầu của công dân",
+        "personal data: retention purge, a citizen's requests",
+    ),
     "devices": Command(
         "server.devices",
         "công bố tình trạng máy in (giấy, nắp, kết nối)",

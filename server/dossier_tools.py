@@ -1,4 +1,4 @@
-"""`motcua dossier import | form | late`: external records, printed forms and the late list."""
+"""`motcua dossier import | form | register | late`: records, forms, the register, late list."""
 
 from __future__ import annotations
 
@@ -7,32 +7,44 @@ import csv
 import json
 import sys
 from dataclasses import replace
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
+from PIL import Image
 from pydantic import ValidationError
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from hw.printer.documents import Document, render_pages
+from hw.printer.documents import Document, render_pages, render_sheets
 from hw.printer.documents import from_dossier as forms
+from hw.printer.documents.paper import save_pdf
+from hw.printer.documents.register import write_register_xlsx
+from hw.printer.fonts import find_fonts
 from hw.printer.profiles import profile_for
 from hw.printer.service import page_style
+from server import exchange
 from server.dossier_projection import full_view
 from server.dossier_service import DossierService, DossierSettings
 from server.main import add_site_arguments, open_site_database
 from shared.cli_text import say
 from shared.config.printer import PrinterConfig
 from shared.config.site import SiteConfig, load_config
-from shared.domain.dossiers import TIMELINESS_LABELS, Timeliness
-from shared.domain.errors import DomainError
+from shared.domain.dossiers import TIMELINESS_LABELS, Dossier, DossierStatus, StepKind, Timeliness
+from shared.domain.errors import DomainError, InvalidInput
+from shared.domain.form_sets import FormKind, form_set_by_id, parse_form_choice
 from shared.messaging.dossier_commands import SyncDossier
+from shared.messaging.dossier_views import DossierFull
 from shared.runtime import utc_now
 from shared.storage.dossier_repository import DossierRepository
+from shared.storage.dossier_tables import DossierRow
 from shared.storage.officer_repository import OfficerRepository
 from shared.storage.repository import QueueRepository
 
 IMPORT_SOURCE = "import"
-FORMS = ("slip", "apology", "control")
+IMPORT_FORMATS = ("motcua", "dvcqg")
+FORMS = "01…07 (hoặc form-01…), hoặc tên cũ: slip, supplement, refusal, apology, stop, control"
 
 
 def register(actions: Any) -> None:
@@ -41,14 +53,48 @@ def register(actions: Any) -> None:
         "import", help="nhập hồ sơ và trạng thái từ hệ thống một cửa khác (JSON/CSV)"
     )
     imp.add_argument("file", metavar="FILE", help="tệp .json (danh sách bản ghi) hoặc .csv")
+    imp.add_argument(
+        "--format",
+        choices=IMPORT_FORMATS,
+        default="motcua",
+        help="motcua: bản ghi sync_dossier; dvcqg: bản ghi Cổng DVC quốc gia (docs/exchange.md)",
+    )
     add_site_arguments(imp)
-    imp.set_defaults(handler=run_import)
-    form = actions.add_parser("form", help="in lại phiếu của một hồ sơ ra tệp PNG")
+    imp.set_defaults(handler=run_import_format)
+    export = actions.add_parser(
+        "export", help="xuất hồ sơ theo định dạng trao đổi với Cổng DVC quốc gia (JSON)"
+    )
+    export.add_argument("--format", choices=("dvcqg",), default="dvcqg", help="định dạng tệp")
+    export.add_argument(
+        "--from", dest="date_from", required=True, help="từ ngày tiếp nhận, YYYY-MM-DD"
+    )
+    export.add_argument(
+        "--to", dest="date_to", required=True, help="đến ngày tiếp nhận, YYYY-MM-DD"
+    )
+    export.add_argument("--out", required=True, help="tệp JSON sẽ ghi ra")
+    add_site_arguments(export)
+    export.set_defaults(handler=exchange.run_export)
+    form = actions.add_parser("form", help="in lại phiếu của một hồ sơ ra tệp PNG hoặc PDF")
     form.add_argument("code", metavar="CODE", help="mã hồ sơ")
-    form.add_argument("--form", choices=FORMS, default="slip", help="mẫu phiếu (mặc định: slip)")
-    form.add_argument("--out", required=True, help="tệp PNG (nhiều trang: thêm -2, -3…)")
+    form.add_argument(
+        "--form", default="01", help=f"mẫu, theo bộ biểu mẫu của hồ sơ: {FORMS} (mặc định: 01)"
+    )
+    form.add_argument(
+        "--paper", choices=("80mm", "a4", "a5"), default="80mm", help="khổ giấy (mặc định: 80mm)"
+    )
+    form.add_argument(
+        "--out", required=True, help="tệp PNG (nhiều trang: thêm -2, -3…) hoặc PDF (A4/A5)"
+    )
     add_site_arguments(form)
     form.set_defaults(handler=run_form)
+    book = actions.add_parser(
+        "register", help="xuất Sổ theo dõi hồ sơ của một khoảng thời gian (XLSX hoặc PDF A4)"
+    )
+    book.add_argument("--from", dest="first", required=True, help="từ ngày nhận, YYYY-MM-DD")
+    book.add_argument("--to", dest="last", required=True, help="đến ngày nhận, YYYY-MM-DD")
+    book.add_argument("--out", required=True, help="tệp .xlsx hoặc .pdf")
+    add_site_arguments(book)
+    book.set_defaults(handler=run_register)
     late = actions.add_parser("late", help="liệt kê hồ sơ sắp đến hạn hoặc quá hạn")
     late.add_argument("--department", default=None, help="chỉ một sở/ngành")
     add_site_arguments(late)
@@ -127,6 +173,13 @@ def read_records(path: Path) -> list[dict[str, Any]]:
     return records
 
 
+def run_import_format(args: argparse.Namespace) -> int:
+    """Import records in the chosen format: this system's own, or the national portal's."""
+    if args.format == "dvcqg":
+        return exchange.run_import(args)
+    return run_import(args)
+
+
 def run_import(args: argparse.Namespace) -> int:
     """Apply each record like an external system's `sync_dossier`; re-importing changes nothing."""
     opened = _open(args)
@@ -170,8 +223,68 @@ def run_import(args: argparse.Namespace) -> int:
     return 1 if counts["errors"] else 0
 
 
+def _context(config: SiteConfig, service: DossierService, officer: str) -> forms.FormContext:
+    section = config.dossiers
+    return forms.FormContext(
+        agency_name=config.site.name,
+        place=section.place or config.site.name,
+        officer_name=officer,
+        register_book=section.register_book,
+        head_title=section.head_title,
+        head_name=section.head_name,
+        parent_body=section.parent_body,
+        due_time=service.settings.due_time,
+        timezone=config.site.timezone,
+    )
+
+
+def _form_document(
+    kind: FormKind, view: DossierFull, context: forms.FormContext, now: datetime
+) -> Document:
+    """Fill one form from a dossier; InvalidInput when the dossier has nothing for it."""
+    code = view.code
+    if kind is FormKind.RECEIPT:
+        return forms.appointment_slip(view, context, view.received_at)
+    if kind is FormKind.APOLOGY:
+        if view.apology is None:
+            raise InvalidInput(f"hồ sơ {code} chưa hẹn lại ngày trả.")
+        return forms.apology(view, context)
+    if kind is FormKind.STOP_NOTICE:
+        if view.status != DossierStatus.STOPPED:
+            raise InvalidInput(f"hồ sơ {code} không ở trạng thái dừng giải quyết.")
+        return forms.stop_notice(view, context)
+    if kind is FormKind.CONTROL_SHEET:
+        return forms.control_sheet(view, context, now)
+    if kind is FormKind.REFUSAL:
+        refused = next((s for s in view.steps if s.kind == StepKind.REFUSED), None)
+        if refused is None:
+            raise InvalidInput(f"hồ sơ {code} không bị từ chối.")
+        return forms.refusal(view, context, refused.at, refused.note)
+    if kind is FormKind.SUPPLEMENT:
+        asked = [s for s in view.steps if s.kind == StepKind.SUPPLEMENT_REQUESTED]
+        if not asked:
+            raise InvalidInput(f"hồ sơ {code} chưa có yêu cầu bổ sung.")
+        return forms.supplement_request(view, context, asked[-1].at, asked[-1].note, ())
+    raise InvalidInput(
+        "Sổ theo dõi hồ sơ lập theo khoảng thời gian: dùng `motcua dossier register`."
+    )
+
+
+def _write_pages(pages: list[Image.Image], out: Path) -> None:
+    """Save pages as one PDF, or as PNG files (-2, -3… after the first)."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    if out.suffix.lower() == ".pdf":
+        save_pdf(pages, out)
+        print(out)
+        return
+    for i, page in enumerate(pages, start=1):
+        target = out if i == 1 else out.with_name(f"{out.stem}-{i}{out.suffix}")
+        page.save(target)
+        print(target)
+
+
 def run_form(args: argparse.Namespace) -> int:
-    """Render a dossier's slip, apology or control sheet to PNG from the database."""
+    """Render one form of a dossier (its own form set's numbering) to PNG or PDF."""
     opened = _open(args)
     if opened is None:
         return 2
@@ -185,36 +298,81 @@ def run_form(args: argparse.Namespace) -> int:
             return 1
         officer = OfficerRepository(session, dossier.site_id).get(dossier.received_by)
     view = full_view(dossier, service.views, now)
-    section = config.dossiers
-    context = forms.FormContext(
-        agency_name=config.site.name,
-        place=section.place or config.site.name,
-        officer_name=officer.name if officer else dossier.received_by,
-        register_book=section.register_book,
-        head_title=section.head_title,
-        head_name=section.head_name,
-        due_time=service.settings.due_time,
-        timezone=config.site.timezone,
-    )
-    document: Document
-    if args.form == "slip":
-        document = forms.appointment_slip(view, context, dossier.received_at)
-    elif args.form == "apology":
-        if view.apology is None:
-            print(f"Lỗi: hồ sơ {args.code} chưa hẹn lại ngày trả.", file=sys.stderr)
-            return 1
-        document = forms.apology(view, context)
+    context = _context(config, service, officer.name if officer else dossier.received_by)
+    try:
+        form_set = form_set_by_id(forms.form_set_of(view, context))
+        document = _form_document(parse_form_choice(args.form, form_set), view, context, now)
+    except InvalidInput as exc:
+        print(f"Lỗi: {exc.message}", file=sys.stderr)
+        return 1
+    if args.paper in ("a4", "a5"):
+        pages = render_sheets(document, args.paper, find_fonts())
     else:
-        document = forms.control_sheet(view, context, now)
-    printer = PrinterConfig(id="form-png")
-    style = page_style(printer, profile_for(printer))
-    pages = render_pages(document, style)
+        printer = PrinterConfig(id="form-png")
+        pages = render_pages(document, page_style(printer, profile_for(printer)))
+    _write_pages(pages, Path(args.out))
+    return 0
+
+
+def _day(text: str, what: str) -> date:
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise InvalidInput(f'{what}: cần dạng "YYYY-MM-DD", nhận được {text!r}.') from None
+
+
+def received_between(
+    session: Session, site_id: str, first: date, last: date, timezone: str
+) -> list[Dossier]:
+    """Return the site's dossiers received between two local dates (inclusive)."""
+    zone = ZoneInfo(timezone)
+    start = datetime.combine(first, time(0, 0), zone)
+    end = datetime.combine(last + timedelta(days=1), time(0, 0), zone)
+    codes = session.scalars(
+        select(DossierRow.code)
+        .where(
+            DossierRow.site_id == site_id,
+            DossierRow.received_at >= start.astimezone(UTC),
+            DossierRow.received_at < end.astimezone(UTC),
+        )
+        .order_by(DossierRow.received_at, DossierRow.id)
+    )
+    repo = DossierRepository(session, site_id)  # read through the repository: one shape
+    found = [repo.by_code(code) for code in list(codes)]
+    return [d for d in found if d is not None and start <= d.received_at < end]
+
+
+def run_register(args: argparse.Namespace) -> int:
+    """Export the register (Mẫu 07) of dossiers received in a period to XLSX or an A4 PDF."""
+    try:
+        first, last = _day(args.first, "--from"), _day(args.last, "--to")
+        if last < first:
+            raise InvalidInput("--to phải không trước --from.")
+    except InvalidInput as exc:
+        print(f"Lỗi: {exc.message}", file=sys.stderr)
+        return 2
     out = Path(args.out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    for i, page in enumerate(pages, start=1):
-        target = out if i == 1 else out.with_name(f"{out.stem}-{i}{out.suffix}")
-        page.save(target)
-        print(target)
+    if out.suffix.lower() not in (".xlsx", ".pdf"):
+        print("Lỗi: --out phải là tệp .xlsx hoặc .pdf.", file=sys.stderr)
+        return 2
+    opened = _open(args)
+    if opened is None:
+        return 2
+    config, sessions = opened
+    service = _service(config)
+    now = utc_now()
+    with sessions() as session:
+        dossiers = received_between(session, config.site.id, first, last, config.site.timezone)
+    context = _context(config, service, "")
+    departments = {d.id: d.name for d in config.departments}
+    rows = forms.register_rows(dossiers, departments, context)
+    book = forms.register(rows, context, first, last, now)
+    if out.suffix.lower() == ".xlsx":
+        write_register_xlsx(book, out)
+        print(out)
+    else:
+        _write_pages(render_sheets(book, "a4", find_fonts()), out)
+    print(f"{len(rows)} hồ sơ nhận từ {first:%d/%m/%Y} đến {last:%d/%m/%Y}.", file=sys.stderr)
     return 0
 
 

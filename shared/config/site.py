@@ -18,6 +18,7 @@ from shared.config.counter import CounterConsoleConfig
 from shared.config.dossiers import DossiersConfig
 from shared.config.kiosk import KioskConfig
 from shared.config.printer import PrinterConfig
+from shared.config.privacy import PrivacyConfig
 from shared.config.problems import (
     ReferenceErrors,
     format_errors,
@@ -195,6 +196,7 @@ class SiteConfig(_Model):
     counter_console: CounterConsoleConfig = Field(default_factory=lambda: CounterConsoleConfig())
     security: SecurityConfig = Field(default_factory=lambda: SecurityConfig())
     limits: LimitsConfig = Field(default_factory=lambda: LimitsConfig())
+    privacy: PrivacyConfig = Field(default_factory=lambda: PrivacyConfig())
 
     @model_validator(mode="after")
     def _check_references(self) -> SiteConfig:
