@@ -13,13 +13,10 @@ WEEKDAYS = {
 
 _TEXTS: dict[str, dict[str, str]] = {
     "title": {"vi": "LẤY SỐ THỨ TỰ", "en": "TAKE A NUMBER"},
+    # Short enough for the scan screen at the largest text size; the slip says it in full.
     "privacy_notice": {
-        "vi": "Trung tâm chỉ dùng họ tên, số định danh, số điện thoại, địa chỉ của bạn để giải "
-        "quyết thủ tục hành chính (Luật Bảo vệ dữ liệu cá nhân số 91/2025/QH15); không hiển thị "
-        "trên màn hình gọi số. Bạn có quyền đề nghị xem, sửa, xóa dữ liệu tại bàn hướng dẫn.",
-        "en": "The centre uses your name, ID number, phone and address only to handle your "
-        "administrative procedure (Personal Data Protection Law 91/2025/QH15); they never appear "
-        "on the calling screens. Ask at the help desk to see, correct or erase them.",
+        "vi": "Dữ liệu cá nhân chỉ dùng để giải quyết hồ sơ (Luật số 91/2025/QH15).",
+        "en": "Personal data is used only to handle your dossier (Law 91/2025/QH15).",
     },
     "choose_department": {
         "vi": "Chạm vào lĩnh vực bạn cần giải quyết",

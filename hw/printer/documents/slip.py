@@ -13,10 +13,12 @@ from hw.printer.documents.common import (
     clock_date,
     finish_form,
     form_spec,
+    signatures,
     start_form,
 )
 from shared.domain.codes import dossier_qr
 from shared.domain.form_sets import FormKind
+from shared.domain.personal_data import SLIP_PRIVACY_FOOTER
 from shared.domain.procedures import RequiredDocument
 
 # One paper in the dossier: its name, its form (bản chính, bản sao…) and how many.
@@ -125,7 +127,13 @@ def _copy(slip: AppointmentSlipData, label: str, style: PageStyle) -> Image.Imag
         20,
     )
     names = ("", slip.receiver_name)
-    return finish_form(canvas, list(zip(spec.signers, names, strict=False)), spec.sign_hint)
+    signers = list(zip(spec.signers, names, strict=False))
+    if signers:
+        signatures(canvas, signers, spec.sign_hint)
+    # Where personal data is collected, the citizen is told what it is for (Luật 91/2025/QH15).
+    canvas.space(6)
+    canvas.text(SLIP_PRIVACY_FOOTER, 16)
+    return finish_form(canvas, [])
 
 
 def render_slip(slip: AppointmentSlipData, style: PageStyle) -> list[Image.Image]:
