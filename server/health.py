@@ -19,6 +19,7 @@ from shared.messaging.replies import Reply
 from shared.storage.repository import QueueRepository
 
 if TYPE_CHECKING:
+    from server.broker import EmbeddedBroker
     from server.daemon import QueueServer
     from server.outcome import Outcome
 
@@ -119,17 +120,26 @@ def database_ok(server: QueueServer) -> bool:
     return True
 
 
-def health(server: QueueServer) -> dict[str, Any]:
+def health(server: QueueServer, embedded: EmbeddedBroker | None = None) -> dict[str, Any]:
     """The server's health: database reachable, broker connected, commands handled."""
     database = database_ok(server)
     broker = bool(getattr(server.bus, "connected", True))
-    return {
+    report: dict[str, Any] = {
         "ok": database and broker,
         "site": server.site.id,
         "database": database,
         "broker": broker,
         "commands_handled": server.handled,
     }
+    if embedded is not None:
+        report["embedded_broker"] = {
+            "running": embedded.running(),
+            "pid": embedded.pid,
+            "port": embedded.port,
+            "restarts": embedded.restarts,
+            "adopted": embedded.adopted,
+        }
+    return report
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -139,7 +149,7 @@ class _Handler(BaseHTTPRequestHandler):
         path = self.path.split("?", 1)[0]
         queue_server = self.server.queue_server
         if path == "/healthz":
-            report = health(queue_server)
+            report = health(queue_server, self.server.embedded)
             body = json.dumps(report).encode("utf-8")
             self._send(200 if report["ok"] else 503, "application/json", body)
         elif path == "/metrics":
@@ -159,9 +169,15 @@ class _Handler(BaseHTTPRequestHandler):
 
 
 class _HealthHttpServer(HTTPServer):
-    def __init__(self, address: tuple[str, int], queue_server: QueueServer) -> None:
+    def __init__(
+        self,
+        address: tuple[str, int],
+        queue_server: QueueServer,
+        embedded: EmbeddedBroker | None = None,
+    ) -> None:
         super().__init__(address, _Handler)
         self.queue_server = queue_server
+        self.embedded = embedded
         self.registry = queue_server.metrics.registry
         self.registry.register(QueueCollector(queue_server))
 
@@ -169,8 +185,14 @@ class _HealthHttpServer(HTTPServer):
 class HealthServer:
     """Serves /healthz and /metrics of a queue server from one background thread."""
 
-    def __init__(self, queue_server: QueueServer, host: str = "127.0.0.1", port: int = 0) -> None:
-        self._http = _HealthHttpServer((host, port), queue_server)
+    def __init__(
+        self,
+        queue_server: QueueServer,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        embedded: EmbeddedBroker | None = None,
+    ) -> None:
+        self._http = _HealthHttpServer((host, port), queue_server, embedded)
         self._thread = threading.Thread(
             target=self._http.serve_forever, name="health-http", daemon=True
         )

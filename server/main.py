@@ -14,7 +14,8 @@ from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from server.broker import BrokerError, EmbeddedBroker
+from server import provision
+from server.broker import LOCAL_USER, BrokerError, EmbeddedBroker
 from server.daemon import QueueServer
 from server.dossier_service import DossierSettings
 from server.health import HealthServer
@@ -23,7 +24,9 @@ from server.sdnotify import Watchdog, notify
 from shared.config.site import DEFAULT_CONFIG, SiteConfig, load_config
 from shared.messaging.bus import Bus
 from shared.messaging.paho_bus import PahoBus
+from shared.messaging.topics import Topics
 from shared.runtime import (
+    LOCAL_BROKER_FILE,
     broker_address,
     connect_bus,
     setup_logging,
@@ -67,15 +70,12 @@ def start_server(
     sessions = open_site_database(config, database_url)
     if config_file is not None:
         load_catalogue(sessions, config, config_file)
+    broker: EmbeddedBroker | None = None
     if config.broker.host:
         address = broker_address(config)
     else:
-        broker = EmbeddedBroker(config.data_path() / "broker")
-        address = broker.start()
-        stack.callback(broker.stop)
-        stack.callback(lambda: (config.data_path() / "local-broker.json").unlink(missing_ok=True))
-        write_local_broker(config.data_path(), address)
-        log.info("embedded broker on 127.0.0.1:%d", address.port)
+        broker = start_embedded_broker(config, stack)
+        address = broker.address
     bus = connect_bus(address, config.site.id, f"server-{config.site.id}", "server", True)
     stack.callback(bus.close)
     # Logins come in on a second connection (same account, no last will, no session).
@@ -84,8 +84,44 @@ def start_server(
     server = build_queue_server(config, sessions, bus, utc_now, login_bus=login_bus)
     server.start()
     stack.callback(server.stop)
-    start_health(config, server, stack)
+    if broker is not None:
+        # A restarted broker lost what it had not saved: publish every retained state again.
+        broker.on_restart(server.publish_all)
+    start_health(config, server, stack, broker)
     return server
+
+
+def start_embedded_broker(config: SiteConfig, stack: ExitStack) -> EmbeddedBroker:
+    """Start (or adopt) the supervised private broker and leave its address for local apps."""
+    data = config.data_path()
+    directory = data / "broker"
+    passwords, acl = embedded_accounts(config, directory)
+    broker = EmbeddedBroker(directory, users=passwords, acl=acl)
+    address = broker.start(supervise=True)
+    stack.callback(broker.stop)
+    stack.callback(lambda: (data / LOCAL_BROKER_FILE).unlink(missing_ok=True))
+    write_local_broker(data, address)
+    log.info("embedded broker on 127.0.0.1:%d (pid %s)", address.port, broker.pid)
+    return broker
+
+
+def embedded_accounts(config: SiteConfig, directory: Path) -> tuple[dict[str, str], str]:
+    """Per-device accounts and ACL for the embedded broker, as `motcua provision` makes them.
+
+    Passwords are made on the first start and kept in `credentials/` (0600); the local
+    account (local-broker.json, 0600) may use every topic of this site and no other.
+    """
+    accounts = provision.site_accounts(config)
+    directory.mkdir(parents=True, exist_ok=True)
+    passwords, _made = provision.passwords_for(directory, [a.user for a in accounts], False)
+    provision.write_credentials(directory, passwords)
+    local = [
+        "",
+        "# role: local (this machine's own apps, see local-broker.json)",
+        f"user {LOCAL_USER}",
+        f"topic readwrite {Topics(config.site.id).everything()}",
+    ]
+    return passwords, provision.acl_text(accounts) + "\n".join(local) + "\n"
 
 
 def build_queue_server(
@@ -110,13 +146,18 @@ def build_queue_server(
     )
 
 
-def start_health(config: SiteConfig, server: QueueServer, stack: ExitStack) -> HealthServer | None:
+def start_health(
+    config: SiteConfig,
+    server: QueueServer,
+    stack: ExitStack,
+    broker: EmbeddedBroker | None = None,
+) -> HealthServer | None:
     """Serve /healthz and /metrics on the configured port; a busy port is logged, not fatal."""
     if not config.server.health_port:
         return None
     host, port = config.server.health_host, config.server.health_port
     try:
-        endpoint = HealthServer(server, host, port).start()
+        endpoint = HealthServer(server, host, port, broker).start()
     except OSError as exc:
         log.error("no /healthz and /metrics: cannot listen on %s:%d (%s)", host, port, exc)
         return None

@@ -7,6 +7,7 @@ import logging
 import os
 import signal
 import threading
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -33,7 +34,7 @@ def utc_now() -> datetime:
 
 
 def write_local_broker(data_dir: Path, address: BrokerAddress) -> Path:
-    """Leave the embedded broker's address and one-off password for local processes (mode 0600)."""
+    """Leave the embedded broker's address and kept local password for local processes (0600)."""
     data_dir.mkdir(parents=True, exist_ok=True)
     path = data_dir / LOCAL_BROKER_FILE
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
@@ -67,7 +68,18 @@ def broker_address(config: SiteConfig) -> BrokerAddress:
             "start `motcua server` first or set [broker] host"
         )
     data = json.loads(local.read_text(encoding="utf-8"))
-    return BrokerAddress(data["host"], int(data["port"]), data["username"], data["password"])
+    address = BrokerAddress(data["host"], int(data["port"]), data["username"], data["password"])
+    if broker.username:
+        # A device on the server's machine logs in to the embedded broker with its own account.
+        secret = broker.password_file or str(local_credential(config, broker.username))
+        password = Path(secret).read_text(encoding="utf-8").strip()
+        return replace(address, username=broker.username, password=password)
+    return address
+
+
+def local_credential(config: SiteConfig, user: str) -> Path:
+    """Where the embedded broker keeps one device account's password (mode 0600)."""
+    return config.data_path() / "broker" / "credentials" / f"{user}.password"
 
 
 def connect_bus(
