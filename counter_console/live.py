@@ -42,7 +42,8 @@ def show(
     # Before anything announces the app online: a SIGTERM from then on is a clean stop.
     quit_on_signals = QuitOnSignals(app)
     assert isinstance(app, QApplication)
-    bus = connect_bus(address, config.site.id, f"counter-{counter_id}", "counter")
+    # One rule for every app: client id = broker user = device id; replies on reply/{device}.
+    bus = connect_bus(address, config.site.id, counter_id, "counter")
     client = CommandClient(bus, Topics(config.site.id), counter_id)
     console = build_console(config, counter_id, client, ReceiptPrinter(printer))
     console.attach(bus)

@@ -14,8 +14,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from server import projections
 from server.dossier_service import DossierSettings
-from server.health import ServerMetrics
-from server.intake import Decoded, admit
+from server.health import INVALID_VERB, ServerMetrics
+from server.intake import Decoded, Senders, admit, earlier_reply
 from server.logins import LoginCheck, Logins, run_check
 from server.officer_service import BAD_LOGIN
 from server.outcome import Outcome
@@ -39,6 +39,13 @@ log = logging.getLogger(__name__)
 ROLLOVER_CHECK_SECONDS = 30.0
 CONCURRENT_ATTEMPTS = 3
 MAX_BATCH = 200
+FORGED_REPLY_TOPIC = "forged_reply_topic"  # a metrics label: no reply carries it
+
+
+class Republish:
+    """A marker for the writer's queue: publish every retained state again (a new broker)."""
+
+
 # A message, a command decoded on the bus's thread, or a login whose password check is done.
 Item = Message | Decoded | LoginCheck
 
@@ -70,12 +77,15 @@ class QueueServer:
         # Logins arrive on a connection of their own: a login flood then cannot hold up other
         # commands behind it in the main connection's stream.
         self.login_bus = login_bus
-        self._inbox: queue.Queue[Item | None] = queue.Queue()
+        self._inbox: queue.Queue[Item | Republish | None] = queue.Queue()
         self._worker = threading.Thread(target=self._run, name="queue-server", daemon=True)
         self.handled = 0
         self._counter_ids = frozenset(c.id for c in site.counters)
+        externals = self.service.dossiers.settings.external_devices
+        self.senders = Senders(self._counter_ids, frozenset(externals))
         self._late_checked: date | None = None
         self.metrics = ServerMetrics()
+        self._disconnected = False
 
     def start(self) -> None:
         """Roll over to today, publish every retained state, then start taking commands."""
@@ -83,6 +93,7 @@ class QueueServer:
         self.late_check()
         self.publish_all()
         self._worker.start()
+        self.bus.on_connection_change(self._connection_changed)
         if self.login_bus is None:
             self.bus.subscribe(self.topics.commands(), self._receive)
             return
@@ -116,11 +127,19 @@ class QueueServer:
                     batch.append(self._inbox.get_nowait())
                 except queue.Empty:
                     break
-            items = [m for m in batch if m is not None]
+            items = [m for m in batch if m is not None and not isinstance(m, Republish)]
             if items:
                 self._safely(partial(self._handle_items, items, self._check_later))
+            if any(isinstance(m, Republish) for m in batch):
+                self._safely(self.publish_all)
             if None in batch:
                 return
+
+    def _connection_changed(self, connected: bool) -> None:
+        """After a reconnect, publish every retained state again: a restarted broker lost them."""
+        if connected and self._disconnected:
+            self._inbox.put(Republish())
+        self._disconnected = not connected
 
     def _receive(self, message: Message) -> None:
         """Take a command off the main connection (on the bus's thread)."""
@@ -136,12 +155,16 @@ class QueueServer:
         Rate-limited, malformed and unknown commands are answered here, on the bus's thread, so
         a flooding device never fills the writer's queue ahead of other devices' commands.
         """
-        item = admit(self.topics, self.limiter, message)
+        item = admit(self.topics, self.limiter, message, self.senders, self._forged)
         if isinstance(item, Reply):
             self.metrics.rejected(item)
             self._reply(message, item)
         elif item is not None:
             self._inbox.put(item)
+
+    def _forged(self, message: Message) -> None:
+        """Count a command refused for naming another device's reply topic (no reply sent)."""
+        self.metrics.errors.labels(INVALID_VERB, FORGED_REPLY_TOPIC).inc()
 
     def _safely(self, action: Callable[[], object]) -> None:
         try:
@@ -184,7 +207,10 @@ class QueueServer:
         """
         batch_started = time.perf_counter()
         admitted = [
-            admit(self.topics, self.limiter, i) if isinstance(i, Message) else i for i in items
+            admit(self.topics, self.limiter, i, self.senders, self._forged)
+            if isinstance(i, Message)
+            else i
+            for i in items
         ]
         results: list[Reply | None] = []
         merged = Outcome()
@@ -265,9 +291,9 @@ class QueueServer:
                 return screened
             return None
         started_at, received = time.perf_counter(), self.clock()
-        stored = repo.stored_reply(parts.device, command.request_id)
-        if stored is not None:
-            return Reply.model_validate_json(stored)
+        earlier = earlier_reply(repo, parts.device, parts.verb, command)
+        if earlier is not None:
+            return earlier
         try:
             if parts.device not in self._counter_ids:
                 raise WrongCounter(f"Thiết bị {parts.device!r} không phải là một quầy.")
@@ -314,9 +340,9 @@ class QueueServer:
         received: datetime | None = None,
     ) -> tuple[Reply, Outcome | None]:
         received = received or self.clock()
-        stored = repo.stored_reply(device, command.request_id)
-        if stored is not None:
-            return Reply.model_validate_json(stored), None
+        earlier = earlier_reply(repo, device, verb, command)
+        if earlier is not None:
+            return earlier, None
         reply: Reply | None = None
         outcome: Outcome | None = None
         for _ in range(CONCURRENT_ATTEMPTS):
@@ -445,8 +471,19 @@ class QueueServer:
             log.info("late-dossier check flagged %s", outcome.result["flagged"])
         self.publish(outcome)
 
+    def retained_topics(self) -> list[str]:
+        """Every retained state topic this server publishes (what publish_all sends)."""
+        topics = self.topics
+        return [
+            *(topics.board(z.id) for z in self.site.zones),
+            *(topics.counter(c.id) for c in self.site.counters),
+            topics.queues(),
+            topics.late_dossiers(),
+            topics.logins(),
+        ]
+
     def publish_all(self) -> None:
-        """Publish every retained state (on start, so late subscribers see the truth)."""
+        """Publish every retained state (on start and after a reconnect: a new broker has none)."""
         self.publish(
             Outcome(
                 counters={c.id for c in self.site.counters},

@@ -16,20 +16,25 @@ from typing import Any
 from server import bridge
 from server.certificates import TlsFiles, default_server_names, write_tls
 from shared.config.site import SiteConfig, load_config
-from shared.messaging.registry import COMMAND_TYPES, SECRET_VERBS
+from shared.messaging.registry import (
+    COMMAND_TYPES,
+    EXTERNAL_USER,
+    SECRET_VERBS,
+    SUPERVISOR_USER,
+    Role,
+    verbs_for,
+)
 from shared.messaging.topics import Topics
 
 DEFAULT_CONFIG = "config/demo-site.toml"
 PASSWORD_FILE = "passwd"
 ACL_FILE = "acl"
 CREDENTIALS_DIR = "credentials"
-# What a kiosk and an external system may ask; every other verb is a counter's (the server
-# checks the rest: a logged-in officer, the officer's own counter, the dossier's own branch).
-KIOSK_VERBS = ("issue_ticket", "void_ticket", "ticket_status", "list_procedures", "look_up_dossier")
-EXTERNAL_VERBS = ("ticket_status", "sync_dossier", "look_up_dossier", "list_procedures")
-COUNTER_VERBS = tuple(
-    v for v in COMMAND_TYPES if v not in ("issue_ticket", "void_ticket", "sync_dossier")
-)
+# What each role may send comes from the command table (shared/messaging/registry.py); the
+# server checks the same table and the rest (a logged-in officer, the officer's own counter).
+KIOSK_VERBS = verbs_for(Role.KIOSK)
+EXTERNAL_VERBS = verbs_for(Role.EXTERNAL)
+COUNTER_VERBS = verbs_for(Role.COUNTER)
 DISPLAY_EVENTS = ("called", "recalled")
 # Secret files provision keeps, and the loosest mode each may have (re-tightened on every run).
 SECRET_FILES = (
@@ -69,7 +74,7 @@ def server_account(topics: Topics) -> Account:
     return _account(
         topics,
         f"server-{topics.site}",
-        "server",
+        Role.SERVER,
         [topics.commands()],
         [topics.replies(), topics.events(), topics.states()],
     )
@@ -78,7 +83,7 @@ def server_account(topics: Topics) -> Account:
 def devices_account(topics: Topics, printer_ids: list[str]) -> Account:
     """The device-health publisher: writes the status topic of each configured printer."""
     write = [topics.status(printer_id) for printer_id in printer_ids]
-    return _account(topics, f"devices-{topics.site}", "devices", [], write)
+    return _account(topics, f"devices-{topics.site}", Role.DEVICES, [], write)
 
 
 def supervisor_account(topics: Topics) -> Account:
@@ -89,14 +94,13 @@ def supervisor_account(topics: Topics) -> Account:
     """
     commands = [topics.command(verb, "+") for verb in COMMAND_TYPES if verb not in SECRET_VERBS]
     read = [*commands, topics.replies(), topics.events(), topics.states(), topics.statuses()]
-    return _account(topics, "supervisor", "supervisor", read, [])
+    return _account(topics, SUPERVISOR_USER, Role.SUPERVISOR, read, [])
 
 
-def external_account(topics: Topics) -> Account:
+def external_account(topics: Topics, user: str = EXTERNAL_USER) -> Account:
     """An external system: pushes dossier statuses, looks up tickets and dossiers, reads events."""
-    user = "external"
     write = [topics.command(verb, user) for verb in EXTERNAL_VERBS]
-    return _account(topics, user, "external", [topics.events()], write)
+    return _account(topics, user, Role.EXTERNAL, [topics.events()], write)
 
 
 def kiosk_account(topics: Topics, user: str) -> Account:
@@ -104,13 +108,13 @@ def kiosk_account(topics: Topics, user: str) -> Account:
     write = [topics.command(verb, user) for verb in KIOSK_VERBS]
     write.append(topics.status(f"{user}-printer"))  # its own printer's paper status
     read = [topics.queues(), topics.status(f"server-{topics.site}")]  # is the server up?
-    return _account(topics, user, "kiosk", read, write)
+    return _account(topics, user, Role.KIOSK, read, write)
 
 
 def display_account(topics: Topics, user: str, zone: str) -> Account:
     """A hall display: reads its zone's board and call events, writes nothing else."""
     read = [topics.board(zone), *(topics.event(kind) for kind in DISPLAY_EVENTS)]
-    return _account(topics, user, "display", read, [])
+    return _account(topics, user, Role.DISPLAY, read, [])
 
 
 def counter_account(topics: Topics, counter_id: str) -> Account:
@@ -121,7 +125,7 @@ def counter_account(topics: Topics, counter_id: str) -> Account:
     """
     write = [topics.command(verb, counter_id) for verb in COUNTER_VERBS]
     read = [topics.states(), topics.statuses(), topics.events()]
-    return _account(topics, counter_id, "counter", read, write)
+    return _account(topics, counter_id, Role.COUNTER, read, write)
 
 
 def site_accounts(config: SiteConfig, kiosks: int = 2) -> list[Account]:
@@ -133,6 +137,8 @@ def site_accounts(config: SiteConfig, kiosks: int = 2) -> list[Account]:
         supervisor_account(topics),
         external_account(topics),
     ]
+    # Each external system the site file names (`[dossiers] external_systems`) logs in as itself.
+    accounts += [external_account(topics, u) for u in config.dossiers.external_systems]
     accounts += [kiosk_account(topics, f"kiosk-{n}") for n in range(1, kiosks + 1)]
     accounts += [display_account(topics, f"display-{z.id}", z.id) for z in config.zones]
     accounts += [counter_account(topics, c.id) for c in config.counters]
@@ -153,6 +159,30 @@ def acl_text(accounts: list[Account]) -> str:
         lines += ["", f"# role: {account.role}", f"user {account.user}"]
         lines += [f"topic read {t}" for t in account.read]
         lines += [f"topic write {t}" for t in account.write]
+    return "\n".join(lines) + "\n"
+
+
+def role_table() -> str:
+    """Render the ACL as the Markdown table docs/deployment.md shows (one row per account kind)."""
+    site = Topics("{site}")
+    samples = [
+        server_account(site),
+        devices_account(site, ["{printer}"]),
+        supervisor_account(site),
+        external_account(site, "{external}"),
+        kiosk_account(site, "{kiosk}"),
+        display_account(site, "{display}", "{zone}"),
+        counter_account(site, "{counter}"),
+    ]
+    strip = f"{site.base}/"
+
+    def cell(filters: tuple[str, ...]) -> str:
+        return "<br>".join(f"`{f.removeprefix(strip)}`" for f in filters) or "—"
+
+    lines = ["| role | broker user | reads | writes |", "|---|---|---|---|"]
+    for account in samples:
+        user = f"`{account.user}`"
+        lines.append(f"| {account.role} | {user} | {cell(account.read)} | {cell(account.write)} |")
     return "\n".join(lines) + "\n"
 
 

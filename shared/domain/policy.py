@@ -50,9 +50,10 @@ def choose_next(
     """Choose the next ticket for a counter, or None when nobody waits for it.
 
     Order: tickets transferred to this very counter; then priority tickets of any of the
-    counter's services, unless `priority_ratio` priority calls in a row were just made and a
-    normal ticket waits (0 means priority always first); then normal tickets, taking the
-    counter's services in their configured order. First issued, first served within a class.
+    counter's services, oldest first whatever the service, unless `priority_ratio` priority
+    calls in a row were just made and a normal ticket waits (0 means priority always first);
+    then normal tickets, taking the counter's services in their configured order. First issued,
+    first served within a class.
     """
     candidates = [e for e in waiting if eligible(counter_id, services, e)]
     if not candidates:
@@ -65,8 +66,8 @@ def choose_next(
     normal = [e for e in candidates if not e.priority]
     starving = priority_ratio > 0 and priority_streak >= priority_ratio
     if priority and (not normal or not starving):
-        best = min(priority, key=lambda e: (rank.get(e.service_code, len(rank)), *_order(e)))
-        return Choice(best, priority_streak + 1)
+        # A priority citizen waits for nobody who came later, whatever the service.
+        return Choice(min(priority, key=_order), priority_streak + 1)
     best = min(normal, key=lambda e: (rank.get(e.service_code, len(rank)), *_order(e)))
     return Choice(best, 0)
 

@@ -12,6 +12,7 @@ from shared.messaging.bus import (
     PendingRequests,
     topic_matches,
 )
+from shared.messaging.topics import reply_topic_for
 
 
 class MemoryBroker:
@@ -59,7 +60,7 @@ class MemoryBus:
         self._handlers: list[Handler] = []
         self._pending = PendingRequests()
         self._reply_topic = f"_memory/reply/{client_id or uuid.uuid4().hex}"
-        self._reply_subscribed = False
+        self._reply_subscribed: set[str] = set()
 
     @property
     def connected(self) -> bool:
@@ -85,12 +86,17 @@ class MemoryBus:
         self._broker.subscribe(pattern, handler)
 
     def request(self, topic: str, payload: bytes, timeout: float) -> Message:
-        """Publish with a reply topic and correlation data, then wait for the reply."""
-        if not self._reply_subscribed:
-            self.subscribe(self._reply_topic, self._pending.resolve)
-            self._reply_subscribed = True
+        """Publish with a reply topic and correlation data, then wait for the reply.
+
+        A command's reply topic is its sender's (`…/reply/{device}`); other requests get a
+        private one.
+        """
+        reply_topic = reply_topic_for(topic) or self._reply_topic
+        if reply_topic not in self._reply_subscribed:
+            self.subscribe(reply_topic, self._pending.resolve)
+            self._reply_subscribed.add(reply_topic)
         correlation, future = self._pending.new()
-        self.publish(topic, payload, response_topic=self._reply_topic, correlation_data=correlation)
+        self.publish(topic, payload, response_topic=reply_topic, correlation_data=correlation)
         return self._pending.wait(correlation, future, timeout)
 
     def on_connection_change(self, listener: ConnectionListener) -> None:

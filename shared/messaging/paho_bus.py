@@ -21,6 +21,7 @@ from shared.messaging.bus import (
     PendingRequests,
     topic_matches,
 )
+from shared.messaging.topics import reply_topic_for
 
 log = logging.getLogger(__name__)
 
@@ -129,9 +130,15 @@ class PahoBus:
             self._client.subscribe(pattern, qos=1)
 
     def request(self, topic: str, payload: bytes, timeout: float) -> Message:
-        """Publish a request with ResponseTopic + CorrelationData and wait for the reply."""
-        if self._reply_topic is None:
+        """Publish a request with ResponseTopic + CorrelationData and wait for the reply.
+
+        A command's reply topic is always its sender's, `…/reply/{device}` (the server refuses
+        any other); a tool sending as several devices is subscribed to each one's on first use.
+        """
+        reply_topic = reply_topic_for(topic) or self._reply_topic
+        if reply_topic is None:
             raise RuntimeError("this bus was created without a reply topic")
+        self._listen_for_replies(reply_topic)
         if not self._connected.wait(timeout):
             raise TimeoutError("not connected to the broker")
         correlation, future = self._pending.new()
@@ -142,10 +149,16 @@ class PahoBus:
             topic,
             payload,
             qos=0,
-            response_topic=self._reply_topic,
+            response_topic=reply_topic,
             correlation_data=correlation,
         )
         return self._pending.wait(correlation, future, timeout)
+
+    def _listen_for_replies(self, reply_topic: str) -> None:
+        with self._lock:
+            if (reply_topic, self._pending.resolve) in self._subscriptions:
+                return
+        self.subscribe(reply_topic, self._pending.resolve)
 
     def on_connection_change(self, listener: ConnectionListener) -> None:
         """Register a listener and tell it the current state."""

@@ -1,15 +1,52 @@
-"""Every command type of the protocol by its `type` (also its topic verb)."""
+"""The command table: every verb of the protocol, its model and the roles that may send it.
+
+The server checks a sender's role against it, `motcua provision` writes the broker ACL from
+it, and docs/deployment.md shows it: a new command is one row here.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from enum import StrEnum
 
 from shared.messaging.commands import COMMAND_TYPES as QUEUE_COMMANDS
 from shared.messaging.commands import Command
 from shared.messaging.dossier_commands import DOSSIER_COMMANDS, OFFICER_COMMANDS
 
+
+class Role(StrEnum):
+    """What a broker account (= client id = device id) is."""
+
+    SERVER = "server"
+    DEVICES = "devices"
+    SUPERVISOR = "supervisor"
+    EXTERNAL = "external"
+    KIOSK = "kiosk"
+    DISPLAY = "display"
+    COUNTER = "counter"
+
+
 COMMAND_TYPES: dict[str, type[Command]] = {
     **QUEUE_COMMANDS,
     **{cls.model_fields["type"].default: cls for cls in (*DOSSIER_COMMANDS, *OFFICER_COMMANDS)},
 }
+
+K, C, E = Role.KIOSK, Role.COUNTER, Role.EXTERNAL
+# Who may send what. A counter's commands are further checked by the server (a logged-in
+# officer, the officer's own counter, the dossier's own branch); a verb not listed is a counter's.
+_SENDERS: dict[str, frozenset[Role]] = {
+    "issue_ticket": frozenset({K}),
+    "void_ticket": frozenset({K}),
+    "ticket_status": frozenset({K, C, E}),
+    "list_procedures": frozenset({K, C, E}),
+    "look_up_dossier": frozenset({K, C, E}),
+    "sync_dossier": frozenset({E}),
+}
+# Default names of the accounts that are not listed in the site file one by one.
+EXTERNAL_USER = "external"
+SUPERVISOR_USER = "supervisor"
+DISPLAY_PREFIX = "display-"
 
 
 def has_secret(model: type[Command]) -> bool:
@@ -18,5 +55,58 @@ def has_secret(model: type[Command]) -> bool:
     return any(field.get("secret") is True for field in properties.values())
 
 
+@dataclass(frozen=True)
+class CommandSpec:
+    """One row of the command table: verb, payload model, sender roles, secret or not."""
+
+    verb: str
+    model: type[Command]
+    roles: frozenset[Role]
+    secret: bool
+
+
+COMMANDS: dict[str, CommandSpec] = {
+    verb: CommandSpec(verb, model, _SENDERS.get(verb, frozenset({C})), has_secret(model))
+    for verb, model in COMMAND_TYPES.items()
+}
 # Verbs whose commands carry a secret: no account but the server may read their topics.
-SECRET_VERBS: frozenset[str] = frozenset(v for v, m in COMMAND_TYPES.items() if has_secret(m))
+SECRET_VERBS: frozenset[str] = frozenset(v for v, spec in COMMANDS.items() if spec.secret)
+
+
+def verbs_for(role: Role) -> tuple[str, ...]:
+    """Return the verbs a role may send, in table order."""
+    return tuple(v for v, spec in COMMANDS.items() if role in spec.roles)
+
+
+def may_send(role: Role | None, verb: str) -> bool:
+    """Tell whether a sender of this role may send this verb (unknown verbs: no)."""
+    spec = COMMANDS.get(verb)
+    return role is not None and spec is not None and role in spec.roles
+
+
+def device_role(device: str, counters: Iterable[str], externals: Iterable[str] = ()) -> Role:
+    """Name the role of the device a command topic names.
+
+    Counters and external systems are listed in the site file; `external`, `supervisor` and
+    `display-…` are provision's fixed names; every other device is a kiosk (kiosks are not
+    listed: provision names them kiosk-1, kiosk-2 …, and only a kiosk's verbs are open to them).
+    """
+    if device in set(counters):
+        return Role.COUNTER
+    if device == EXTERNAL_USER or device in set(externals):
+        return Role.EXTERNAL
+    if device == SUPERVISOR_USER:
+        return Role.SUPERVISOR
+    if device.startswith(DISPLAY_PREFIX):
+        return Role.DISPLAY
+    return Role.KIOSK
+
+
+def senders_table() -> str:
+    """Render the command table as the Markdown docs/protocol.md shows (who may send what)."""
+    roles = (Role.KIOSK, Role.COUNTER, Role.EXTERNAL)
+    lines = ["| command | " + " | ".join(roles) + " |", "|---|" + "---|" * len(roles)]
+    for verb, spec in COMMANDS.items():
+        marks = " | ".join("✓" if r in spec.roles else "" for r in roles)
+        lines.append(f"| `{verb}` | {marks} |")
+    return "\n".join(lines) + "\n"

@@ -25,6 +25,7 @@ class ErrorCode(StrEnum):
     QUEUE_EMPTY = "queue_empty"
     INVALID_INPUT = "invalid_input"
     CONFLICT = "conflict"
+    REQUEST_ID_CONFLICT = "request_id_conflict"
     FORBIDDEN = "forbidden"
     LOCKED_OUT = "locked_out"
     RATE_LIMITED = "rate_limited"

@@ -7,6 +7,14 @@ from dataclasses import dataclass
 ROOT = "motcua/v1"
 
 
+def reply_topic_for(command_topic: str) -> str | None:
+    """The one reply topic a command's sender may name: …/cmd/{verb}/{device} → …/reply/{device}."""
+    parts = command_topic.split("/")
+    if len(parts) != 6 or "/".join(parts[:2]) != ROOT or parts[3] != "cmd" or not all(parts):
+        return None
+    return f"{ROOT}/{parts[2]}/reply/{parts[5]}"
+
+
 @dataclass(frozen=True)
 class CommandTopic:
     """The parts of a command topic: site, verb and the sending device."""
@@ -39,9 +47,9 @@ class Topics:
         """Filter matching one command verb from every device, e.g. …/cmd/officer_login/+."""
         return f"{self.base}/cmd/{verb}/+"
 
-    def reply(self, client_id: str) -> str:
-        """Topic a client receives its command replies on."""
-        return f"{self.base}/reply/{client_id}"
+    def reply(self, device: str) -> str:
+        """Topic a device receives its command replies on (device = client id = broker user)."""
+        return f"{self.base}/reply/{device}"
 
     def event(self, kind: str) -> str:
         """Topic of one kind of event, e.g. …/evt/called."""

@@ -377,16 +377,6 @@ class QueueRepository:
 
     # Command log -------------------------------------------------------------------------
 
-    def stored_reply(self, device_id: str, request_id: str) -> str | None:
-        """Return the reply already given to this request, if it was applied before."""
-        return self.session.scalar(
-            select(CommandLogRow.reply).where(
-                CommandLogRow.site_id == self.site_id,
-                CommandLogRow.device_id == device_id,
-                CommandLogRow.request_id == request_id,
-            )
-        )
-
     def log_command(
         self,
         *,

@@ -123,7 +123,7 @@ class CommandLogRow(Base):
 
     __tablename__ = "command_log"
     __table_args__ = (
-        UniqueConstraint("site_id", "device_id", "request_id", name="uq_command_request"),
+        UniqueConstraint("site_id", "device_id", "verb", "request_id", name="uq_command_request"),
         Index("ix_command_log_time", "site_id", "received_at"),
     )
 

@@ -76,7 +76,7 @@ def test_closed_or_paused_counter_cannot_call(hall: Hall) -> None:
 
 def test_kiosk_cannot_act_as_a_counter(hall: Hall) -> None:
     reply = hall.device("kiosk-1").send(c.CallNext(request_id=new_request_id()))
-    assert reply.error is not None and reply.error.code is ErrorCode.WRONG_COUNTER
+    assert reply.error is not None and reply.error.code is ErrorCode.FORBIDDEN
 
 
 def test_recall_then_no_show_after_the_configured_recalls(hall: Hall) -> None:

@@ -175,7 +175,7 @@ def test_a_bad_message_costs_no_other_command_its_reply(
     hall = Hall(demo_site, sessions, clock)
     replies: dict[bytes, dict[str, Any]] = {}
     hall.broker.subscribe(
-        "test/reply",
+        hall.topics.reply("kiosk-1"),
         lambda m: replies.__setitem__(m.correlation_data or b"", json.loads(m.payload)),
     )
     topic = hall.topics.command("issue_ticket", "kiosk-1")
@@ -185,7 +185,8 @@ def test_a_bad_message_costs_no_other_command_its_reply(
             payload = nested(3000)
         else:
             payload = encode(c.IssueTicket(request_id=f"r{n}", service="ho-tich"))
-        messages.append(Message(topic, payload, False, "test/reply", str(n).encode()))
+        reply_topic = hall.topics.reply("kiosk-1")
+        messages.append(Message(topic, payload, False, reply_topic, str(n).encode()))
     hall.server.handle_batch(messages)
     assert len(replies) == 200
     assert replies[b"100"]["error"]["code"] == "malformed"
