@@ -7,6 +7,7 @@ import queue
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import partial
 
@@ -23,6 +24,7 @@ from server.queue_service import Clock, QueueService
 from server.rate_limits import RateLimiter
 from shared.domain.credentials import LockoutPolicy
 from shared.domain.errors import DomainError, WrongCounter
+from shared.domain.personal_data import Retention
 from shared.domain.site import Site
 from shared.messaging.bus import Bus, Message
 from shared.messaging.codec import encode
@@ -33,6 +35,7 @@ from shared.messaging.replies import ErrorCode, Reply
 from shared.messaging.states import DossierEventMessage, LateDossiersState, TicketEventMessage
 from shared.messaging.topics import CommandTopic, Topics
 from shared.storage.officer_repository import OfficerRepository
+from shared.storage.personal_data import purge
 from shared.storage.repository import ConcurrentUpdate, QueueRepository
 
 log = logging.getLogger(__name__)
@@ -40,6 +43,14 @@ ROLLOVER_CHECK_SECONDS = 30.0
 CONCURRENT_ATTEMPTS = 3
 MAX_BATCH = 200
 FORGED_REPLY_TOPIC = "forged_reply_topic"  # a metrics label: no reply carries it
+
+
+@dataclass(frozen=True)
+class DailyPurge:
+    """What the writer needs to purge personal data once a day: the periods and the hash key."""
+
+    retention: Retention
+    key: bytes
 
 
 class Republish:
@@ -64,8 +75,11 @@ class QueueServer:
         lockout: LockoutPolicy | None = None,
         login_workers: int = 1,
         login_bus: Bus | None = None,
+        daily_purge: DailyPurge | None = None,
     ) -> None:
         self.site = site
+        # Personal data past its retention goes with the daily late-dossier check.
+        self.daily_purge = daily_purge
         self.sessions = sessions
         self.bus = bus
         self.clock = clock
@@ -138,8 +152,12 @@ class QueueServer:
     def _connection_changed(self, connected: bool) -> None:
         """After a reconnect, publish every retained state again: a restarted broker lost them."""
         if connected and self._disconnected:
-            self._inbox.put(Republish())
+            self.republish()
         self._disconnected = not connected
+
+    def republish(self) -> None:
+        """Have the writer publish every retained state again, in order with its other work."""
+        self._inbox.put(Republish())
 
     def _receive(self, message: Message) -> None:
         """Take a command off the main connection (on the bus's thread)."""
@@ -470,6 +488,16 @@ class QueueServer:
         if outcome.result.get("flagged"):
             log.info("late-dossier check flagged %s", outcome.result["flagged"])
         self.publish(outcome)
+        self.purge_personal_data(at)
+
+    def purge_personal_data(self, at: datetime) -> None:
+        """Remove or anonymise personal data past its retention period (counts logged only)."""
+        job = self.daily_purge
+        if job is None:
+            return
+        with self.sessions.begin() as session:
+            counts = purge(session, self.site.id, job.retention, at, job.key)
+        log.info("personal data past retention: %s", {c.value: n for c, n in counts.items()})
 
     def retained_topics(self) -> list[str]:
         """Every retained state topic this server publishes (what publish_all sends)."""

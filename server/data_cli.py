@@ -80,11 +80,6 @@ def _error(vi: str, en: str) -> None:
     print(say(f"Lỗi: {vi}", f"Error: {en}"), file=sys.stderr)
 
 
-def key_path(config: SiteConfig) -> Path:
-    """Return the file of the site's ID-hashing key."""
-    return Path(config.privacy.key_file or config.data_path() / "privacy.key")
-
-
 def _actor() -> str:
     try:
         return f"cli:{getpass.getuser()}"
@@ -158,7 +153,7 @@ def run_purge(args: argparse.Namespace) -> int:
         return USAGE
     now = utc_now()
     try:
-        key = site_key(key_path(config))
+        key = site_key(config.privacy_key_path())
         with exclusive_sessions(config, args.database_url) as sessions, sessions() as session:
             counts = purge(
                 session,
@@ -202,7 +197,7 @@ def run_subject(args: argparse.Namespace) -> int:
     id_number = _read_id(args.id)
     now = utc_now()
     try:
-        key = site_key(key_path(config))
+        key = site_key(config.privacy_key_path())
         if args.export:
             sessions = open_site_database(config, args.database_url)
             try:

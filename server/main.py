@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from server import provision
 from server.broker import LOCAL_USER, BrokerError, EmbeddedBroker
-from server.daemon import QueueServer
+from server.daemon import DailyPurge, QueueServer
 from server.dossier_service import DossierSettings
 from server.health import HealthServer
 from server.rate_limits import RateLimiter
@@ -35,6 +35,7 @@ from shared.runtime import (
     write_local_broker,
 )
 from shared.storage.engine import open_database
+from shared.storage.personal_data import site_key
 
 log = logging.getLogger("motcua.server")
 
@@ -86,7 +87,7 @@ def start_server(
     stack.callback(server.stop)
     if broker is not None:
         # A restarted broker lost what it had not saved: publish every retained state again.
-        broker.on_restart(server.publish_all)
+        broker.on_restart(server.republish)
     start_health(config, server, stack, broker)
     return server
 
@@ -143,6 +144,7 @@ def build_queue_server(
         lockout=config.security.lockout_policy(),
         login_workers=config.security.login_check_workers,
         login_bus=login_bus,
+        daily_purge=DailyPurge(config.privacy.retention(), site_key(config.privacy_key_path())),
     )
 
 

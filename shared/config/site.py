@@ -198,6 +198,14 @@ class SiteConfig(_Model):
     limits: LimitsConfig = Field(default_factory=lambda: LimitsConfig())
     privacy: PrivacyConfig = Field(default_factory=lambda: PrivacyConfig())
 
+    def privacy_key_path(self) -> Path:
+        """The file of the site's ID-hashing key ([privacy] key_file, else in the data dir)."""
+        return (
+            Path(self.privacy.key_file)
+            if self.privacy.key_file
+            else self.data_path() / "privacy.key"
+        )
+
     @model_validator(mode="after")
     def _check_references(self) -> SiteConfig:
         problems = reference_problems(self.model_dump())

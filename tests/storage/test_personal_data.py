@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from server.daemon import DailyPurge
 from server.dossier_service import DossierSettings
 from shared.domain.personal_data import DataClass, Retention, id_number_hash
 from shared.domain.procedures import Procedure, RequiredDocument
@@ -225,3 +226,17 @@ def test_nobody_matches_an_unknown_id(
         data = export_subject(session, SITE, KEY, "000000000099", MONDAY, "cli:test")
         counts = erase_subject(session, SITE, KEY, "000000000099", MONDAY, "cli:test")
     assert data["dossiers"] == [] and counts["dossiers"] == 0
+
+
+def test_the_server_purges_expired_personal_data_with_its_daily_check(
+    hall: Hall, clock: FakeClock, sessions: sessionmaker[Session]
+) -> None:
+    """No hand needed: the writer's daily late-dossier check also applies the retention."""
+    code, other = serve_and_return(hall, clock)
+    server = hall.server
+    server.daily_purge = DailyPurge(Retention(), KEY)
+    clock.set(LATER)
+    server.late_check()
+    with sessions() as session:
+        assert row(session, code).citizen_phone == ""
+        assert row(session, other).citizen_phone == OTHER["phone"]  # still open: kept
