@@ -212,7 +212,7 @@ def backup(database: Path, out: Path, force: bool = False) -> Path:
         return _copy_to_file(source, out, force)
 
 
-def _lock(database: Path) -> sqlite3.Connection:
+def lock_database(database: Path) -> sqlite3.Connection:
     """Open the database holding its exclusive lock, or fail when another process has it open.
 
     The server keeps its connections open (WAL mode), so while it runs the lock is refused.
@@ -240,6 +240,9 @@ def _lock(database: Path) -> sqlite3.Connection:
     return connection
 
 
+_lock = lock_database  # the former name
+
+
 def restore(backup_file: Path, database: Path, force: bool = False) -> Path | None:
     """Copy a backup over the database (server stopped); return where the old one was kept."""
     _distinct(database, backup_file)
@@ -247,7 +250,7 @@ def restore(backup_file: Path, database: Path, force: bool = False) -> Path | No
     existed = database.exists()
     database.parent.mkdir(parents=True, exist_ok=True)
     kept: Path | None = None
-    with closing(_lock(database)) as target:
+    with closing(lock_database(database)) as target:
         if existed:
             if not force:
                 raise BackupError(

@@ -11,16 +11,24 @@ from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from server.main import add_site_arguments, open_site_database
+from server.main import add_site_arguments
+from server.offline import ServerRunning, offline_sessions
 from shared.catalogue import CatalogueError, read_catalogue
 from shared.cli_text import FAILURE, USAGE, say
 from shared.config.site import SiteConfig, load_config
 from shared.domain.procedures import Procedure
 from shared.runtime import utc_now
 from shared.storage.catalogue import CatalogueRepository, ImportCounts
-from shared.storage.engine import close_database
 
 log = logging.getLogger("motcua.catalogue")
+CATALOGUE_RUNNING = say(
+    "danh mục khai báo ở [dossiers] catalogue được nạp lại mỗi khi máy chủ khởi động: sửa tệp "
+    "đó rồi khởi động lại máy chủ (systemctl restart motcua-server), hoặc dừng máy chủ "
+    "(systemctl stop motcua-server) rồi chạy lại lệnh này",
+    "the [dossiers] catalogue file is loaded again at every server start: edit it and restart "
+    "the server (systemctl restart motcua-server), or stop the server "
+    "(systemctl stop motcua-server) and run this command again",
+)
 
 
 def register(actions: Any) -> None:
@@ -49,11 +57,12 @@ def run_import(args: argparse.Namespace) -> int:
         for line in exc.errors:
             print(f"  {line}", file=sys.stderr)
         return FAILURE
-    sessions = open_site_database(config, args.database_url)
     try:
-        counts = import_procedures(sessions, config, procedures, utc_now())
-    finally:
-        close_database(sessions)
+        with offline_sessions(config, args.database_url, CATALOGUE_RUNNING) as sessions:
+            counts = import_procedures(sessions, config, procedures, utc_now())
+    except ServerRunning as exc:
+        print(exc, file=sys.stderr)
+        return FAILURE
     print(f"Đã nhập {len(procedures)} thủ tục từ {args.file}: {counts.summary()}.")
     return 0
 

@@ -12,35 +12,27 @@ import argparse
 import getpass
 import json
 import os
-import socket
 import sqlite3
 import sys
 from collections.abc import Iterator
-from contextlib import closing, contextmanager
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
-from sqlalchemy.pool import StaticPool
 
-from server.backup import BackupError
-from server.backup import _lock as lock_database
 from server.main import add_site_arguments, open_site_database
+from server.offline import ServerRunning, offline_sessions
 from shared.cli_text import FAILURE, USAGE, say
 from shared.config.site import SiteConfig, load_config
 from shared.domain.errors import InvalidInput
 from shared.domain.personal_data import DATA_CLASS_LABELS
 from shared.runtime import utc_now
-from shared.storage.engine import close_database, migrate
+from shared.storage.engine import close_database
 from shared.storage.personal_data import erase_subject, export_subject, purge, site_key
 
 PRIVATE = 0o600
-
-
-class ServerRunning(Exception):
-    """The database is in use by the queue server: a writing tool must not run now."""
 
 
 def register(subparsers: Any) -> None:
@@ -87,57 +79,15 @@ def _actor() -> str:
         return "cli"
 
 
-def _server_answers(config: SiteConfig) -> bool:
-    port = config.server.health_port
-    if port == 0:
-        return False
-    try:
-        with socket.create_connection((config.server.health_host, port), timeout=0.5):
-            return True
-    except OSError:
-        return False
-
-
 @contextmanager
 def exclusive_sessions(config: SiteConfig, database_url: str) -> Iterator[sessionmaker[Session]]:
-    """Open the site's database for a tool that writes, refusing while the server runs."""
+    """Open the site's existing database for a tool that writes, refusing while the server runs."""
     url = make_url(database_url or config.database_url())
-    if url.get_backend_name() != "sqlite":
-        if _server_answers(config):
-            raise ServerRunning(
-                say(
-                    "máy chủ xếp hàng đang chạy: dừng máy chủ (systemctl stop motcua-server) "
-                    "rồi chạy lại",
-                    "the queue server is running: stop it (systemctl stop motcua-server) "
-                    "and run again",
-                )
-            )
-        sessions = open_site_database(config, database_url)
-        try:
-            yield sessions
-        finally:
-            close_database(sessions)
-        return
     path = Path(url.database or "")
-    if not path.is_file():
+    if url.get_backend_name() == "sqlite" and not path.is_file():
         raise ServerRunning(say(f"không có cơ sở dữ liệu {path}", f"no database {path}"))
-    try:
-        connection = lock_database(path)
-    except BackupError as exc:
-        raise ServerRunning(str(exc)) from None
-    with closing(connection):
-        connection.execute("PRAGMA foreign_keys=ON")
-        engine = create_engine("sqlite://", creator=lambda: connection, poolclass=StaticPool)
-
-        @event.listens_for(engine, "begin")
-        def _on_begin(conn: Any) -> None:
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
-
-        try:
-            migrate(engine)
-            yield sessionmaker(engine, expire_on_commit=False)
-        finally:
-            engine.dispose()
+    with offline_sessions(config, database_url) as sessions:
+        yield sessions
 
 
 def _read_id(text: str) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import hashlib
 import json
 import sys
 from dataclasses import replace
@@ -28,11 +29,12 @@ from server import exchange
 from server.dossier_projection import full_view
 from server.dossier_service import DossierService, DossierSettings
 from server.main import add_site_arguments, open_site_database
+from server.offline import OfflineServer, ServerRunning, offline_sessions
 from shared.cli_text import say
 from shared.config.printer import PrinterConfig
 from shared.config.site import SiteConfig, load_config
 from shared.domain.dossiers import TIMELINESS_LABELS, Dossier, DossierStatus, StepKind, Timeliness
-from shared.domain.errors import DomainError, InvalidInput
+from shared.domain.errors import InvalidInput
 from shared.domain.form_sets import FormKind, form_set_by_id, parse_form_choice
 from shared.messaging.dossier_commands import SyncDossier
 from shared.messaging.dossier_views import DossierFull
@@ -40,7 +42,6 @@ from shared.runtime import utc_now
 from shared.storage.dossier_repository import DossierRepository
 from shared.storage.dossier_tables import DossierRow
 from shared.storage.officer_repository import OfficerRepository
-from shared.storage.repository import QueueRepository
 
 IMPORT_SOURCE = "import"
 IMPORT_FORMATS = ("motcua", "dvcqg")
@@ -180,47 +181,91 @@ def run_import_format(args: argparse.Namespace) -> int:
     return run_import(args)
 
 
+def import_request_id(prefix: str, command: SyncDossier) -> str:
+    """A request id made from the record itself: the same record is applied once, ever.
+
+    Re-importing a file then gets the stored replies (nothing changes, nothing is logged
+    again), while another file's records never collide with this one's.
+    """
+    payload = command.model_dump_json(exclude={"request_id"})
+    return f"{prefix}-{hashlib.sha256(payload.encode()).hexdigest()[:40]}"
+
+
+IMPORT_RUNNING = say(
+    "dừng máy chủ (systemctl stop motcua-server) rồi nhập lại, hoặc để hệ thống một cửa kia "
+    "gửi bản ghi qua máy chủ bằng lệnh sync_dossier ([dossiers] external_systems)",
+    "stop it (systemctl stop motcua-server) and import again, or have the other one-stop "
+    "system send the records through the server as sync_dossier ([dossiers] external_systems)",
+)
+
+
 def run_import(args: argparse.Namespace) -> int:
-    """Apply each record like an external system's `sync_dossier`; re-importing changes nothing."""
-    opened = _open(args)
-    if opened is None:
+    """Apply each record as a `sync_dossier` through the queue server; re-importing changes
+    nothing. Refused while the server runs (it is the only writer)."""
+    config = load_config(args.config)
+    if config is None:
         return 2
-    config, sessions = opened
     try:
         records = read_records(Path(args.file))
     except (csv.Error, ValueError) as exc:
         print(say(f"Lỗi: {args.file}: {exc}", f"Error: {args.file}: {exc}"), file=sys.stderr)
         return 1
-    service = _service(config)
     counts = {"created": 0, "updated": 0, "unchanged": 0, "errors": 0}
-    for line, record in enumerate(records, start=1):
+    commands = _import_commands(records, counts)  # a bad record is reported before the lock
+    if commands:
         try:
-            command = SyncDossier.model_validate({"request_id": f"import-{line}", **record})
-        except ValidationError as exc:
-            problem = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
-            print(f"bản ghi {line}: {problem}", file=sys.stderr)
-            counts["errors"] += 1
-            continue
-        try:
-            with sessions.begin() as session:
-                outcome = service.execute(
-                    QueueRepository(session, config.site.id), IMPORT_SOURCE, command, utc_now()
-                )
-        except DomainError as exc:
-            print(f"bản ghi {line} ({command.code}): {exc.message}", file=sys.stderr)
-            counts["errors"] += 1
-            continue
-        if outcome.result.get("created"):
-            counts["created"] += 1
-        elif outcome.dossier_events:
-            counts["updated"] += 1
-        else:
-            counts["unchanged"] += 1
+            with offline_sessions(config, args.database_url, IMPORT_RUNNING) as sessions:
+                server = OfflineServer(config, sessions, IMPORT_SOURCE)
+                try:
+                    _apply_commands(server, commands, counts)
+                finally:
+                    server.close()
+        except ServerRunning as exc:
+            print(exc, file=sys.stderr)
+            return 1
     print(
         f"Đã nhập {len(records)} bản ghi: {counts['created']} hồ sơ mới, "
         f"{counts['updated']} cập nhật, {counts['unchanged']} không đổi, {counts['errors']} lỗi."
     )
     return 1 if counts["errors"] else 0
+
+
+def _import_commands(
+    records: list[dict[str, Any]], counts: dict[str, int]
+) -> list[tuple[int, SyncDossier]]:
+    """The records as `sync_dossier` commands, numbered by line; a bad one is counted."""
+    commands = []
+    for line, record in enumerate(records, start=1):
+        try:
+            command = SyncDossier.model_validate({"request_id": IMPORT_SOURCE, **record})
+        except ValidationError as exc:
+            problem = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+            print(f"bản ghi {line}: {problem}", file=sys.stderr)
+            counts["errors"] += 1
+            continue
+        if "request_id" not in record:
+            command = command.model_copy(
+                update={"request_id": import_request_id(IMPORT_SOURCE, command)}
+            )
+        commands.append((line, command))
+    return commands
+
+
+def _apply_commands(
+    server: OfflineServer, commands: list[tuple[int, SyncDossier]], counts: dict[str, int]
+) -> None:
+    for line, command in commands:
+        reply, events = server.send(command)
+        if not reply.ok:
+            message = reply.error.message if reply.error else ""
+            print(f"bản ghi {line} ({command.code}): {message}", file=sys.stderr)
+            counts["errors"] += 1
+        elif not events:
+            counts["unchanged"] += 1  # already applied (or older than what is known)
+        elif reply.result.get("created"):
+            counts["created"] += 1
+        else:
+            counts["updated"] += 1
 
 
 def _context(config: SiteConfig, service: DossierService, officer: str) -> forms.FormContext:

@@ -12,9 +12,9 @@ so export → import into a fresh database → export gives the same file.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import sys
-from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
@@ -24,8 +24,9 @@ from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from server.dossier_service import DossierService, DossierSettings
+from server.dossier_service import DossierSettings
 from server.main import open_site_database
+from server.offline import OfflineServer, ServerRunning, offline_sessions
 from shared.cli_text import FAILURE, USAGE, say
 from shared.config.site import SiteConfig, load_config
 from shared.domain import dossiers as rules
@@ -36,13 +37,16 @@ from shared.runtime import utc_now
 from shared.storage.dossier_repository import DossierRepository
 from shared.storage.dossier_tables import DossierRow
 from shared.storage.personal_data import log_access
-from shared.storage.repository import QueueRepository
 
 SOURCE = "dvcqg"
 PORTAL_ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
 PORTAL_FORMAT = "%Y%m%d%H%M%S"
 APOLOGY_REASON = "Hẹn lại theo dữ liệu trao đổi với Cổng Dịch vụ công quốc gia"
 ONE_SECOND = timedelta(seconds=1)
+IMPORT_RUNNING = say(
+    "dừng máy chủ (systemctl stop motcua-server) rồi nhập lại",
+    "stop it (systemctl stop motcua-server) and import again",
+)
 
 
 class ExchangeError(ValueError):
@@ -205,32 +209,29 @@ def _reschedule(sessions: sessionmaker[Session], config: SiteConfig, code: str, 
         repo.save(dossier, after, at)
 
 
-def import_record(
-    sessions: sessionmaker[Session], config: SiteConfig, service: DossierService, record: Any
-) -> bool:
-    """Apply one portal record; return whether anything changed (re-importing changes nothing)."""
+def import_record(server: OfflineServer, config: SiteConfig, record: Any) -> bool:
+    """Apply one portal record; return whether anything changed (re-importing changes nothing).
+
+    Its `sync_dossier` commands go through the queue server (`server`), each recorded in the
+    audit log; request ids are made from the commands, so a record is applied once.
+    """
     if not isinstance(record, dict):
         raise ExchangeError(say("bản ghi không phải một bảng {...}", "record is not an object"))
     commands, new_due = sync_commands(record)
     changed = False
     for number, fields in enumerate(commands):
         if number == len(commands) - 1 and new_due is not None and number > 0:
-            _reschedule(sessions, config, fields["code"], new_due)
-        command = SyncDossier.model_validate({"request_id": f"dvcqg-{number}", **fields})
-        with sessions.begin() as session:
-            outcome = service.execute(
-                QueueRepository(session, config.site.id), SOURCE, command, utc_now()
-            )
-        changed = changed or bool(outcome.dossier_events)
+            _reschedule(server.sessions, config, fields["code"], new_due)
+        command = SyncDossier.model_validate({"request_id": SOURCE, **fields})
+        payload = command.model_dump_json(exclude={"request_id"})
+        digest = hashlib.sha256(payload.encode()).hexdigest()[:40]
+        reply, events = server.send(command.model_copy(update={"request_id": f"{SOURCE}-{digest}"}))
+        if not reply.ok:
+            raise ExchangeError(reply.error.message if reply.error else command.code)
+        changed = changed or bool(events)
     if new_due is not None and len(commands) == 1:
-        _reschedule(sessions, config, commands[0]["code"], new_due)
+        _reschedule(server.sessions, config, commands[0]["code"], new_due)
     return changed
-
-
-def _service(config: SiteConfig) -> DossierService:
-    settings = DossierSettings.from_config(config)
-    external = settings.external_devices | {SOURCE}
-    return DossierService(config.to_domain(), replace(settings, external_devices=external))
 
 
 def run_export(args: argparse.Namespace) -> int:
@@ -267,16 +268,23 @@ def run_import(args: argparse.Namespace) -> int:
     if not isinstance(records, list):
         print(say("Lỗi: tệp phải là danh sách hồ sơ.", "Error: not a list."), file=sys.stderr)
         return FAILURE
-    sessions = open_site_database(config, args.database_url)
-    service = _service(config)
     changed = errors = 0
-    for line, record in enumerate(records, start=1):
-        try:
-            changed += import_record(sessions, config, service, record)
-        except (ExchangeError, ValidationError, DomainError, ValueError) as exc:
-            message = exc.message if isinstance(exc, DomainError) else str(exc)
-            print(f"bản ghi {line}: {message}", file=sys.stderr)
-            errors += 1
+    try:
+        with offline_sessions(config, args.database_url, IMPORT_RUNNING) as sessions:
+            server = OfflineServer(config, sessions, SOURCE)
+            try:
+                for line, record in enumerate(records, start=1):
+                    try:
+                        changed += import_record(server, config, record)
+                    except (ExchangeError, ValidationError, DomainError, ValueError) as exc:
+                        message = exc.message if isinstance(exc, DomainError) else str(exc)
+                        print(f"bản ghi {line}: {message}", file=sys.stderr)
+                        errors += 1
+            finally:
+                server.close()
+    except ServerRunning as exc:
+        print(exc, file=sys.stderr)
+        return FAILURE
     print(
         f"Đã nhập {len(records)} hồ sơ từ Cổng DVCQG: {changed} thay đổi, "
         f"{len(records) - changed - errors} không đổi, {errors} lỗi."

@@ -8,9 +8,11 @@ import sys
 from typing import Any
 
 from server.main import add_site_arguments, open_site_database
+from server.offline import ServerRunning, offline_sessions
 from shared.cli_text import FAILURE, USAGE, say
 from shared.config.site import load_config
 from shared.runtime import utc_now
+from shared.storage.engine import close_database
 from shared.storage.officer_repository import ROLES, OfficerRepository, hash_password
 
 
@@ -77,13 +79,15 @@ def run_add(args: argparse.Namespace) -> int:
     if password is not None and problem is not None:
         _error(f"{problem}.", f"{policy.problem(password, 'en')}.")
         return FAILURE
-    sessions = open_site_database(config, args.database_url)
     hashed = hash_password(password) if password is not None else None
     try:
-        with sessions.begin() as session:
+        with offline_sessions(config, args.database_url) as sessions, sessions.begin() as session:
             created = OfficerRepository(session, config.site.id).upsert(
                 args.officer_id, args.name, counters, hashed, utc_now(), args.role, args.title
             )
+    except ServerRunning as exc:
+        print(exc, file=sys.stderr)
+        return FAILURE
     except ValueError as exc:
         _error(f"{exc}.", f"{exc}.")
         return FAILURE
@@ -98,8 +102,11 @@ def run_list(args: argparse.Namespace) -> int:
     if config is None:
         return USAGE
     sessions = open_site_database(config, args.database_url)
-    with sessions() as session:
-        officers = OfficerRepository(session, config.site.id).all()
+    try:
+        with sessions() as session:
+            officers = OfficerRepository(session, config.site.id).all()
+    finally:
+        close_database(sessions)
     for officer in officers:
         state = "hoạt động" if officer.active else "đã khóa"
         counters = ",".join(officer.counters) or "—"
@@ -112,9 +119,14 @@ def run_disable(args: argparse.Namespace) -> int:
     config = load_config(args.config)
     if config is None:
         return USAGE
-    sessions = open_site_database(config, args.database_url)
-    with sessions.begin() as session:
-        found = OfficerRepository(session, config.site.id).deactivate(args.officer_id, utc_now())
+    try:
+        with offline_sessions(config, args.database_url) as sessions, sessions.begin() as session:
+            found = OfficerRepository(session, config.site.id).deactivate(
+                args.officer_id, utc_now()
+            )
+    except ServerRunning as exc:
+        print(exc, file=sys.stderr)
+        return FAILURE
     if not found:
         _error(f"không có cán bộ {args.officer_id}.", f"no officer {args.officer_id}.")
         return FAILURE

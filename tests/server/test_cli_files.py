@@ -164,6 +164,7 @@ def test_late_list_shows_the_domain_labels(
     ]
     source = tmp_path / "records.json"
     source.write_text(json.dumps(records, ensure_ascii=False), encoding="utf-8")
+    close_database(sessions)  # the import writes with the server stopped, nothing else open
     assert main(["dossier", "import", str(source), "--config", str(site_file)]) == 0
     capsys.readouterr()
     status, out, _ = run(capsys, "dossier", "late", "--config", str(site_file))

@@ -95,7 +95,7 @@ def test_purge_and_erase_refuse_while_the_server_has_the_database_open(
         session.scalars(select(DossierRow)).all()  # the server's pool keeps its connection
     config = ["--config", str(site_file)]
     assert main(["data", "purge", *config]) == 1
-    assert "đang được mở" in capsys.readouterr().err
+    assert "Máy chủ đang chạy" in capsys.readouterr().err
     monkeypatch.setattr("sys.stdin", io.StringIO(SUBJECT["id_number"] + "\n"))
     assert main(["data", "subject", "--id", "-", "--erase", *config]) == 1
     assert "dừng máy chủ" in capsys.readouterr().err

@@ -165,6 +165,7 @@ def test_import_of_external_records_is_idempotent(
     source = tmp_path / "igate.json"
     source.write_text(json.dumps(records, ensure_ascii=False), encoding="utf-8")
     command = ["dossier", "import", str(source), "--config", str(site_file)]
+    sessions_for_file.kw["bind"].dispose()  # the server is stopped: the import is its writer
     assert main(command) == 0
     assert "1 hồ sơ mới, 2 cập nhật, 0 không đổi, 0 lỗi" in capsys.readouterr().out
     assert main(command) == 0
@@ -197,6 +198,7 @@ def test_officer_accounts_from_the_command_line(
         officers = OfficerRepository(session, "hcc-demo")
         assert officers.verify("cb05", "582046") is not None
         assert officers.verify("cb05", "1234") is None
+    sessions.kw["bind"].dispose()  # nothing else has the database open while it writes
     assert main(["officer", "disable", "cb05", "--config", str(site_file)]) == 0
     with sessions.begin() as session:
         assert OfficerRepository(session, "hcc-demo").verify("cb05", "582046") is None
