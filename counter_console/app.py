@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from shared.config.printer import PrinterConfig
+from shared.config.scanner import ScannerConfig
 from shared.config.site import SiteConfig
 from shared.qt.launch import app_command, start_app
 
@@ -24,6 +25,15 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--config", default=DEFAULT_CONFIG, help="site TOML file")
     parser.add_argument("--counter", default="", help="counter id (default: the first counter)")
     parser.add_argument("--printer", default="", help="[[printers]] id for slips (or 'sim')")
+    parser.add_argument(
+        "--scanner",
+        action="append",
+        default=[],
+        help=(
+            "scanner id from [[scanners]] (repeatable; default: those named COUNTER-…): "
+            "ID cards fill the receive form, slips open the dossier on the return desk"
+        ),
+    )
     parser.add_argument("--keypad", default="", help="serial keypad port or pyserial URL")
     parser.add_argument("--keypad-baudrate", type=int, default=9600)
     parser.add_argument("--no-rating-pad", action="store_true", help="do not open the pad window")
@@ -47,6 +57,17 @@ def choose_printer(config: SiteConfig, counter_id: str, wanted: str) -> PrinterC
         return found
     out = config.data_path() / "printer" / counter_id
     return PrinterConfig(id=f"{counter_id}-printer", driver="sim", sim_output_dir=str(out))
+
+
+def choose_scanners(config: SiteConfig, counter_id: str, wanted: list[str]) -> list[ScannerConfig]:
+    """The scanners named with --scanner, else every scanner whose id starts with the counter id."""
+    if wanted:
+        by_id = {s.id: s for s in config.scanners}
+        missing = [name for name in wanted if name not in by_id]
+        if missing:
+            raise ValueError(f"no [[scanners]] entry with id {', '.join(missing)}")
+        return [by_id[name] for name in wanted]
+    return [s for s in config.scanners if s.id.startswith(f"{counter_id}-")]
 
 
 def parse_size(text: str) -> tuple[int, int] | None:
@@ -87,9 +108,14 @@ def run(args: argparse.Namespace) -> int:
     except ValueError as exc:
         print(f"--printer: {exc}", file=sys.stderr)
         return 2
+    try:
+        scanners = choose_scanners(config, counter_id, args.scanner)
+    except ValueError as exc:
+        print(f"--scanner: {exc}", file=sys.stderr)
+        return 2
     from counter_console.live import show
 
-    return show(args, config, counter_id, printer)
+    return show(args, config, counter_id, printer, scanners)
 
 
 def console_command(config_path: str, counter_id: str, *extra: str) -> list[str]:

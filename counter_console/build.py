@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 
 from PySide6.QtCore import Qt
@@ -19,9 +20,12 @@ from counter_console.window import ConsoleWindow
 from hw.keypad import KeyMap
 from hw.printer.documents.from_dossier import FormContext
 from hw.printer.service import ReceiptPrinter
+from hw.scanner.events import ScanEvent
 from shared.config.site import SiteConfig, parse_hhmm
 from shared.messaging.bus import Bus
 from shared.qt.bridge import BusBridge
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -45,6 +49,17 @@ class Console:
         """
         self.model.attach(BusBridge(bus, self.model))
         self.supervisor.attach(BusBridge(bus, self.supervisor))
+
+    def scanned(self, event: ScanEvent) -> None:
+        """Hand a scan to the dossier page open: the receive form or the return desk.
+
+        On any other page it is dropped (nothing of an ID card is logged).
+        """
+        page = self.window.pages.currentWidget()
+        if isinstance(page, ReceivePage | ReturnPage):
+            page.scanned(event.code)
+        else:
+            log.info("scan from %s ignored: no dossier page open", event.source)
 
     def close(self) -> None:
         """Stop timers and worker threads."""

@@ -32,6 +32,7 @@ from counter_console.style import (
     set_style,
     text_style,
 )
+from shared.domain.codes import CodeKind, ScannedCode
 from shared.messaging.dossier_commands import DocumentData, MissingDocumentData
 
 CITIZEN_FIELDS = (
@@ -166,6 +167,34 @@ class ReceivePage(QWidget):
         for button in (self.receive, self.supplement, self.refuse):
             button.setEnabled(not self.desk.busy)
 
+    def scanned(self, code: ScannedCode) -> None:
+        """A code read at the counter: an ID card fills the citizen's details to confirm."""
+        if code.kind is not CodeKind.CITIZEN_ID:
+            self.desk.say("Mã vừa quét không phải thẻ căn cước.", error=True)
+        elif code.citizen is None:
+            self.desk.say(f"Không đọc được thẻ căn cước: {code.problem}", error=True)
+        else:
+            self.fill_from_card(code)
+
+    def fill_from_card(self, code: ScannedCode) -> None:
+        """Fill name, ID number and address from a card (no birth date field: skipped).
+
+        Nothing is submitted: the officer checks the fields, then receives the dossier.
+        """
+        citizen = code.citizen
+        if citizen is None:
+            return
+        for key, value in (
+            ("name", citizen.full_name),
+            ("id_number", citizen.id_number),
+            ("address", citizen.address),
+        ):
+            if value:
+                self.fields[key].setText(value)
+                self.fields[key].setCursorPosition(0)
+        self.desk.say("Đã điền họ tên, số CCCD và địa chỉ từ thẻ căn cước: kiểm tra lại.")
+        self.fields["phone"].setFocus()
+
     def _picked(self) -> None:
         item = self.procedures.currentItem()
         procedure = self.desk.procedure(item.data(Qt.ItemDataRole.UserRole)) if item else None
@@ -295,6 +324,16 @@ class ReturnPage(QWidget):
     def _scanned(self) -> None:
         self.desk.look_up(self.scan.text())
         self.scan.clear()
+
+    def scanned(self, code: ScannedCode) -> None:
+        """A code read by the counter's scanner: look up the slip (an ID card is no slip)."""
+        if code.kind is CodeKind.CITIZEN_ID:
+            self.desk.say(
+                "Đây là thẻ căn cước, không phải phiếu hẹn: quét mã QR trên phiếu hẹn.",
+                error=True,
+            )
+            return
+        self.desk.look_up(code.text)
 
     def refresh(self) -> None:
         """Show the dossier found and whether its result is ready."""

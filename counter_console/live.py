@@ -4,11 +4,17 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, Qt, Signal
 
 from shared.config.printer import PrinterConfig
+from shared.config.scanner import ScannerConfig
 from shared.config.site import SiteConfig
+
+if TYPE_CHECKING:
+    from counter_console.build import Console
+    from hw.scanner.base import ScannerBase
 
 
 class KeypadBridge(QObject):
@@ -17,8 +23,32 @@ class KeypadBridge(QObject):
     pressed = Signal(str)
 
 
+class ScannerBridge(QObject):
+    """Carries scan events (hw.scanner.events.ScanEvent) from a reader's thread to the UI thread."""
+
+    scanned = Signal(object)
+
+
+def start_scanners(console: Console, scanners: list[ScannerBase]) -> ScannerBridge:
+    """Start the readers; their scans reach `console.scanned` on the UI thread.
+
+    The bridge belongs to the console window, so it lives as long as the window.
+    """
+    bridge = ScannerBridge(console.window)
+    # Queued: emitted on the reader's thread, handled on the UI thread (the bridge's).
+    bridge.scanned.connect(console.scanned, Qt.ConnectionType.QueuedConnection)
+    for scanner in scanners:
+        scanner.add_scan_listener(bridge.scanned.emit)
+        scanner.start()
+    return bridge
+
+
 def show(
-    args: argparse.Namespace, config: SiteConfig, counter_id: str, printer: PrinterConfig
+    args: argparse.Namespace,
+    config: SiteConfig,
+    counter_id: str,
+    printer: PrinterConfig,
+    scanner_configs: list[ScannerConfig] | None = None,
 ) -> int:
     """Connect and show the console until stopped."""
     from PySide6.QtWidgets import QApplication
@@ -27,6 +57,7 @@ def show(
     from counter_console.build import build_console
     from hw.keypad import KeyMap, SerialKeypad
     from hw.printer.service import ReceiptPrinter
+    from hw.scanner.factory import build_scanner
     from shared.messaging.client import CommandClient
     from shared.messaging.topics import Topics
     from shared.qt.launch import PAD_GEOMETRY, window_geometry
@@ -60,6 +91,14 @@ def show(
             baudrate=args.keypad_baudrate,
         )
         keypad.start()
+    # Code readers: an ID card fills the receive form, a slip opens the dossier to return.
+    pattern = config.dossiers.code_regex()
+    foreign = config.dossiers.foreign_code_patterns
+    scanners = [
+        build_scanner(s, dossier_pattern=pattern, foreign_patterns=foreign)
+        for s in scanner_configs or []
+    ]
+    start_scanners(console, scanners)
     window = console.window
     if args.windowed:
         window.resize(1366, 768)
@@ -86,6 +125,8 @@ def show(
         quit_on_signals.close()
         if keypad is not None:
             keypad.stop()
+        for scanner in scanners:
+            scanner.stop()
         console.close()
         bus.close()
     return 0

@@ -62,7 +62,7 @@ class KioskDevices:
         """Start reading codes into the view-model and checking the printer now and then."""
 
         def forward(event: ScanEvent) -> None:
-            model.scan_arrived.emit(event.text)  # queued to the UI thread
+            model.event_arrived.emit(event)  # queued to the UI thread; an ID card is no lookup
 
         for scanner in self.scanners:
             scanner.add_scan_listener(forward)

@@ -42,6 +42,22 @@ _TEXTS: dict[str, dict[str, str]] = {
         "vi": "Cán bộ tại quầy có thể đề nghị xuất trình giấy tờ chứng minh.",
         "en": "The officer may ask for a supporting document.",
     },
+    "offered_priority": {
+        "vi": "ƯU TIÊN · {name} — LẤY SỐ",
+        "en": "PRIORITY · {name} — TAKE A NUMBER",
+    },
+    "card_priority": {
+        "vi": "Ông/bà được ưu tiên: {name}. Mời chọn lĩnh vực.",
+        "en": "You have priority: {name}. Please choose an area.",
+    },
+    "card_read": {
+        "vi": "Đã đọc thẻ căn cước. Mời chọn lĩnh vực.",
+        "en": "Your ID card was read. Please choose an area.",
+    },
+    "card_unreadable": {
+        "vi": "Không đọc được thẻ căn cước. Mời quét lại hoặc chọn lĩnh vực.",
+        "en": "Your ID card could not be read. Please scan it again or choose an area.",
+    },
     "taking": {"vi": "Đang lấy số, xin chờ…", "en": "Taking your number, please wait…"},
     "your_number": {"vi": "SỐ THỨ TỰ CỦA BẠN", "en": "YOUR NUMBER"},
     "priority": {"vi": "ƯU TIÊN", "en": "PRIORITY"},

@@ -137,6 +137,13 @@ class PriorityPage(Page):
         self.regular = WrapButton("", role="go", on_click=lambda: model.choose_priority(None))
         self.regular.set_scale(TILE_SCALE)
         self.regular.setMinimumHeight(CHOICE_HEIGHT)
+        # The group a scanned ID card entitles to: the pre-selected choice, one touch away.
+        self.offered = WrapButton(
+            "", role="go", on_click=lambda: model.choose_priority(model.offered_priority)
+        )
+        self.offered.set_scale(TILE_SCALE)
+        self.offered.setMinimumHeight(CHOICE_HEIGHT)
+        self.offered.hide()
         self.groups_host = QWidget()
         self.grid = QGridLayout(self.groups_host)
         self.grid.setContentsMargins(0, 0, 0, 0)
@@ -145,6 +152,7 @@ class PriorityPage(Page):
         self.note = label("", "panel", centre=True)
         column.addWidget(self.service)
         column.addWidget(self.question)
+        column.addWidget(self.offered)
         column.addWidget(self.regular)
         column.addWidget(self.groups_area, 1)
         column.addWidget(self.note)
@@ -157,9 +165,15 @@ class PriorityPage(Page):
         self.question.setText(m.t("priority_question"))
         self.regular.set_title(m.t("no_priority"))
         self.regular.setEnabled(not m.busy)
+        offered = m.priority_name(m.offered_priority)
+        self.offered.set_title(m.t("offered_priority", name=offered) if offered else "")
+        self.offered.setEnabled(not m.busy)
+        self.offered.setVisible(bool(offered))
         self.note.setText(m.t("priority_note"))
         self.groups = []
         for priority in m.config.priorities:
+            if offered and priority.id == m.offered_priority:
+                continue
             button = WrapButton(
                 m.priority_name(priority.id),
                 role="secondary",
@@ -179,7 +193,7 @@ class PriorityPage(Page):
             (1.0, 0, False),
         )
         for scale, height, note in steps:
-            for button in (self.regular, *self.groups):
+            for button in (self.offered, self.regular, *self.groups):
                 button.ensurePolished()  # new buttons learn their font from the style sheet
                 button.set_scale(scale)
                 button.setMinimumHeight(height)

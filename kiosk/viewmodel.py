@@ -20,7 +20,8 @@ from kiosk.connection import ServerHealth
 from kiosk.tasks import UiTasks
 from kiosk.texts import VIETNAMESE, text
 from shared.config.site import SiteConfig
-from shared.domain.codes import clean_scan
+from shared.domain.citizen_id import CitizenIdError
+from shared.domain.codes import CodeKind, ScannedCode, classify, clean_scan
 from shared.messaging import commands as cmd
 from shared.messaging.bus import Bus
 from shared.messaging.client import CommandClient, new_request_id
@@ -33,6 +34,7 @@ from shared.qt.bridge import BusBridge
 
 if TYPE_CHECKING:  # the printer stack (escpos, Pillow) loads after the window is up
     from hw.printer.results import PrintResult
+    from hw.scanner.events import ScanEvent
     from kiosk.printing import TicketPrinter
 
 log = logging.getLogger(__name__)
@@ -75,6 +77,8 @@ class KioskViewModel(QObject):
     changed = Signal()
     # A scan arrives on a scanner's thread: emit this, it is handled on the UI thread.
     scan_arrived = Signal(str)
+    # The same for a whole scanner event (ScanEvent), so that an ID card is told from a slip.
+    event_arrived = Signal(object)
 
     def __init__(
         self,
@@ -125,6 +129,9 @@ class KioskViewModel(QObject):
         self.lookup_message = ""
         self._typed = False
         self.dossier: DossierPublic | None = None
+        # The priority group a scanned ID card entitles the citizen to: the pre-selected choice
+        # for the next ticket. Nothing else of the card is kept.
+        self.offered_priority: str | None = None
         idle = idle_seconds if idle_seconds is not None else config.kiosk.idle_seconds
         self._idle = QTimer(self)
         self._idle.setSingleShot(True)
@@ -135,6 +142,7 @@ class KioskViewModel(QObject):
         self._notice_timer.setInterval(NOTICE_MS)
         self._notice_timer.timeout.connect(self._clear_notice)
         self.scan_arrived.connect(self.scanned, Qt.ConnectionType.QueuedConnection)
+        self.event_arrived.connect(self.scanned_event, Qt.ConnectionType.QueuedConnection)
 
     # -- wiring ---------------------------------------------------------------------------------
 
@@ -223,6 +231,7 @@ class KioskViewModel(QObject):
         self.service_query = self.procedure_query = self.scan_text = ""
         self.ticket = self.procedure = self.dossier = None
         self.procedure_department = None
+        self.offered_priority = None
         self.print_state = PrintState.NONE
         self.print_message = self.lookup_message = self.notice = ""
         self._idle.stop()
@@ -384,6 +393,7 @@ class KioskViewModel(QObject):
             return
         self._issued_at.append(self._clock())
         self.ticket = ticket
+        self.offered_priority = None  # the card's offer was for this ticket only
         self.print_message = ""
         if job is None:
             self.print_state = PrintState.NONE
@@ -478,8 +488,57 @@ class KioskViewModel(QObject):
         """Look a dossier up from a scan (on any screen)."""
         self._look_up(raw, typed=False)
 
+    @Slot(object)
+    def scanned_event(self, event: ScanEvent) -> None:
+        """Act on a scanner's event: an ID card offers a priority, anything else is looked up."""
+        if event.code.kind is CodeKind.CITIZEN_ID:
+            self.card_scanned(event.code)
+        else:
+            self._look_up(event.text, typed=False)
+
+    def card_scanned(self, code: ScannedCode) -> None:
+        """Offer the priority group the card's age entitles to, then the departments.
+
+        The card never goes to the server: only the priority choice is kept, for the next ticket.
+        """
+        if self.busy:
+            return
+        citizen = code.citizen
+        age = None
+        if citizen is not None:
+            try:
+                age = citizen.age_on(self.local_time().date())
+            except CitizenIdError:  # born "tomorrow" by the centre's clock: not readable
+                citizen = None
+        if self.screen not in (Screen.START, Screen.SERVICES, Screen.PRIORITY):
+            self.screen = Screen.START
+            self.department = self.service = None
+            self.service_query = ""
+            self._forget_dossier()
+        if citizen is None:
+            self.offered_priority = None
+            self._say(self.t("card_unreadable"))
+            return
+        self.offered_priority = self.priority_for_age(age)
+        if self.offered_priority is None:
+            self._say(self.t("card_read"))
+        else:
+            self._say(self.t("card_priority", name=self.priority_name(self.offered_priority)))
+
+    def priority_for_age(self, age: int | None) -> str | None:
+        """The priority group (id) offered at this age: the one with the highest `min_age`."""
+        if age is None:
+            return None
+        groups = [p for p in self.config.priorities if p.min_age is not None and p.min_age <= age]
+        best = max(groups, key=lambda p: p.min_age or 0, default=None)
+        return best.id if best else None
+
     def _look_up(self, raw: str, typed: bool) -> None:
         if self.busy or not raw.strip():
+            return
+        code = classify(raw, self.config.dossiers.code_regex())
+        if code.kind is CodeKind.CITIZEN_ID:  # an ID card's text never goes to the server
+            self.card_scanned(code)
             return
         self.busy = True
         self._typed = typed

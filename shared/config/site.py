@@ -138,6 +138,15 @@ class PriorityConfig(_Model):
 
     id: Annotated[str, Field(pattern=_ID, description="Category id, e.g. 'elderly'.")]
     name: str = Field(description="Name on the kiosk, e.g. 'Người cao tuổi'.")
+    min_age: int | None = Field(
+        None,
+        ge=0,
+        le=150,
+        description=(
+            "Citizens this old or older are offered this priority when their ID card is "
+            "scanned at the kiosk (e.g. 60 for 'elderly', Luật Người cao tuổi); unset = never."
+        ),
+    )
 
 
 class BrokerConfig(_Model):
