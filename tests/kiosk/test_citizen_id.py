@@ -49,15 +49,24 @@ def _scan_with(kiosk: Kiosk, monkeypatch: pytest.MonkeyPatch) -> tuple[HandScann
     return scanner, sent
 
 
-def test_elderly_card_offers_the_priority_and_is_not_looked_up(
+@pytest.fixture
+def scanning(
     qtbot: QtBot,
     running_server: QueueServer,
     make_kiosk: Callable[..., Kiosk],
     monkeypatch: pytest.MonkeyPatch,
-) -> None:
+) -> tuple[Kiosk, HandScanner, list[str]]:
+    """A ready kiosk with a scanner wired as `--scanner` does, and the commands it sends."""
     kiosk = make_kiosk()
     wait_ready(qtbot, kiosk, "ho-tich", WAIT_MS)
     scanner, sent = _scan_with(kiosk, monkeypatch)
+    return kiosk, scanner, sent
+
+
+def test_elderly_card_offers_the_priority_and_is_not_looked_up(
+    qtbot: QtBot, scanning: tuple[Kiosk, HandScanner, list[str]]
+) -> None:
+    kiosk, scanner, sent = scanning
     event = scanner.deliver_text(ELDERLY_CARD)
     assert event is not None and event.code.citizen is not None
     qtbot.waitUntil(lambda: kiosk.model.offered_priority is not None, timeout=WAIT_MS)
@@ -81,14 +90,9 @@ def test_elderly_card_offers_the_priority_and_is_not_looked_up(
 
 
 def test_card_without_priority_says_it_was_read(
-    qtbot: QtBot,
-    running_server: QueueServer,
-    make_kiosk: Callable[..., Kiosk],
-    monkeypatch: pytest.MonkeyPatch,
+    qtbot: QtBot, scanning: tuple[Kiosk, HandScanner, list[str]]
 ) -> None:
-    kiosk = make_kiosk()
-    wait_ready(qtbot, kiosk, "ho-tich", WAIT_MS)
-    scanner, sent = _scan_with(kiosk, monkeypatch)
+    kiosk, scanner, sent = scanning
     scanner.deliver_text(YOUNG_CARD)
     qtbot.waitUntil(lambda: kiosk.model.notice != "", timeout=WAIT_MS)
     assert kiosk.model.notice == "Đã đọc thẻ căn cước. Mời chọn lĩnh vực."
@@ -102,14 +106,9 @@ def test_card_without_priority_says_it_was_read(
 
 
 def test_unreadable_card_says_so_plainly(
-    qtbot: QtBot,
-    running_server: QueueServer,
-    make_kiosk: Callable[..., Kiosk],
-    monkeypatch: pytest.MonkeyPatch,
+    qtbot: QtBot, scanning: tuple[Kiosk, HandScanner, list[str]]
 ) -> None:
-    kiosk = make_kiosk()
-    wait_ready(qtbot, kiosk, "ho-tich", WAIT_MS)
-    scanner, sent = _scan_with(kiosk, monkeypatch)
+    kiosk, scanner, sent = scanning
     scanner.deliver_text(UNREADABLE_CARD)
     qtbot.waitUntil(lambda: kiosk.model.notice != "", timeout=WAIT_MS)
     assert kiosk.model.notice.startswith("Không đọc được thẻ căn cước.")
@@ -119,28 +118,18 @@ def test_unreadable_card_says_so_plainly(
 
 
 def test_a_scanned_slip_is_still_looked_up(
-    qtbot: QtBot,
-    running_server: QueueServer,
-    make_kiosk: Callable[..., Kiosk],
-    monkeypatch: pytest.MonkeyPatch,
+    qtbot: QtBot, scanning: tuple[Kiosk, HandScanner, list[str]]
 ) -> None:
-    kiosk = make_kiosk()
-    wait_ready(qtbot, kiosk, "ho-tich", WAIT_MS)
-    scanner, sent = _scan_with(kiosk, monkeypatch)
+    kiosk, scanner, sent = scanning
     scanner.deliver_text("000.00.17.H99-261109-9999")
     qtbot.waitUntil(lambda: LookUpDossier.__name__ in sent, timeout=WAIT_MS)
     assert kiosk.model.screen is Screen.SCAN
 
 
 def test_idle_reset_forgets_the_offer(
-    qtbot: QtBot,
-    running_server: QueueServer,
-    make_kiosk: Callable[..., Kiosk],
-    monkeypatch: pytest.MonkeyPatch,
+    qtbot: QtBot, scanning: tuple[Kiosk, HandScanner, list[str]]
 ) -> None:
-    kiosk = make_kiosk()
-    wait_ready(qtbot, kiosk, "ho-tich", WAIT_MS)
-    scanner, _ = _scan_with(kiosk, monkeypatch)
+    kiosk, scanner, _ = scanning
     scanner.deliver_text(ELDERLY_CARD)
     qtbot.waitUntil(lambda: kiosk.model.offered_priority == "elderly", timeout=WAIT_MS)
     kiosk.model.reset()
