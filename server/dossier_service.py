@@ -55,6 +55,7 @@ class DossierSettings:
     late_check_time: time = time(7, 0)
     external_devices: frozenset[str] = frozenset()
     public_reasons: frozenset[str] = frozenset()
+    foreign_patterns: tuple[str, ...] = ()
 
     @classmethod
     def from_config(cls, config: SiteConfig) -> DossierSettings:
@@ -70,6 +71,7 @@ class DossierSettings:
             late_check_time=parse_hhmm(section.late_check_time),
             external_devices=frozenset(section.external_systems),
             public_reasons=frozenset(section.public_reasons),
+            foreign_patterns=tuple(section.foreign_code_patterns),
         )
 
 
@@ -147,9 +149,17 @@ class DossierService:
 
     def look_up(self, repo: DossierRepository, text: str) -> Dossier:
         """Find a dossier from a scanned slip, a code or a token; raise when there is none."""
-        scanned = classify(text, self.settings.pattern.regex())
+        scanned = classify(text, self.settings.pattern.regex(), self.settings.foreign_patterns)
         dossier: Dossier | None = None
-        if scanned.kind is CodeKind.DOSSIER:
+        if scanned.kind is CodeKind.FOREIGN_DOSSIER:
+            # Another system's slip: found when that system synced the dossier here.
+            dossier = repo.by_code(scanned.dossier_code)
+            if dossier is None:
+                raise NotFound(
+                    "Hồ sơ này do hệ thống khác tiếp nhận và chưa được đồng bộ về Trung tâm. "
+                    "Vui lòng hỏi bàn hướng dẫn."
+                )
+        elif scanned.kind is CodeKind.DOSSIER:
             dossier = repo.by_code(scanned.dossier_code)
             if dossier and scanned.lookup_token and dossier.token != scanned.lookup_token:
                 dossier = None

@@ -418,3 +418,34 @@ def test_an_apology_reason_typed_freely_stays_for_staff(hall: Hall, clock: FakeC
     ok(hall.do("q04", dc.Reschedule, code=code, reason=reason, new_due="2026-12-21"))
     public = ok(hall.do("kiosk-1", dc.LookUpDossier, text=code))["dossier"]
     assert public["apology"]["reason"] == "" and public["apology"]["new_due"] == "2026-12-21"
+
+
+def test_another_systems_slip_finds_the_dossier_that_system_synced(
+    demo_site: Site, sessions: sessionmaker[Session], clock: FakeClock
+) -> None:
+    """A code matching [dossiers] foreign_code_patterns is looked up, not 'not a dossier code'."""
+    from dataclasses import replace
+
+    clock.set(MONDAY)
+    _seed(sessions, demo_site.id)
+    settings = replace(
+        DossierSettings.from_config(demo_config()),
+        external_devices=frozenset({"igate"}),
+        foreign_patterns=(r"^000\.00\.31\.H56-\d{6}-\d{4}$",),
+    )
+    hall = Hall(demo_site, sessions, clock, settings)
+    foreign = "000.00.31.H56-261201-0007"
+    missing = hall.do("kiosk-1", dc.LookUpDossier, text=foreign)
+    assert ok_error(missing) == "not_found"
+    assert missing.error is not None and "hệ thống khác" in missing.error.message
+    record = {
+        "code": foreign,
+        "status": 2,
+        "at": "2026-12-01T08:00:00+07:00",
+        "procedure": "2.000200",
+        "citizen": {"name": "Đỗ Thị Hoa"},
+        "received_at": "2026-12-01T08:00:00+07:00",
+    }
+    ok(hall.do("igate", dc.SyncDossier, **record))
+    view = ok(hall.do("kiosk-1", dc.LookUpDossier, text=foreign))["dossier"]
+    assert view["code"] == foreign and view["citizen_masked"] != "Đỗ Thị Hoa"
