@@ -39,8 +39,8 @@ Named = DepartmentConfig | ServiceConfig | PriorityConfig
 def name_in(item: Named, language: str) -> str:
     """An item's name in a language: its `name_<language>` when the site file gives one.
 
-    Vietnamese names are the site file's `name`; until the site file offers names in other
-    languages (`name_en`), every language falls back to them.
+    Vietnamese names are the site file's `name`; an item without a name in the language
+    (`name_en` empty) shows its Vietnamese name.
     """
     if language != VIETNAMESE:
         other = getattr(item, f"name_{language}", "")

@@ -84,6 +84,7 @@ class DepartmentConfig(_Model):
 
     id: Annotated[str, Field(pattern=_ID, description="Department id.")]
     name: str = Field(description="Name shown to citizens, e.g. 'Sở Tư pháp'.")
+    name_en: str = Field("", description="Name in the kiosk's English mode; empty = `name`.")
 
 
 class ServiceConfig(_Model):
@@ -91,6 +92,7 @@ class ServiceConfig(_Model):
 
     code: Annotated[str, Field(pattern=_ID, description="Service code.")]
     name: str = Field(description="Name on the kiosk button and the ticket.")
+    name_en: str = Field("", description="Name in the kiosk's English mode; empty = `name`.")
     department: str = Field(description="Id of the department it belongs to.")
     prefix: Annotated[str, Field(pattern=r"^[A-Z]{1,3}$", description="Number prefix, e.g. 'A'.")]
     daily_cap: int | None = Field(None, ge=1, description="Most tickets a day (none = no cap).")
@@ -138,6 +140,7 @@ class PriorityConfig(_Model):
 
     id: Annotated[str, Field(pattern=_ID, description="Category id, e.g. 'elderly'.")]
     name: str = Field(description="Name on the kiosk, e.g. 'Người cao tuổi'.")
+    name_en: str = Field("", description="Name in the kiosk's English mode; empty = `name`.")
     min_age: int | None = Field(
         None,
         ge=0,
