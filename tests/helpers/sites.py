@@ -32,3 +32,13 @@ def write_site_file(
     path = directory / "site.toml"
     path.write_text(text, encoding="utf-8")
     return path
+
+
+def demo_site_file(folder: Path) -> Path:
+    """The demo site file with its data in `folder/data` and no catalogue loaded at start."""
+    text = DEMO_CONFIG.read_text(encoding="utf-8")
+    text = text.replace('data_dir = "var/demo"', f'data_dir = "{folder / "data"}"')
+    text = text.replace('catalogue = "demo-catalogue.csv"', 'catalogue = ""')
+    path = folder / "site.toml"
+    path.write_text(text, encoding="utf-8")
+    return path

@@ -12,7 +12,7 @@ import pytest
 
 from server.cli import COMMANDS, main
 from shared.cli_text import say
-from tests.helpers.sites import DEMO_CONFIG, ROOT
+from tests.helpers.sites import DEMO_CONFIG, ROOT, demo_site_file
 
 
 @pytest.fixture(autouse=True)
@@ -156,12 +156,7 @@ def test_the_module_reports_unknown_commands_without_a_traceback() -> None:
 @pytest.fixture
 def site_file(tmp_path: Path) -> Path:
     """The demo site with its data folder in the test's folder."""
-    text = DEMO_CONFIG.read_text(encoding="utf-8")
-    text = text.replace('data_dir = "var/demo"', f'data_dir = "{tmp_path / "data"}"')
-    text = text.replace('catalogue = "demo-catalogue.csv"', 'catalogue = ""')
-    path = tmp_path / "site.toml"
-    path.write_text(text, encoding="utf-8")
-    return path
+    return demo_site_file(tmp_path)
 
 
 USAGE_ERRORS = [

@@ -15,7 +15,7 @@ from shared.domain.dossiers import TIMELINESS_LABELS, Timeliness
 from shared.domain.procedures import Procedure
 from shared.storage.catalogue import CatalogueRepository
 from shared.storage.engine import close_database, open_database
-from tests.helpers.sites import DEMO_CONFIG
+from tests.helpers.sites import DEMO_CONFIG, demo_site_file
 
 PROCEDURE = Procedure(
     code="2.000200",
@@ -46,12 +46,7 @@ def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
 
 @pytest.fixture
 def site_file(tmp_path: Path) -> Path:
-    text = DEMO_CONFIG.read_text(encoding="utf-8")
-    text = text.replace('data_dir = "var/demo"', f'data_dir = "{tmp_path / "data"}"')
-    text = text.replace('catalogue = "demo-catalogue.csv"', 'catalogue = ""')
-    path = tmp_path / "site.toml"
-    path.write_text(text, encoding="utf-8")
-    return path
+    return demo_site_file(tmp_path)
 
 
 @pytest.fixture

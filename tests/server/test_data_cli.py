@@ -18,18 +18,13 @@ from shared.storage.dossier_tables import DossierRow
 from shared.storage.engine import close_database, open_database
 from tests.helpers.clock import FakeClock
 from tests.helpers.memory_server import Hall
-from tests.helpers.sites import DEMO_CONFIG, demo_config
+from tests.helpers.sites import demo_config, demo_site_file
 from tests.storage.test_personal_data import LATER, SUBJECT, seed, serve_and_return
 
 
 @pytest.fixture
 def site_file(tmp_path: Path) -> Path:
-    text = DEMO_CONFIG.read_text(encoding="utf-8")
-    text = text.replace('data_dir = "var/demo"', f'data_dir = "{tmp_path / "data"}"')
-    text = text.replace('catalogue = "demo-catalogue.csv"', 'catalogue = ""')
-    path = tmp_path / "site.toml"
-    path.write_text(text, encoding="utf-8")
-    return path
+    return demo_site_file(tmp_path)
 
 
 def main(argv: list[str]) -> int:

@@ -29,7 +29,7 @@ from shared.storage.engine import open_database
 from shared.storage.officer_repository import OfficerRepository, hash_password
 from tests.helpers.clock import FakeClock
 from tests.helpers.memory_server import Hall
-from tests.helpers.sites import DEMO_CONFIG, demo_config
+from tests.helpers.sites import demo_config, demo_site_file
 
 MONDAY = datetime(2026, 12, 7, 2, 0, tzinfo=UTC)
 PROCEDURE = Procedure(
@@ -57,12 +57,7 @@ def qr_texts(image: Image.Image) -> list[str]:
 
 @pytest.fixture
 def site_file(tmp_path: Path) -> Path:
-    text = DEMO_CONFIG.read_text(encoding="utf-8")
-    text = text.replace('data_dir = "var/demo"', f'data_dir = "{tmp_path / "data"}"')
-    text = text.replace('catalogue = "demo-catalogue.csv"', 'catalogue = ""')
-    path = tmp_path / "site.toml"
-    path.write_text(text, encoding="utf-8")
-    return path
+    return demo_site_file(tmp_path)
 
 
 @pytest.fixture

@@ -20,7 +20,7 @@ from shared.storage.personal_data import access_log
 from shared.storage.tables import Base
 from tests.helpers.clock import FakeClock
 from tests.helpers.memory_server import Hall
-from tests.helpers.sites import DEMO_CONFIG, demo_config
+from tests.helpers.sites import demo_config, demo_site_file
 from tests.storage.test_personal_data import MONDAY, OTHER, SUBJECT, ok, seed
 
 
@@ -33,12 +33,7 @@ def test_portal_dates_are_local_seconds() -> None:
 
 @pytest.fixture
 def site_file(tmp_path: Path) -> Path:
-    body = DEMO_CONFIG.read_text(encoding="utf-8")
-    body = body.replace('data_dir = "var/demo"', f'data_dir = "{tmp_path / "data"}"')
-    body = body.replace('catalogue = "demo-catalogue.csv"', 'catalogue = ""')
-    path = tmp_path / "site.toml"
-    path.write_text(body, encoding="utf-8")
-    return path
+    return demo_site_file(tmp_path)
 
 
 def make_history(hall: Hall, clock: FakeClock) -> list[str]:

@@ -26,7 +26,7 @@ from shared.storage.dossier_repository import DossierRepository
 from shared.storage.engine import close_database, open_database
 from shared.storage.officer_repository import OfficerRepository, hash_password
 from shared.storage.tables import CommandLogRow
-from tests.helpers.sites import DEMO_CONFIG
+from tests.helpers.sites import demo_site_file
 
 AT = datetime(2026, 12, 1, 1, 0, tzinfo=UTC)
 CODE = "000.00.17.H99-261201-0042"
@@ -78,11 +78,7 @@ def database(site_file: Path) -> Path:
 @pytest.fixture
 def site_file(tmp_path: Path) -> Path:
     """The demo site in the test's folder, its database holding the catalogue and an officer."""
-    text = DEMO_CONFIG.read_text(encoding="utf-8")
-    text = text.replace('data_dir = "var/demo"', f'data_dir = "{tmp_path / "data"}"')
-    text = text.replace('catalogue = "demo-catalogue.csv"', 'catalogue = ""')
-    path = tmp_path / "site.toml"
-    path.write_text(text, encoding="utf-8")
+    path = demo_site_file(tmp_path)
     sessions = open_database(f"sqlite:///{database(path)}")
     with sessions.begin() as session:
         CatalogueRepository(session, "hcc-demo").replace_all([PROCEDURE], AT)
