@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from shared.domain.counter_actions import CounterAction, allowed_actions
+from shared.domain.counters import CounterStatus
 from shared.messaging.states import CounterStateMessage
 
 
@@ -63,9 +65,21 @@ SERVER_ACTIONS = frozenset(
         Action.RETURN_DOSSIER,
     }
 )
-CALLING = frozenset({Action.CALL_NEXT, Action.CALL_NUMBER, Action.RESUME})
-NEEDS_CALLED = frozenset({Action.RECALL, Action.START_SERVING, Action.NO_SHOW})
-NEEDS_AT_COUNTER = frozenset({Action.TRANSFER, Action.HOLD, Action.FINISH})
+# The console's actions that send a counter command, and that command (Pause also unpauses).
+COMMANDS: dict[Action, CounterAction] = {
+    Action.CALL_NEXT: CounterAction.CALL_NEXT,
+    Action.RECALL: CounterAction.RECALL,
+    Action.START_SERVING: CounterAction.START_SERVING,
+    Action.NO_SHOW: CounterAction.NO_SHOW,
+    Action.CALL_NUMBER: CounterAction.CALL_NUMBER,
+    Action.TRANSFER: CounterAction.TRANSFER,
+    Action.HOLD: CounterAction.HOLD,
+    Action.RESUME: CounterAction.RESUME,
+    Action.FINISH: CounterAction.FINISH,
+    Action.PAUSE: CounterAction.PAUSE,
+}
+CALLING = frozenset({CounterAction.CALL_NEXT, CounterAction.CALL_NUMBER, CounterAction.RESUME})
+NEEDS_CALLED = frozenset({CounterAction.RECALL, CounterAction.START_SERVING, CounterAction.NO_SHOW})
 
 NOT_CONNECTED = "Mất kết nối mạng tới hệ thống — đang kết nối lại, chưa thể thao tác."
 SERVER_DOWN = "Máy chủ xếp hàng đang không hoạt động — chờ máy chủ trở lại."
@@ -101,6 +115,25 @@ class ConsoleSituation:
     counter: CounterStateMessage | None
 
 
+def counter_actions(counter: CounterStateMessage) -> list[CounterAction]:
+    """Return the counter commands the server accepts now, as the counter's state lists them.
+
+    A server too old to list them sends none (never the case otherwise: a counter may always
+    close or pause): the same rules then work them out from the state.
+    """
+    if counter.actions:
+        return counter.actions
+    current = counter.current.state if counter.current is not None else None
+    return allowed_actions(counter.status, current, held=bool(counter.held))
+
+
+def command_of(action: Action, counter: CounterStateMessage) -> CounterAction | None:
+    """Return the counter command an action sends now, or None when it sends none."""
+    if action is Action.PAUSE and counter.status is CounterStatus.PAUSED:
+        return CounterAction.UNPAUSE
+    return COMMANDS.get(action)
+
+
 def blocked_reason(action: Action, s: ConsoleSituation) -> str | None:
     """Return why `action` is not allowed now (Vietnamese, for the officer), or None."""
     if s.officer is None:
@@ -120,28 +153,26 @@ def blocked_reason(action: Action, s: ConsoleSituation) -> str | None:
     counter = s.counter
     if counter is None:
         return "Chưa nhận được trạng thái quầy từ máy chủ."
-    if counter.status == "closed":
+    if counter.status is CounterStatus.CLOSED:
         return "Quầy đang đóng: đăng nhập lại để mở quầy."
-    current = counter.current
-    state = current.state if current is not None else None
-    if action is Action.PAUSE:
+    command = command_of(action, counter)
+    # Dossier actions need only an open counter (the server checks the officer).
+    if command is None or command in counter_actions(counter):
         return None
-    if counter.status == "paused" and action in CALLING:
+    return _refusal(command, counter)
+
+
+def _refusal(command: CounterAction, counter: CounterStateMessage) -> str:
+    """Say why the server would refuse a counter command now."""
+    current = counter.current
+    if counter.status is CounterStatus.PAUSED and command in CALLING:
         return f"Quầy đang tạm dừng ({counter.pause_reason}): bấm Tiếp tục quầy trước."
-    if action is Action.RESUME:
+    if command is CounterAction.RESUME:
         if current is not None:
             return f"Quầy đang phục vụ số {current.number}: kết thúc hoặc tạm giữ trước."
-        if not counter.held:
-            return "Không có số nào đang tạm giữ tại quầy."
-        return None
-    if action in NEEDS_CALLED:
-        if current is None:
-            return "Chưa gọi số nào."
-        if state != "called":
-            return f"Số {current.number} đã đến quầy: chỉ gọi lại hoặc báo vắng khi chờ công dân."
-        return None
-    if action in NEEDS_AT_COUNTER or action in (Action.DOSSIER, Action.RETURN_DOSSIER):
-        if current is None and action not in (Action.DOSSIER, Action.RETURN_DOSSIER):
-            return "Chưa gọi số nào."
-        return None
-    return None
+        return "Không có số nào đang tạm giữ tại quầy."
+    if current is None:
+        return "Chưa gọi số nào."
+    if command in NEEDS_CALLED:
+        return f"Số {current.number} đã đến quầy: chỉ gọi lại hoặc báo vắng khi chờ công dân."
+    return "Máy chủ không cho phép thao tác này lúc này."

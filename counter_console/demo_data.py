@@ -23,6 +23,9 @@ from shared.demo_dossiers import (
     to_procedure,
 )
 from shared.demo_hall import SAMPLE_TICKET, queues_state
+from shared.domain.counter_actions import allowed_actions
+from shared.domain.counters import CounterStatus
+from shared.domain.tickets import TicketState
 from shared.messaging.commands import Command
 from shared.messaging.dossier_commands import DocumentData
 from shared.messaging.dossier_views import DossierFull, LateDossier, ProcedureView
@@ -73,7 +76,7 @@ def demo_current(config: SiteConfig, counter_id: str) -> TicketInfo | None:
         service=service.code,
         service_name=service.name,
         priority=priority,
-        state="serving",
+        state=TicketState.SERVING,
         counter=counter.id,
         counter_label=counter.label,
         issued_at=issued,
@@ -93,14 +96,19 @@ def demo_counter_state(
     closed = position == CLOSED
     paused = position == PAUSED
     held = [f"{service.prefix}{7 + 2 * position:03d}"] if position == 0 else []
+    status = CounterStatus.OPEN
+    if closed or paused:
+        status = CounterStatus.CLOSED if closed else CounterStatus.PAUSED
+    current_state = current.state if current is not None else None
     return CounterStateMessage(
         counter=counter.id,
         label=counter.label,
-        status="closed" if closed else ("paused" if paused else "open"),
+        status=status,
         officer_id=None if closed else officer_id(position),
         pause_reason="Nghỉ giữa giờ" if paused else "",
         current=current,
         held=held,
+        actions=allowed_actions(status, current_state, held=bool(held)),
         served_today=11 + (7 * position) % 9,
         average_service_seconds=int(service.average_minutes * 60 * (0.85 + 0.1 * (position % 4))),
         updated_at=AT - timedelta(minutes=position % 5),

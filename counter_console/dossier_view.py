@@ -33,6 +33,7 @@ from counter_console.style import (
     text_style,
 )
 from shared.domain.codes import CodeKind, ScannedCode
+from shared.domain.dossiers import IN_HANDS, WAITING_FOR_CITIZEN
 from shared.messaging.dossier_commands import DocumentData, MissingDocumentData
 
 CITIZEN_FIELDS = (
@@ -348,7 +349,10 @@ class ReturnPage(QWidget):
                 f"Trạng thái: {d.status_label} · hẹn trả {d.due:%d/%m/%Y}\n{ready}{returned}"
             )
         self.hand_over.setEnabled(d is not None and not self.desk.busy and d.returned_at is None)
-        can_apologise = d is not None and d.apology is None and not d.ready and d.status < 7
+        # Only an open dossier gets a new date (the rule of dossiers.reschedule).
+        can_apologise = (
+            d is not None and d.apology is None and d.status in IN_HANDS | WAITING_FOR_CITIZEN
+        )
         self.apologise.setEnabled(can_apologise and not self.desk.busy)
         if d is not None and d.apology is None and d.code != self._dated:
             self._dated = d.code  # propose a date once per dossier; the officer may change it

@@ -35,6 +35,7 @@ from counter_console.style import (
 )
 from counter_console.viewmodel import CounterViewModel, QueueLine, minutes_text
 from hw.keypad import KeyMap
+from shared.domain.tickets import TicketState
 from shared.qt.fonts import ui_font
 
 BUTTONS = (
@@ -51,7 +52,7 @@ BUTTONS = (
     Action.DOSSIER,
     Action.RETURN_DOSSIER,
 )
-STATE_COLOURS = {"called": AMBER, "serving": GREEN, "on_hold": GREY}
+STATE_COLOURS = {TicketState.CALLED: AMBER, TicketState.SERVING: GREEN, TicketState.ON_HOLD: GREY}
 
 
 def card() -> QFrame:

@@ -12,6 +12,7 @@ from pydantic import ValidationError
 from PySide6.QtCore import QObject, Qt, Signal, Slot
 
 from counter_console.viewmodel import minutes_text
+from shared.domain.counters import CounterStatus
 from shared.domain.dossiers import Timeliness
 from shared.messaging.dossier_views import LateDossier
 from shared.messaging.states import (
@@ -103,8 +104,7 @@ class SupervisorModel(QObject):
                 status = DeviceStatus.model_validate_json(payload)
                 self.devices[status.client_id] = status
             elif topic == self.topics.late_dossiers():
-                items = LateDossiersState.model_validate_json(payload).dossiers
-                self.late = [LateDossier.model_validate(item) for item in items]
+                self.late = LateDossiersState.model_validate_json(payload).dossiers
             elif topic == self.topics.logins():
                 self.login_locks = LoginLocksState.model_validate_json(payload).locks
             else:
@@ -152,7 +152,7 @@ class SupervisorModel(QObject):
         for state in sorted(self.counters.values(), key=lambda s: s.counter):
             idle = (now - state.updated_at).total_seconds()
             if (
-                state.status == "open"
+                state.status is CounterStatus.OPEN
                 and state.current is None
                 and idle >= self.idle_counter_seconds
             ):
@@ -163,7 +163,7 @@ class SupervisorModel(QObject):
                     )
                 )
         found.extend(self.login_alerts(now))
-        overdue = [x for x in self.late if x.timeliness == Timeliness.OVERDUE]
+        overdue = [x for x in self.late if x.timeliness is Timeliness.OVERDUE]
         if self.late:
             found.append(
                 Alert(

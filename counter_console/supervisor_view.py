@@ -20,12 +20,15 @@ from counter_console.serving_view import card
 from counter_console.style import AMBER, GREY, RED, label
 from counter_console.supervisor import DEVICE_NAMES, SupervisorModel
 from counter_console.viewmodel import minutes_text
+from shared.domain.counters import CounterStatus
 from shared.domain.dossiers import TIMELINESS_LABELS
 from shared.qt.fonts import ui_font
 
-TIMELINESS_TEXT = {kind.value: text for kind, text in TIMELINESS_LABELS.items()}
-
-STATUS = {"open": "Đang mở", "paused": "Tạm dừng", "closed": "Đóng"}
+STATUS = {
+    CounterStatus.OPEN: "Đang mở",
+    CounterStatus.PAUSED: "Tạm dừng",
+    CounterStatus.CLOSED: "Đóng",
+}
 ALERT_CLOCK_MS = 60_000  # idle-counter alerts grow with time, not with messages
 
 
@@ -130,8 +133,7 @@ class SupervisorPage(QWidget):
             [
                 [
                     f"Quầy {s.label}",
-                    STATUS.get(s.status, s.status)
-                    + (f" ({s.pause_reason})" if s.pause_reason else ""),
+                    STATUS[s.status] + (f" ({s.pause_reason})" if s.pause_reason else ""),
                     s.officer_id or "—",
                     s.current.number if s.current else "—",
                     str(s.served_today),
@@ -174,7 +176,7 @@ class SupervisorPage(QWidget):
                     x.code,
                     x.procedure_name,
                     f"{x.due:%d/%m/%Y}",
-                    TIMELINESS_TEXT.get(x.timeliness, x.timeliness),
+                    TIMELINESS_LABELS[x.timeliness],
                 ]
                 for x in m.late
             ],

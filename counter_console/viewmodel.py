@@ -6,7 +6,6 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from pydantic import ValidationError
@@ -14,25 +13,34 @@ from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
 
 from counter_console.actions import Action, ConsoleSituation, Officer, blocked_reason
 from counter_console.runner import CommandRunner, OneCommandAtATime
+from shared.domain.counters import CounterStatus
+from shared.domain.tickets import AT_COUNTER_STATES, TicketState
 from shared.messaging import commands as c
 from shared.messaging import dossier_commands as d
 from shared.messaging.client import new_request_id
 from shared.messaging.replies import Reply, TicketInfo
+from shared.messaging.results import (
+    CallResult,
+    CounterResult,
+    CounterTicketResult,
+    LoginResult,
+    parse_result,
+)
 from shared.messaging.states import CounterStateMessage, DeviceStatus, QueuesState
 from shared.messaging.topics import Topics
 from shared.qt.bridge import BusBridge
 from shared.runtime import utc_now
 
 log = logging.getLogger(__name__)
-AT_COUNTER = ("called", "serving")
+MALFORMED_REPLY = "Máy chủ trả lời không đúng định dạng."
 STATE_LABELS = {
-    "waiting": "Đang chờ",
-    "called": "Đã gọi — chờ công dân đến",
-    "serving": "Đang phục vụ",
-    "on_hold": "Tạm giữ",
-    "done": "Đã xong",
-    "no_show": "Vắng mặt",
-    "voided": "Đã hủy",
+    TicketState.WAITING: "Đang chờ",
+    TicketState.CALLED: "Đã gọi — chờ công dân đến",
+    TicketState.SERVING: "Đang phục vụ",
+    TicketState.ON_HOLD: "Tạm giữ",
+    TicketState.DONE: "Đã xong",
+    TicketState.NO_SHOW: "Vắng mặt",
+    TicketState.VOIDED: "Đã hủy",
 }
 
 
@@ -168,7 +176,7 @@ class CounterViewModel(QObject):
     @property
     def paused(self) -> bool:
         """Tell whether the counter is paused."""
-        return self.state is not None and self.state.status == "paused"
+        return self.state is not None and self.state.status is CounterStatus.PAUSED
 
     def connection_text(self) -> str:
         """Return a line saying what is wrong with the connection, or '' when all is well."""
@@ -190,7 +198,7 @@ class CounterViewModel(QObject):
     def state_label(self) -> str:
         """Return the current ticket's state in Vietnamese."""
         current = self.current
-        return STATE_LABELS.get(current.state, current.state) if current else ""
+        return STATE_LABELS[current.state] if current else ""
 
     # -- inputs from the bus --------------------------------------------------------------------
 
@@ -259,14 +267,13 @@ class CounterViewModel(QObject):
         if not reply.ok:
             self._fail(reply)
             return
-        data: dict[str, Any] = reply.result.get("officer") or {}
-        officer = Officer(
-            id=str(data.get("id", "")),
-            name=str(data.get("name", "")),
-            title=str(data.get("title", "")),
-            role=str(data.get("role", "officer")),
-        )
-        self.begin_shift(officer)
+        try:
+            data = reply.result_as(LoginResult).officer
+        except ValueError:
+            log.exception("the server's officer_login reply does not match LoginResult")
+            self.say(MALFORMED_REPLY, error=True)
+            return
+        self.begin_shift(Officer(id=data.id, name=data.name, title=data.title, role=data.role))
 
     def begin_shift(self, officer: Officer) -> None:
         """Show the console to a signed-in officer (after the server accepted the login)."""
@@ -398,43 +405,58 @@ class CounterViewModel(QObject):
             return self._reject(reason)
         self.last_action = action.value
         self.note_activity()
-        self._commands.send(command, self._applied)
+        verb = str(type(command).model_fields["type"].default)
+        self._commands.send(command, lambda reply: self._applied(reply, verb))
         return True
 
     def _reject(self, reason: str) -> bool:
         self.say(reason, error=True)
         return False
 
-    def _applied(self, reply: Reply) -> None:
+    def _applied(self, reply: Reply, verb: str) -> None:
         """Show what the server did: the ticket it gave is shown at once."""
         if not reply.ok:
             self._fail(reply)
             return
-        result = reply.result
-        finished = result.get("finished")
-        ticket_data = result.get("ticket")
-        ticket = TicketInfo.model_validate(ticket_data) if ticket_data else None
-        if self.state is not None and ("ticket" in result or finished):
-            at_counter = ticket if ticket is not None and ticket.state in AT_COUNTER else None
-            held = list(self.state.held)
-            if ticket is not None and ticket.state == "on_hold" and ticket.number not in held:
-                held.append(ticket.number)
-            if ticket is not None and ticket.state in AT_COUNTER and ticket.number in held:
-                held.remove(ticket.number)
-            self.state = self.state.model_copy(update={"current": at_counter, "held": held})
-        counter = result.get("counter")
-        if isinstance(counter, dict) and self.state is not None and "status" in counter:
-            status = counter["status"]
+        try:
+            result = parse_result(verb, reply)
+        except ValueError:
+            log.exception("the server's %s reply does not match its result model", verb)
+            self.say(MALFORMED_REPLY, error=True)
+            return
+        ticket = result.ticket if isinstance(result, CallResult | CounterTicketResult) else None
+        finished = result.finished if isinstance(result, CallResult) else None
+        if self.state is not None and (ticket is not None or finished):
+            self._show_ticket(ticket)
+        if self.state is not None and isinstance(
+            result, CounterResult | CallResult | CounterTicketResult
+        ):
+            status = result.counter.status
             # The reply has no reason; until the counter's state brings it, show the one sent.
-            reason = (self.state.pause_reason or self._pause_reason) if status == "paused" else ""
-            self.state = self.state.model_copy(update={"status": status, "pause_reason": reason})
+            paused = status is CounterStatus.PAUSED
+            reason = (self.state.pause_reason or self._pause_reason) if paused else ""
+            # The actions allowed follow from the new status until the counter's state lists them.
+            update = {"status": status, "pause_reason": reason, "actions": []}
+            self.state = self.state.model_copy(update=update)
         if finished:
-            self.ticket_finished.emit(str(finished))
-        if ticket is not None and ticket.state == "done":
+            self.ticket_finished.emit(finished)
+        if ticket is not None and ticket.state is TicketState.DONE:
             self.ticket_finished.emit(ticket.number)
         self.say(self._success_text(ticket, finished))
 
-    def _success_text(self, ticket: TicketInfo | None, finished: object) -> str:
+    def _show_ticket(self, ticket: TicketInfo | None) -> None:
+        """Show the ticket a reply gave as the counter's current or held one, at once."""
+        assert self.state is not None
+        at_counter = ticket if ticket is not None and ticket.state in AT_COUNTER_STATES else None
+        held = list(self.state.held)
+        if ticket is not None and ticket.state is TicketState.ON_HOLD and ticket.number not in held:
+            held.append(ticket.number)
+        if at_counter is not None and at_counter.number in held:
+            held.remove(at_counter.number)
+        update = {"current": at_counter, "held": held, "actions": []}
+        self.state = self.state.model_copy(update=update)
+
+    def _success_text(self, ticket: TicketInfo | None, finished: str | None) -> str:
         action = self.last_action
         if ticket is None:
             if finished:
@@ -442,14 +464,14 @@ class CounterViewModel(QObject):
             return "Đã thực hiện."
         n = ticket.number
         texts = {
-            "called": f"Đã gọi số {n}.",
-            "serving": f"Đang phục vụ số {n}.",
-            "done": f"Đã kết thúc số {n}.",
-            "no_show": f"Số {n} vắng mặt.",
-            "on_hold": f"Đã tạm giữ số {n}.",
-            "waiting": f"Đã chuyển số {n}.",
+            TicketState.CALLED: f"Đã gọi số {n}.",
+            TicketState.SERVING: f"Đang phục vụ số {n}.",
+            TicketState.DONE: f"Đã kết thúc số {n}.",
+            TicketState.NO_SHOW: f"Số {n} vắng mặt.",
+            TicketState.ON_HOLD: f"Đã tạm giữ số {n}.",
+            TicketState.WAITING: f"Đã chuyển số {n}.",
         }
-        if action == Action.RECALL.value and ticket.state == "called":
+        if action == Action.RECALL.value and ticket.state is TicketState.CALLED:
             return f"Đã gọi lại số {n} (lần {ticket.recall_count})."
         return texts.get(ticket.state, "Đã thực hiện.")
 

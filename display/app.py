@@ -20,6 +20,7 @@ from display.speech import DEFAULT_TEMPLATE
 from display.viewmodel import BoardViewModel
 from hw.ledboard import LedBoardConfig, build_led_board
 from shared.config.site import SiteConfig
+from shared.domain.counters import CounterStatus
 from shared.messaging.states import BoardCall, BoardCounter, BoardState
 
 log = logging.getLogger(__name__)
@@ -114,11 +115,15 @@ def demo_board(config: SiteConfig, zone: str) -> BoardState:
     lines, calls = [], []
     for i, counter in enumerate(counters):
         if i == len(counters) - 1:
-            lines.append(BoardCounter(counter=counter.id, label=counter.label, status="closed"))
+            lines.append(
+                BoardCounter(counter=counter.id, label=counter.label, status=CounterStatus.CLOSED)
+            )
             continue
         number = f"{'ABC'[i % 3]}{12 + 7 * i:03d}"
         lines.append(
-            BoardCounter(counter=counter.id, label=counter.label, number=number, status="open")
+            BoardCounter(
+                counter=counter.id, label=counter.label, number=number, status=CounterStatus.OPEN
+            )
         )
         calls.append(
             BoardCall(

@@ -9,6 +9,7 @@ from collections.abc import Iterable
 
 from display.viewmodel import CounterLine
 from hw.ledboard.base import LedBoard
+from shared.domain.counters import CounterStatus
 
 log = logging.getLogger(__name__)
 
@@ -40,7 +41,7 @@ class LedBoardFeed:
         for line in lines:
             if self.counters is not None and line.counter not in self.counters:
                 continue
-            text = line.number if line.number and line.status != "closed" else ""
+            text = line.number if line.number and line.status != CounterStatus.CLOSED else ""
             if self._sent.get(line.label) == text:
                 continue
             self._sent[line.label] = text

@@ -11,13 +11,15 @@ from zoneinfo import ZoneInfo
 from pydantic import ValidationError
 from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
 
+from shared.domain.counters import CounterStatus
+from shared.domain.tickets import TicketEventKind
 from shared.messaging.states import BoardState, TicketEventMessage
 from shared.messaging.topics import Topics
 from shared.qt.bridge import BusBridge
 
 log = logging.getLogger(__name__)
 
-CALL_KINDS = ("called", "recalled")
+CALL_KINDS = (TicketEventKind.CALLED, TicketEventKind.RECALLED)
 WEEKDAYS = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ Nhật")
 
 
@@ -28,7 +30,7 @@ class CounterLine:
     counter: str
     label: str
     number: str | None
-    status: str
+    status: CounterStatus
 
 
 @dataclass(frozen=True)
@@ -200,7 +202,7 @@ class BoardViewModel(QObject):
         self.highlighted = True
         self._highlight.start()
         self.changed.emit()
-        self.call_announced.emit(event.number, label, event.kind)
+        self.call_announced.emit(event.number, label, event.kind.value)
 
     def _label_of(self, counter: str) -> str:
         for line in self.counters:

@@ -7,6 +7,7 @@ from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPaintEvent
 from PySide6.QtWidgets import QWidget
 
 from display.viewmodel import BoardViewModel, CallLine, CounterLine
+from shared.domain.counters import CounterStatus
 from shared.qt.fonts import UI_FONT_FAMILY, ensure_ui_font
 
 FONT_FAMILY = UI_FONT_FAMILY
@@ -172,7 +173,7 @@ class BoardPainter:
                 bold=True,
             )
             body = QRectF(cell.left(), cell.top() + label_h, cell.width(), cell.height() - label_h)
-            if line.status == "closed":
+            if line.status == CounterStatus.CLOSED:
                 self._text(
                     body, "Tạm nghỉ" if line.number is None else line.number, self.h * 0.035, DIM
                 )

@@ -23,6 +23,7 @@ from shared.demo_dossiers import (
 from shared.demo_hall import SAMPLE_TICKET, queues_state
 from shared.domain.codes import ticket_qr
 from shared.domain.dossiers import ReceivedDocument
+from shared.domain.tickets import TicketState
 from shared.messaging.dossier_commands import DocumentData
 from shared.messaging.dossier_views import DossierPublic, ProcedureView
 from shared.messaging.replies import TicketInfo
@@ -76,7 +77,7 @@ def demo_ticket(config: SiteConfig) -> TicketInfo:
         service=service.code,
         service_name=service.name,
         priority=sample.priority if sample.priority in priorities else None,
-        state="waiting",
+        state=TicketState.WAITING,
         issued_at=AT,
         service_day=day.isoformat(),
         people_ahead=sample.people_ahead,

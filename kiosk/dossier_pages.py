@@ -12,10 +12,8 @@ from kiosk.texts import place_text
 from kiosk.ticket_pages import Page, side_by_side
 from kiosk.viewmodel import KioskViewModel
 from kiosk.widgets import Keyboard, WrapButton, clear, label, scroll_area
-from shared.domain.dossiers import Timeliness
+from shared.domain.dossiers import LATE_TIMELINESS
 from shared.messaging.dossier_views import DossierPublic, StepView
-
-LATE_STATES = frozenset({Timeliness.LATE.value, Timeliness.OVERDUE.value})
 
 
 def day_text(day: date) -> str:
@@ -30,7 +28,7 @@ def step_time(at: datetime, timezone: str) -> str:
 
 def is_late(dossier: DossierPublic) -> bool:
     """Tell whether the dossier is (or was) late."""
-    return dossier.timeliness in LATE_STATES or dossier.apology is not None
+    return dossier.timeliness in LATE_TIMELINESS or dossier.apology is not None
 
 
 class ScanPage(Page):

@@ -28,6 +28,7 @@ from shared.messaging.client import CommandClient, new_request_id
 from shared.messaging.dossier_commands import ListProcedures, LookUpDossier
 from shared.messaging.dossier_views import DossierPublic, ProcedureView
 from shared.messaging.replies import ErrorCode, Reply, TicketInfo
+from shared.messaging.results import ProceduresResult, PublicDossierResult, TicketResult
 from shared.messaging.states import QueuesState, ServiceWaiting
 from shared.messaging.topics import Topics
 from shared.qt.bridge import BusBridge
@@ -373,8 +374,8 @@ class KioskViewModel(QObject):
             if not reply.ok:
                 return reply, None, None
             try:
-                ticket = TicketInfo.model_validate(reply.result["ticket"])
-            except (KeyError, ValidationError):
+                ticket = reply.result_as(TicketResult).ticket
+            except ValidationError:
                 log.warning("issue_ticket reply without a valid ticket")
                 message = text(self.language, "unavailable")
                 return Reply.failure(command.request_id, ErrorCode.INTERNAL, message), None, None
@@ -429,13 +430,13 @@ class KioskViewModel(QObject):
         try:
             if not reply.ok:
                 raise ValueError(reply.error.message if reply.error else "no procedures")
-            items = reply.result.get("procedures", [])
-            loaded = [*loaded, *(ProcedureView.model_validate(p) for p in items)]
-        except (ValueError, ValidationError) as exc:
+            result = reply.result_as(ProceduresResult)
+            loaded = [*loaded, *result.procedures]
+        except ValueError as exc:  # pydantic's ValidationError too
             log.warning("procedure catalogue not loaded: %s", exc)
             self.procedures_state = "failed"
         else:
-            if reply.result.get("more") and page < MAX_PROCEDURE_PAGES:
+            if result.more and page < MAX_PROCEDURE_PAGES:
                 self._load_procedures(page + 1, loaded)
                 return
             self.procedures = loaded
@@ -554,8 +555,8 @@ class KioskViewModel(QObject):
             self._show()
             return
         try:
-            self.dossier = DossierPublic.model_validate(reply.result["dossier"])
-        except (KeyError, ValidationError):
+            self.dossier = reply.result_as(PublicDossierResult).dossier
+        except ValidationError:
             log.warning("look_up_dossier reply without a valid dossier")
             self.lookup_message = self.t("not_recognised")
             self._show()

@@ -14,6 +14,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from shared.config.site import SiteConfig
+from shared.domain.tickets import PeriodKind
 
 Row = dict[str, Any]
 OPEN, LUNCH_START, LUNCH_END, CLOSE = 7.5, 11.5, 13.5, 17.0
@@ -196,7 +197,7 @@ class QueueSimulator:
             }
         )
         for position, (kind, start, service_code, counter_id) in enumerate(periods):
-            terminal = kind in ("done", "no_show")
+            terminal = kind in (PeriodKind.DONE, PeriodKind.NO_SHOW)
             ended = start if terminal else periods[position + 1][1]
             out.periods.append(
                 {

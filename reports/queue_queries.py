@@ -49,6 +49,7 @@ from reports.figures import (
 from reports.local_time import LocalClock
 from reports.percentiles import time_stats
 from reports.scope import Names, Scope
+from shared.domain.tickets import TERMINAL_STATES, TicketState
 from shared.storage.fact_tables import TicketFactRow
 from shared.storage.facts import facts_select, without_fact
 from shared.storage.tables import TicketRow
@@ -75,7 +76,11 @@ ticket_facts = Table(
     Column("service_hour", Integer),
     prefixes=["TEMPORARY"],
 )
-OPEN_STATES = ("waiting", "called", "serving", "on_hold")
+# Ticket states are stored as their values (the facts' `state` column is the ticket's state).
+OPEN_STATES = tuple(s.value for s in TicketState if s not in TERMINAL_STATES)
+DONE, NO_SHOW, VOIDED = (
+    s.value for s in (TicketState.DONE, TicketState.NO_SHOW, TicketState.VOIDED)
+)
 
 
 def ticket_filter(scope: Scope, table: FromClause) -> list[ColumnElement[bool]]:
@@ -151,16 +156,16 @@ def ticket_counts(
     def count(condition: ColumnElement[bool]) -> ColumnElement[int]:
         return func.sum(case((condition, 1), else_=0))
 
-    live = f.state != "voided"
+    live = f.state != VOIDED
     rows = connection.execute(
         select(
             f.original_service,
             count(live),
-            count(f.state == "done"),
-            count(f.state == "no_show"),
+            count(f.state == DONE),
+            count(f.state == NO_SHOW),
             count(and_(live, f.transfers > 0)),
             count(and_(live, f.priority.is_not(None))),
-            count(f.state == "voided"),
+            count(f.state == VOIDED),
             count(f.state.in_(OPEN_STATES)),
         )
         .group_by(f.original_service)
@@ -230,7 +235,7 @@ def heat_map(connection: Connection) -> tuple[HeatCell, ...]:
     f = ticket_facts.c
     rows = connection.execute(
         select(f.weekday, f.issue_hour, func.count(), func.avg(f.wait_seconds))
-        .where(f.state != "voided")
+        .where(f.state != VOIDED)
         .group_by(f.weekday, f.issue_hour)
     ).all()
     cells = [
@@ -246,8 +251,8 @@ def tickets_per_day(connection: Connection) -> dict[date, tuple[int, int]]:
     rows = connection.execute(
         select(
             f.service_day,
-            func.sum(case((f.state != "voided", 1), else_=0)),
-            func.sum(case((f.state == "done", 1), else_=0)),
+            func.sum(case((f.state != VOIDED, 1), else_=0)),
+            func.sum(case((f.state == DONE, 1), else_=0)),
         ).group_by(f.service_day)
     ).all()
     return {_as_date(day): (int(issued), int(served)) for day, issued, served in rows}

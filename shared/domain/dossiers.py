@@ -137,6 +137,23 @@ TIMELINESS_LABELS = {
     Timeliness.PAUSED: "Tạm dừng chờ công dân",
     Timeliness.NOT_APPLICABLE: "",
 }
+# Behind its due date: `late` once finished, `overdue` while still open.
+LATE_TIMELINESS = frozenset({Timeliness.LATE, Timeliness.OVERDUE})
+
+
+class DossierEventKind(StrEnum):
+    """What a dossier event reports: the staff command that changed it, a sync or a notice."""
+
+    RECEIVED = "received"
+    HAND_OVER = "hand_over"
+    REQUEST_SUPPLEMENT = "request_supplement"
+    SUPPLEMENT_RECEIVED = "supplement_received"
+    REFUSE_DOSSIER = "refuse_dossier"
+    MARK_DONE = "mark_done"
+    MARK_RETURNED = "mark_returned"
+    RESCHEDULE = "reschedule"
+    LATE_NOTICE = "late_notice"
+    SYNCED = "synced"
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ import datetime as dt
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from shared.domain.dossiers import Channel, DossierStatus, StepKind, Timeliness
 from shared.messaging.dossier_commands import CitizenData, DocumentData
 
 
@@ -32,10 +33,10 @@ class ProcedureView(_View):
 class StepView(_View):
     """One step of a dossier's progress; staff see who, the public sees where."""
 
-    kind: str
+    kind: StepKind
     label: str
     at: dt.datetime
-    status: int
+    status: DossierStatus
     status_label: str
     unit: str = ""
     note: str = ""
@@ -62,14 +63,14 @@ class DossierPublic(_View):
     procedure_code: str
     procedure_name: str
     citizen_masked: str
-    status: int
+    status: DossierStatus
     status_label: str
-    channel: int
+    channel: Channel
     received_at: dt.datetime
     legal_due: dt.date
     due: dt.date = Field(description="The date last promised (the apology's, if any).")
     due_at: dt.datetime
-    timeliness: str
+    timeliness: Timeliness
     timeliness_label: str
     apology: ApologyView | None = None
     return_place: str
@@ -103,9 +104,9 @@ class LateDossier(_View):
     code: str
     procedure_name: str
     department: str
-    status: int
+    status: DossierStatus
     status_label: str
     legal_due: dt.date
     due: dt.date
-    timeliness: str
+    timeliness: Timeliness
     apologised: bool

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import builtins
 from datetime import datetime
 from enum import StrEnum
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
+
+from shared.domain.tickets import TicketState
+
+ResultModel = TypeVar("ResultModel", bound=BaseModel)
 
 
 class ErrorCode(StrEnum):
@@ -33,6 +38,52 @@ class ErrorCode(StrEnum):
     TIMEOUT = "timeout"
 
 
+# What each code means, for integrators (docs/protocol.md and docs/asyncapi.json show it).
+ERROR_MEANINGS: dict[ErrorCode, str] = {
+    ErrorCode.MALFORMED: (
+        "not JSON, not UTF-8, not a JSON object, or arrays/objects nested deeper than 16"
+    ),
+    ErrorCode.INVALID_MESSAGE: "a field is missing, of the wrong type, out of range, or unknown",
+    ErrorCode.UNKNOWN_TYPE: "`type` names no command",
+    ErrorCode.UNSUPPORTED_VERSION: "`v` is not 1",
+    ErrorCode.PAYLOAD_TOO_LARGE: "payload over 16 KiB",
+    ErrorCode.WRONG_TOPIC: "the payload's `type` differs from the topic's `{verb}`",
+    ErrorCode.NOT_FOUND: "no such service, priority category, counter or ticket number today",
+    ErrorCode.INVALID_STATE: (
+        "not allowed now (counter closed or paused, ticket already called, …)"
+    ),
+    ErrorCode.SERVICE_UNAVAILABLE: (
+        "outside the service's ticket-taking window, or its daily cap is reached"
+    ),
+    ErrorCode.WRONG_COUNTER: (
+        "the device is not a counter, or the ticket belongs to another counter"
+    ),
+    ErrorCode.QUEUE_EMPTY: "nobody waits for the counter's services",
+    ErrorCode.INVALID_INPUT: (
+        "a value is well-formed but unusable (e.g. transfer to a service nobody serves)"
+    ),
+    ErrorCode.CONFLICT: "another server changed the same ticket; retry",
+    ErrorCode.REQUEST_ID_CONFLICT: (
+        "this device already sent this command with this `request_id` and another payload: "
+        "use a new id"
+    ),
+    ErrorCode.FORBIDDEN: (
+        "not allowed for this device or officer: wrong password, officer not assigned to the "
+        "counter, nobody logged in, another branch's dossier, a device that may not sync dossiers"
+    ),
+    ErrorCode.LOCKED_OUT: (
+        "too many wrong logins for this officer id or at this counter: wait `retry_after` "
+        'seconds (see "Logins")'
+    ),
+    ErrorCode.RATE_LIMITED: (
+        'this device sent more commands than its limit (see "Limits"), or a login of the same '
+        "officer or counter is still being checked: wait `retry_after` seconds"
+    ),
+    ErrorCode.INTERNAL: "the server failed; retry",
+    ErrorCode.TIMEOUT: "(client side) no reply after the retries",
+}
+
+
 class ErrorInfo(BaseModel):
     """What went wrong: a stable code and a Vietnamese message to show."""
 
@@ -54,7 +105,7 @@ class TicketInfo(BaseModel):
     service: str
     service_name: str
     priority: str | None = None
-    state: str
+    state: TicketState
     counter: str | None = None
     counter_label: str | None = None
     issued_at: datetime
@@ -90,3 +141,15 @@ class Reply(BaseModel):
         """Build an error reply."""
         error = ErrorInfo(code=code, message=message, retry_after=retry_after)
         return cls(request_id=request_id, ok=False, error=error)
+
+    # `type` is a field here: `builtins.type` is the class of classes.
+    def result_as(self, model: builtins.type[ResultModel]) -> ResultModel:
+        """Read an ok reply's result as its model (shared.messaging.results).
+
+        Raises ValueError for an error reply, and pydantic's ValidationError (a ValueError)
+        when the result does not match the model.
+        """
+        if not self.ok:
+            code = self.error.code.value if self.error else "?"
+            raise ValueError(f"reply {self.request_id!r} is an error ({code}), not a result")
+        return model.model_validate(self.result)

@@ -7,6 +7,11 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from shared.domain.counter_actions import CounterAction
+from shared.domain.counters import CounterStatus
+from shared.domain.dossiers import DossierEventKind, DossierStatus, Timeliness
+from shared.domain.tickets import TicketEventKind
+from shared.messaging.dossier_views import LateDossier
 from shared.messaging.replies import TicketInfo
 
 
@@ -20,7 +25,7 @@ class TicketEventMessage(_Message):
     """Something happened to a ticket (issued, called, recalled, finished, …)."""
 
     type: Literal["ticket_event"] = "ticket_event"
-    kind: str
+    kind: TicketEventKind
     number: str
     service: str
     counter: str | None = None
@@ -35,7 +40,7 @@ class BoardCounter(_Message):
     counter: str
     label: str
     number: str | None = None
-    status: str = "closed"
+    status: CounterStatus = CounterStatus.CLOSED
 
 
 class BoardCall(_Message):
@@ -87,11 +92,20 @@ class CounterStateMessage(_Message):
     type: Literal["counter_state"] = "counter_state"
     counter: str
     label: str
-    status: str
+    status: CounterStatus
     officer_id: str | None = None
     pause_reason: str = ""
     current: TicketInfo | None = None
     held: list[str] = Field(default_factory=list, description="Numbers on hold at this counter.")
+    actions: list[CounterAction] = Field(
+        default_factory=list,
+        description=(
+            "The counter commands the server accepts now (open_counter is listed while open: "
+            "re-opening changes nothing). A command can still be refused for what it names, "
+            "and call_next with nobody at the counter when nobody waits. Empty from a server "
+            "too old to fill it."
+        ),
+    )
     waiting: list[ServiceWaiting] = Field(default_factory=list)
     served_today: int = 0
     average_service_seconds: int = 0
@@ -113,11 +127,11 @@ class DossierEventMessage(_Message):
     """A dossier changed (received, handed over, done, late notice…); no personal data."""
 
     type: Literal["dossier_event"] = "dossier_event"
-    kind: str
+    kind: DossierEventKind
     code: str
-    status: int
+    status: DossierStatus
     department: str
-    timeliness: str
+    timeliness: Timeliness
     at: datetime
 
 
@@ -125,7 +139,7 @@ class LateDossiersState(_Message):
     """Retained: open dossiers due within one working day or overdue, for consoles."""
 
     type: Literal["late_dossiers"] = "late_dossiers"
-    dossiers: list[dict[str, Any]] = Field(default_factory=list)
+    dossiers: list[LateDossier] = Field(default_factory=list)
     at: datetime
 
 
