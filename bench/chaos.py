@@ -108,7 +108,7 @@ class Hall:
     def start_server(self) -> None:
         """Start `motcua server` (as systemd would after a crash)."""
         env = dict(os.environ, MOTCUA_DATA_DIR=str(self.data))
-        command = [sys.executable, "-m", "server.cli", "server", "--config", str(self.config)]
+        command = [sys.executable, "-m", "admin.cli", "server", "--config", str(self.config)]
         with self.log.open("ab") as out:
             self.server = subprocess.Popen(
                 [*command, "--log-level", "WARNING"], cwd=ROOT, env=env, stdout=out, stderr=out

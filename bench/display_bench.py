@@ -39,7 +39,7 @@ from shared.messaging.topics import Topics  # noqa: E402
 from shared.qt.bridge import BusBridge  # noqa: E402
 from shared.runtime import connect_bus  # noqa: E402
 
-SERVER = [sys.executable, "-m", "server.cli"]
+SERVER = [sys.executable, "-m", "admin.cli"]
 DISPLAY_FLAGS = ["--windowed", "--no-sound", "--log-level", "WARNING"]
 
 

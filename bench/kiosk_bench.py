@@ -268,7 +268,7 @@ def main() -> int:
     broker = EmbeddedBroker(work / "broker")
     address = broker.start()
     config_path = site_file(work, address.port, address.password)
-    command = [sys.executable, "-m", "server.cli", "server", "--config", str(config_path)]
+    command = [sys.executable, "-m", "admin.cli", "server", "--config", str(config_path)]
     server = subprocess.Popen([*command, "--log-level", "WARNING"], cwd=ROOT)
     app = QApplication.instance() or QApplication([])
     try:

@@ -264,7 +264,7 @@ def main() -> int:
     counters = args.counters * args.rounds
     config = site_file(work, counters, address.port, address.password, not args.no_limits)
     seed_officers(work)
-    command = [sys.executable, "-m", "server.cli", "server", "--config", str(config)]
+    command = [sys.executable, "-m", "admin.cli", "server", "--config", str(config)]
     server = subprocess.Popen([*command, "--log-level", "ERROR"], cwd=ROOT)
     topics = Topics(SITE)
     buses: list[PahoBus] = []

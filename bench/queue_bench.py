@@ -101,7 +101,7 @@ class Harness:
         self.broker = EmbeddedBroker(work / "broker")
         self.address = self.broker.start()
         self.config = site_file(work, counters, self.address.port, self.address.password)
-        command = [sys.executable, "-m", "server.cli", "server", "--config", str(self.config)]
+        command = [sys.executable, "-m", "admin.cli", "server", "--config", str(self.config)]
         self.server = subprocess.Popen([*command, "--log-level", "WARNING"], cwd=ROOT)
 
     def close(self, buses: list[PahoBus]) -> None:

@@ -11,6 +11,7 @@ from datetime import date, datetime
 from pydantic import ValidationError
 from PySide6.QtCore import QObject, Signal, Slot
 
+from counter_console.forms import dossier_data
 from counter_console.runner import CommandRunner, OneCommandAtATime
 from hw.printer.documents import Document, MissingDocument
 from hw.printer.documents.from_dossier import (
@@ -22,10 +23,12 @@ from hw.printer.documents.from_dossier import (
 )
 from hw.printer.results import PrintResult
 from hw.printer.service import ReceiptPrinter
+from shared.domain.dossiers import StepKind
 from shared.messaging import dossier_commands as d
 from shared.messaging.client import new_request_id
-from shared.messaging.dossier_views import DossierFull, DossierPublic, ProcedureView
+from shared.messaging.dossier_views import DossierFull, ProcedureView
 from shared.messaging.replies import Reply
+from shared.messaging.results import DossierResult, ProceduresResult, PublicDossierResult
 from shared.runtime import utc_now
 
 log = logging.getLogger(__name__)
@@ -76,8 +79,7 @@ class DossierDeskModel(QObject):
 
     def _listed(self, reply: Reply) -> None:
         if self._ok(reply):
-            items = reply.result.get("procedures") or []
-            self.procedures = [ProcedureView.model_validate(p) for p in items]
+            self.procedures = reply.result_as(ProceduresResult).procedures
 
     def procedure(self, code: str) -> ProcedureView | None:
         """Return a loaded procedure by code."""
@@ -120,12 +122,13 @@ class DossierDeskModel(QObject):
         if not self._took_dossier(reply):
             return
         assert self.dossier is not None
-        refused = next((s for s in self.dossier.steps if s.kind == "refused"), None)
+        refused = next((s for s in self.dossier.steps if s.kind is StepKind.REFUSED), None)
         if refused is not None:
             self.say("Đã từ chối tiếp nhận. Đang in phiếu (Mẫu 03)…")
-            self._print(refusal(self.dossier, self._signed(), self._now(), refused.note))
+            form = refusal(dossier_data(self.dossier), self._signed(), self._now(), refused.note)
+            self._print(form)
             return
-        slip = appointment_slip(self.dossier, self._signed(), self._now())
+        slip = appointment_slip(dossier_data(self.dossier), self._signed(), self._now())
         self.say(f"Đã tiếp nhận hồ sơ {self.dossier.code}. Đang in phiếu hẹn…")
         self._print(slip)
 
@@ -153,7 +156,7 @@ class DossierDeskModel(QObject):
                     for m in missing
                 )
                 form = supplement_request(
-                    self.dossier,
+                    dossier_data(self.dossier),
                     replace(self._signed(), contact=contact),
                     self._now(),
                     command.reason,
@@ -178,7 +181,9 @@ class DossierDeskModel(QObject):
 
         def done(reply: Reply) -> None:
             if self._took_dossier(reply) and self.dossier is not None:
-                form = refusal(self.dossier, self._signed(), self._now(), command.reason)
+                form = refusal(
+                    dossier_data(self.dossier), self._signed(), self._now(), command.reason
+                )
                 self.say("Đã từ chối tiếp nhận. Đang in phiếu (Mẫu 03)…")
                 self._print(form)
 
@@ -199,8 +204,7 @@ class DossierDeskModel(QObject):
     def _found(self, reply: Reply) -> None:
         if not self._ok(reply):
             return
-        public = DossierPublic.model_validate(reply.result["dossier"])
-        self.open_dossier(public.code)
+        self.open_dossier(reply.result_as(PublicDossierResult).dossier.code)
 
     def open_dossier(self, code: str) -> bool:
         """Load everything about a dossier (staff view)."""
@@ -231,7 +235,7 @@ class DossierDeskModel(QObject):
         def done(reply: Reply) -> None:
             if self._took_dossier(reply) and self.dossier is not None:
                 self.say(f"Đã hẹn lại ngày {new_due:%d/%m/%Y}. Đang in phiếu xin lỗi (Mẫu 04)…")
-                self._print(apology(self.dossier, self.context))
+                self._print(apology(dossier_data(self.dossier), self.context))
 
         self._commands.send(command, done)
         return True
@@ -275,8 +279,8 @@ class DossierDeskModel(QObject):
         if not self._ok(reply):
             return False
         try:
-            self.dossier = DossierFull.model_validate(reply.result["dossier"])
-        except (KeyError, ValidationError):
+            self.dossier = reply.result_as(DossierResult).dossier
+        except ValidationError:
             log.exception("the server's dossier reply does not match DossierFull")
             self.say("Máy chủ trả về hồ sơ không đúng định dạng.", error=True)
             return False

@@ -10,13 +10,14 @@ from zoneinfo import ZoneInfo
 from hw.printer.documents import TicketData
 from hw.printer.results import PrintResult
 from hw.printer.service import ReceiptPrinter
-from hw.printer.status import PrinterStatus, printer_status_message
+from hw.printer.status import PrinterStatus
 from shared.config.printer import PrinterConfig
 from shared.config.site import SiteConfig
 from shared.messaging.bus import Bus
 from shared.messaging.codec import encode
 from shared.messaging.replies import TicketInfo
 from shared.messaging.topics import Topics
+from shared.runtime import device_status
 
 log = logging.getLogger(__name__)
 
@@ -83,7 +84,9 @@ class TicketPrinter:
             return
         self._last_state = status.state.value
         log.info("printer %s: %s", status.printer_id, status.message)
-        message = printer_status_message(status)
+        message = device_status(
+            status.printer_id, "printer", status.reachable, status.to_payload(), status.checked_at
+        )
         self._bus.publish(self._topics.status(status.printer_id), encode(message), retain=True)
 
     def close(self) -> None:

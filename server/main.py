@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from server import provision
+from server.accounts import acl_text, passwords_for, site_accounts, write_credentials
 from server.broker import LOCAL_USER, BrokerError, EmbeddedBroker
 from server.daemon import DailyPurge, QueueServer
 from server.dossier_service import DossierSettings
@@ -34,6 +34,7 @@ from shared.runtime import (
     utc_now,
     write_local_broker,
 )
+from shared.storage.checkpoint import WalCheckpoints
 from shared.storage.engine import open_database
 from shared.storage.personal_data import site_key
 
@@ -69,6 +70,8 @@ def start_server(
 ) -> QueueServer:
     """Open the database, start or find the broker, and start the queue server."""
     sessions = open_site_database(config, database_url)
+    checkpoints = WalCheckpoints(sessions.kw["bind"]).start()
+    stack.callback(checkpoints.stop)
     if config_file is not None:
         load_catalogue(sessions, config, config_file)
     broker: EmbeddedBroker | None = None
@@ -112,17 +115,17 @@ def embedded_accounts(config: SiteConfig, directory: Path) -> tuple[dict[str, st
     Passwords are made on the first start and kept in `credentials/` (0600); the local
     account (local-broker.json, 0600) may use every topic of this site and no other.
     """
-    accounts = provision.site_accounts(config)
+    accounts = site_accounts(config)
     directory.mkdir(parents=True, exist_ok=True)
-    passwords, _made = provision.passwords_for(directory, [a.user for a in accounts], False)
-    provision.write_credentials(directory, passwords)
+    passwords, _made = passwords_for(directory, [a.user for a in accounts], False)
+    write_credentials(directory, passwords)
     local = [
         "",
         "# role: local (this machine's own apps, see local-broker.json)",
         f"user {LOCAL_USER}",
         f"topic readwrite {Topics(config.site.id).everything()}",
     ]
-    return passwords, provision.acl_text(accounts) + "\n".join(local) + "\n"
+    return passwords, acl_text(accounts) + "\n".join(local) + "\n"
 
 
 def build_queue_server(
@@ -175,7 +178,7 @@ def worker_alive(server: QueueServer) -> bool:
 
 def load_catalogue(sessions: sessionmaker[Session], config: SiteConfig, config_file: str) -> None:
     """Import the configured procedure catalogue; a bad file is logged, the queue still runs."""
-    from server.catalogue_cli import load_catalogue_at_start
+    from server.catalogue import load_catalogue_at_start
     from shared.catalogue import CatalogueError
 
     try:

@@ -10,6 +10,7 @@ import threading
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from shared.config.site import SiteConfig
 from shared.messaging.codec import encode
@@ -80,6 +81,19 @@ def broker_address(config: SiteConfig) -> BrokerAddress:
 def local_credential(config: SiteConfig, user: str) -> Path:
     """Where the embedded broker keeps one device account's password (mode 0600)."""
     return config.data_path() / "broker" / "credentials" / f"{user}.password"
+
+
+def device_status(
+    client_id: str, role: str, online: bool, detail: dict[str, Any], at: datetime | None = None
+) -> DeviceStatus:
+    """Describe a device's health as a retained status: online or offline, and its details."""
+    return DeviceStatus(
+        client_id=client_id,
+        role=role,
+        state="online" if online else "offline",
+        detail=detail,
+        at=at or utc_now(),
+    )
 
 
 def connect_bus(

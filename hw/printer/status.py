@@ -1,13 +1,11 @@
-"""Printer status from DLE EOT replies: paper, cover, online, errors — as a publishable value."""
+"""Printer status from DLE EOT replies: paper, cover, online, errors — as plain values."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from enum import StrEnum
 from typing import Any
-
-from shared.messaging.states import DeviceStatus
 
 # DLE EOT n: real-time status requests, answered even while the printer is offline.
 DLE_EOT_PRINTER = b"\x10\x04\x01"
@@ -69,6 +67,11 @@ class PrinterStatus:
     def can_print(self) -> bool:
         """Tell whether a job may be sent (unknown state is tried: better a ticket than none)."""
         return self.state in (PrinterState.OK, PrinterState.PAPER_NEAR_END, PrinterState.UNKNOWN)
+
+    @property
+    def reachable(self) -> bool:
+        """Tell whether the printer answered (an empty or open printer is still reachable)."""
+        return self.state is not PrinterState.OFFLINE
 
     @property
     def message(self) -> str:
@@ -177,14 +180,3 @@ def status_byte(
     elif n == 4:
         byte |= {PaperLevel.NEAR_END: 0x0C, PaperLevel.OUT: 0x6C}.get(paper, 0)
     return byte
-
-
-def printer_status_message(status: PrinterStatus) -> DeviceStatus:
-    """Describe a printer's health as a retained device status (offline when unreachable)."""
-    return DeviceStatus(
-        client_id=status.printer_id,
-        role="printer",
-        state="offline" if status.state is PrinterState.OFFLINE else "online",
-        detail=status.to_payload(),
-        at=status.checked_at or datetime.now(UTC),
-    )

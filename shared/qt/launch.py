@@ -30,7 +30,7 @@ def app_environment(env: Mapping[str, str] | None = None) -> dict[str, str]:
 
 def app_command(subcommand: str, config_path: str, *arguments: str) -> list[str]:
     """Return the command line of `motcua SUBCOMMAND --config PATH ARGUMENTS…`."""
-    return [sys.executable, "-m", "server.cli", subcommand, "--config", config_path, *arguments]
+    return [sys.executable, "-m", "admin.cli", subcommand, "--config", config_path, *arguments]
 
 
 def start_app(command: list[str], env: Mapping[str, str] | None = None) -> subprocess.Popen[bytes]:

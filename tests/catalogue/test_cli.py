@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
-from server.catalogue_cli import catalogue_path, load_catalogue_at_start, register
+from admin.catalogue_cli import register
+from server.catalogue import catalogue_path, load_catalogue_at_start
 from shared.catalogue import CatalogueError
 from shared.config.site import load_site_config
 from shared.storage.catalogue import CatalogueRepository, ImportCounts

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from server.cli import main
+from admin.cli import main
 from shared.config.site import ConfigError, load_site_config
 from tests.helpers.sites import DEMO_CONFIG
 

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from counter_console.actions import Officer
 from counter_console.build import Console, build_console
-from server.catalogue_cli import load_catalogue_at_start
+from server.catalogue import load_catalogue_at_start
 from server.daemon import QueueServer
 from shared.config.site import SiteConfig
 from shared.messaging import commands as c

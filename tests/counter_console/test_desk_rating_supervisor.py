@@ -16,12 +16,12 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import text
 from sqlalchemy.orm import Session, sessionmaker
 
+from admin.devices import publish_printer_statuses
 from counter_console.actions import Action
 from counter_console.build import Console
 from counter_console.rating import PadMode
 from counter_console.supervisor import Alert, SupervisorModel
 from hw.printer.service import ReceiptPrinter
-from server.devices import publish_printer_statuses
 from shared.config.printer import PrinterConfig
 from shared.messaging import dossier_commands as dc
 from shared.messaging.client import CommandClient, new_request_id

@@ -11,8 +11,9 @@ from pathlib import Path
 
 import pytest
 
+from admin.provision import provision
+from server.accounts import Account, credential_path
 from server.broker import free_port, wait_for_port
-from server.provision import Account, credential_path, provision
 from shared.messaging.paho_bus import BrokerAddress
 from tests.deploy.probe import Probe
 from tests.helpers.sites import ROOT, demo_config

@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from server.provision import counter_account, external_account, kiosk_account, role_table
+from admin.provision import role_table
+from server.accounts import counter_account, external_account, kiosk_account
 from shared.messaging.registry import COMMANDS, SECRET_VERBS, Role, senders_table, verbs_for
 from shared.messaging.topics import Topics
 

@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy import Engine, MetaData, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from server import backup as b
-from server.cli import main
+from admin import backup as b
+from admin.cli import main
 from shared.domain.site import Site
 from shared.messaging import commands as c
 from shared.storage.engine import make_engine, migrate

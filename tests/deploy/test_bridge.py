@@ -12,8 +12,9 @@ import pytest
 from paho.mqtt.packettypes import PacketTypes
 from paho.mqtt.properties import Properties
 
-from server import bridge
-from server import provision as p
+from admin import bridge
+from admin import provision as p
+from server.accounts import credential_path
 from server.broker import free_port, wait_for_port
 from shared.messaging.topics import Topics
 from tests.deploy.conftest import broker_config_for_test, start_mosquitto, stop_process
@@ -37,7 +38,7 @@ class BridgedPair:
     remote_base: str
 
     def branch(self, user: str) -> Probe:
-        secret = p.credential_path(self.out, user).read_text(encoding="utf-8").strip()
+        secret = credential_path(self.out, user).read_text(encoding="utf-8").strip()
         return Probe(self.branch_port, user, user, secret)
 
     def central(self) -> Probe:

@@ -10,7 +10,7 @@ import pytest
 from paho.mqtt.client import topic_matches_sub
 from sqlalchemy.orm import Session, sessionmaker
 
-from server import provision as p
+from server.accounts import Account, site_accounts
 from server.main import build_queue_server
 from shared.messaging import commands as c
 from shared.messaging import dossier_commands as dc
@@ -31,19 +31,19 @@ Login = Callable[..., Probe]
 PIN = "739154"
 
 
-def may_read(account: p.Account, topic: str) -> bool:
+def may_read(account: Account, topic: str) -> bool:
     return any(topic_matches_sub(f, topic) for f in account.read)
 
 
 def test_no_account_but_the_server_may_read_a_login() -> None:
     """The audit: the supervisor read `motcua/v1/{site}/#`, so it received every PIN."""
     login = T.command("officer_login", "q01")
-    readers = {a.user for a in p.site_accounts(demo_config()) if may_read(a, login)}
+    readers = {a.user for a in site_accounts(demo_config()) if may_read(a, login)}
     assert readers == {"server-hcc-demo"}
 
 
 def test_the_supervisor_still_reads_everything_else() -> None:
-    supervisor = next(a for a in p.site_accounts(demo_config()) if a.role == "supervisor")
+    supervisor = next(a for a in site_accounts(demo_config()) if a.role == "supervisor")
     for verb in COMMAND_TYPES.keys() - {"officer_login"}:
         assert may_read(supervisor, T.command(verb, "q01")), verb
     for topic in (T.counter("q01"), T.board("tang-1"), T.event("called"), T.status("kiosk-1")):

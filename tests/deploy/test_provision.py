@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 from paho.mqtt.client import topic_matches_sub
 
-from server import provision as p
+from admin import provision as p
+from server.accounts import Account, acl_text, credential_path, site_accounts
 from shared.messaging.registry import COMMAND_TYPES
 from shared.messaging.topics import Topics
 from tests.helpers.sites import DEMO_CONFIG, demo_config
@@ -20,16 +21,16 @@ needs_mosquitto_passwd = pytest.mark.skipif(
 )
 
 
-def may_write(account: p.Account, topic: str) -> bool:
+def may_write(account: Account, topic: str) -> bool:
     return any(topic_matches_sub(f, topic) for f in account.write)
 
 
-def may_read(account: p.Account, topic: str) -> bool:
+def may_read(account: Account, topic: str) -> bool:
     return any(topic_matches_sub(f, topic) for f in account.read)
 
 
-def accounts() -> dict[str, p.Account]:
-    return {a.user: a for a in p.site_accounts(demo_config())}
+def accounts() -> dict[str, Account]:
+    return {a.user: a for a in site_accounts(demo_config())}
 
 
 def test_every_device_and_role_of_the_site_gets_an_account() -> None:
@@ -97,7 +98,7 @@ def test_only_the_server_writes_state_events_and_replies() -> None:
 
 
 def test_acl_text_has_one_user_block_per_account_and_no_global_rule() -> None:
-    text = p.acl_text(p.site_accounts(demo_config()))
+    text = acl_text(site_accounts(demo_config()))
     body = [line for line in text.splitlines() if line and not line.startswith("#")]
     assert body[0].startswith("user ")
     assert sum(line.startswith("user ") for line in body) == len(accounts())
@@ -118,7 +119,7 @@ def test_credentials_are_private_files_and_the_password_file_holds_hashes(tmp_pa
     assert not list(out.glob("*.json"))
     hashed = (out / "passwd").read_text()
     for user in ("kiosk-1", "q01", "server-hcc-demo"):
-        secret = p.credential_path(out, user).read_text().strip()
+        secret = credential_path(out, user).read_text().strip()
         assert len(secret) >= 24 and secret not in hashed
         assert f"\n{user}:$" in "\n" + hashed
     assert not list(out.glob("*.new"))
@@ -127,10 +128,10 @@ def test_credentials_are_private_files_and_the_password_file_holds_hashes(tmp_pa
 @needs_mosquitto_passwd
 def test_a_rerun_adds_new_devices_and_keeps_existing_secrets(tmp_path: Path) -> None:
     p.provision(demo_config(), tmp_path, kiosks=2)
-    before = {u: p.credential_path(tmp_path, u).read_text() for u in accounts()}
+    before = {u: credential_path(tmp_path, u).read_text() for u in accounts()}
     _, made = p.provision(demo_config(), tmp_path, kiosks=3)
     assert made == ["kiosk-3"]
-    assert all(p.credential_path(tmp_path, u).read_text() == s for u, s in before.items())
+    assert all(credential_path(tmp_path, u).read_text() == s for u, s in before.items())
     assert "user kiosk-3\n" in (tmp_path / "acl").read_text()
     assert "\nkiosk-3:$" in (tmp_path / "passwd").read_text()
 
@@ -138,10 +139,10 @@ def test_a_rerun_adds_new_devices_and_keeps_existing_secrets(tmp_path: Path) -> 
 @needs_mosquitto_passwd
 def test_rotate_gives_every_account_a_new_password(tmp_path: Path) -> None:
     p.provision(demo_config(), tmp_path)
-    before = {u: p.credential_path(tmp_path, u).read_text() for u in accounts()}
+    before = {u: credential_path(tmp_path, u).read_text() for u in accounts()}
     _, made = p.provision(demo_config(), tmp_path, rotate=True)
     assert sorted(made) == sorted(before)
-    assert all(p.credential_path(tmp_path, u).read_text() != s for u, s in before.items())
+    assert all(credential_path(tmp_path, u).read_text() != s for u, s in before.items())
 
 
 def run_cli(*argv: str) -> int:

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from server import provision as p
+from admin import provision as p
+from server.accounts import credential_path
 from tests.helpers.sites import demo_config
 
 needs_mosquitto_passwd = pytest.mark.skipif(
@@ -34,7 +35,7 @@ def test_a_rerun_tightens_a_loosened_ca_key_and_every_other_secret(tmp_path: Pat
         tls / "ca.key": 0o600,
         tls / "clients" / "kiosk-1.key": 0o600,
         tls / "server.key": 0o640,
-        p.credential_path(tmp_path, "q01"): 0o600,
+        credential_path(tmp_path, "q01"): 0o600,
         tmp_path / "passwd": 0o640,
     }
     for path in secrets:

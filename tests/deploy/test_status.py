@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from admin.cli import main
+from admin.status import StatusBoard, render
 from server.broker import EmbeddedBroker
-from server.cli import main
-from server.status import StatusBoard, render
 from shared.messaging.codec import encode
 from shared.messaging.paho_bus import PahoBus
 from shared.messaging.states import DeviceStatus

@@ -173,7 +173,7 @@ def test_the_server_process_says_ready_then_pings_the_watchdog_and_stopping(
     }
     env.pop("WATCHDOG_PID", None)
     process = subprocess.Popen(
-        [sys.executable, "-m", "server.cli", "server", "--config", str(config)],
+        [sys.executable, "-m", "admin.cli", "server", "--config", str(config)],
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,

@@ -14,9 +14,10 @@ import pytest
 from cryptography import x509
 from paho.mqtt.enums import CallbackAPIVersion
 
-from server import provision as p
+from admin import provision as p
+from admin.certificates import TlsFiles, server_names
+from server.accounts import credential_path, site_accounts
 from server.broker import free_port, wait_for_port
-from server.certificates import TlsFiles, server_names
 from tests.deploy.conftest import broker_config_for_test, start_mosquitto, stop_process
 from tests.helpers.sites import demo_config
 
@@ -109,7 +110,7 @@ def connect(
 
 
 def password(tls: TlsFiles, user: str) -> str:
-    return p.credential_path(tls.directory.parent, user).read_text(encoding="utf-8").strip()
+    return credential_path(tls.directory.parent, user).read_text(encoding="utf-8").strip()
 
 
 @needs_mosquitto
@@ -143,7 +144,7 @@ def test_a_re_run_keeps_the_certificates_and_rotate_renews_them(tmp_path: Path) 
 def test_new_broker_names_renew_only_the_broker_certificate(tmp_path: Path) -> None:
     tls = provision_tls(tmp_path)
     first = fingerprints(tls)
-    users = [a.user for a in p.site_accounts(demo_config())]
+    users = [a.user for a in site_accounts(demo_config())]
     renewed = p.provision_tls(demo_config(), tmp_path, users, [*NAMES, "mqtt.hcc.local"])
     assert renewed.made == ("server",)
     assert "mqtt.hcc.local" in server_names(renewed.server_cert)

@@ -37,7 +37,7 @@ def test_sigterm_quits_the_display_and_publishes_offline(
     watcher = bus_factory("supervisor-1", "supervisor")
     watcher.subscribe(topics.status("display-tang-1"), on_status)
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
-    command = [sys.executable, "-m", "server.cli", "display", "--config", str(config)]
+    command = [sys.executable, "-m", "admin.cli", "display", "--config", str(config)]
     display = subprocess.Popen(
         [*command, "--zone", "tang-1", "--windowed", "--no-sound", "--audio-dir", str(tmp_path)],
         cwd=ROOT,

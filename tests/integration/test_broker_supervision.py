@@ -46,7 +46,7 @@ def start_server(config: Path, data: Path, log: Path) -> subprocess.Popen[bytes]
     env = dict(os.environ, MOTCUA_DATA_DIR=str(data))
     with log.open("ab") as out:
         return subprocess.Popen(
-            [sys.executable, "-m", "server.cli", "server", "--config", str(config)],
+            [sys.executable, "-m", "admin.cli", "server", "--config", str(config)],
             cwd=ROOT,
             env=env,
             stdout=out,

@@ -28,7 +28,7 @@ pytestmark = pytest.mark.integration
 def start_server(config: Path, log: Path) -> subprocess.Popen[bytes]:
     with log.open("ab") as out:
         return subprocess.Popen(
-            [sys.executable, "-m", "server.cli", "server", "--config", str(config)],
+            [sys.executable, "-m", "admin.cli", "server", "--config", str(config)],
             stdout=out,
             stderr=out,
         )

@@ -8,10 +8,10 @@ from collections.abc import Callable
 
 import pytest
 
+from admin.devices import publish_printer_statuses
 from hw.printer.fake_network import FakeNetworkPrinter
 from hw.printer.service import ReceiptPrinter
 from hw.printer.status import PaperLevel
-from server.devices import publish_printer_statuses
 from shared.config.printer import PrinterConfig
 from shared.messaging.bus import Message
 from shared.messaging.paho_bus import PahoBus

@@ -17,7 +17,7 @@ from hw.printer.service import ReceiptPrinter
 from kiosk.printing import TicketPrinter
 from kiosk.viewmodel import KioskViewModel
 from kiosk.window import KioskWindow
-from server.catalogue_cli import load_catalogue_at_start
+from server.catalogue import load_catalogue_at_start
 from server.daemon import QueueServer
 from shared.config.printer import PrinterConfig
 from shared.config.site import SiteConfig

@@ -9,13 +9,13 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
+from admin.cli import main
 from reports.charts import all_charts
 from reports.figures import Report
 from reports.html import number, render_html
 from reports.table_model import Kind
 from reports.tables import all_tables
 from reports.xlsx import write_xlsx
-from server.cli import main
 from tests.helpers.sites import DEMO_CONFIG
 from tests.reports.fixture import MONDAY
 

@@ -1,7 +1,9 @@
-"""Fill the printed forms from a dossier as the server returns it to staff.
+"""Fill the printed forms from a dossier as staff see it, given as plain values.
 
-Each form carries the form set in force when the dossier was received (or the one its rule
-version names), so a dossier received under TT 01/2018/TT-VPCP reprints with that numbering.
+The caller fills `DossierData` from what the server returns (the counter console from its
+reply, `motcua dossier form` from the database). Each form carries the form set in force when
+the dossier was received (or the one its rule version names), so a dossier received under
+TT 01/2018/TT-VPCP reprints with that numbering.
 """
 
 from __future__ import annotations
@@ -20,9 +22,46 @@ from hw.printer.documents.forms import (
 from hw.printer.documents.register import RegisterData, RegisterRow
 from hw.printer.documents.slip import AppointmentSlipData, SubmittedDocument
 from hw.printer.documents.stop import StopNoticeData
-from shared.domain.dossiers import Dossier, DossierStatus, StepKind
+from shared.domain.dossiers import Apology, Citizen, Dossier, DossierStatus, StepKind
 from shared.domain.form_sets import form_set_for_dossier, form_set_in_force
-from shared.messaging.dossier_views import DossierFull
+
+
+@dataclass(frozen=True)
+class StepData:
+    """One row of a dossier's log as the forms print it."""
+
+    kind: StepKind
+    at: datetime
+    status: DossierStatus
+    unit: str = ""
+    note: str = ""
+    actor: str = ""
+    receiver: str = ""
+    from_unit: str = ""
+    timing: str = ""  # Trước hạn / Đúng hạn / Quá hạn (the control sheet)
+
+
+@dataclass(frozen=True)
+class DossierData:
+    """What the forms print of a dossier: its code, citizen, papers, dates and log."""
+
+    code: str
+    token: str
+    procedure_code: str
+    procedure_name: str
+    status: DossierStatus
+    citizen: Citizen
+    documents: tuple[SubmittedDocument, ...]
+    sets: int
+    legal_days: int
+    received_at: datetime
+    legal_due: date
+    due_at: datetime
+    rule_version: str
+    return_place: str
+    fee: str
+    steps: tuple[StepData, ...]
+    apology: Apology | None = None
 
 
 @dataclass(frozen=True)
@@ -49,7 +88,7 @@ class FormContext:
         return datetime.combine(day, self.due_time, ZoneInfo(self.timezone))
 
 
-def form_set_of(dossier: DossierFull, context: FormContext) -> str:
+def form_set_of(dossier: DossierData, context: FormContext) -> str:
     """Return the id of the form set a dossier keeps: by rule version, else by receipt date."""
     received_on = context.local(dossier.received_at).date()
     return form_set_for_dossier(received_on, dossier.rule_version).id
@@ -62,7 +101,7 @@ def _register_entry(code: str) -> str:
 
 
 def appointment_slip(
-    dossier: DossierFull, context: FormContext, at: datetime
+    dossier: DossierData, context: FormContext, at: datetime
 ) -> AppointmentSlipData:
     """Mẫu 01 for a dossier just received (two copies)."""
     citizen = dossier.citizen
@@ -80,7 +119,7 @@ def appointment_slip(
         citizen_email=citizen.email,
         procedure_name=dossier.procedure_name,
         procedure_code=dossier.procedure_code,
-        documents=tuple(SubmittedDocument(d.name, d.form, d.quantity) for d in dossier.documents),
+        documents=dossier.documents,
         sets=dossier.sets,
         legal_days=dossier.legal_days,
         received_at=context.local(dossier.received_at),
@@ -95,7 +134,7 @@ def appointment_slip(
 
 
 def supplement_request(
-    dossier: DossierFull,
+    dossier: DossierData,
     context: FormContext,
     at: datetime,
     reason: str,
@@ -118,7 +157,7 @@ def supplement_request(
     )
 
 
-def refusal(dossier: DossierFull, context: FormContext, at: datetime, reason: str) -> RefusalData:
+def refusal(dossier: DossierData, context: FormContext, at: datetime, reason: str) -> RefusalData:
     """Mẫu 03: the dossier is refused, with the reason."""
     return RefusalData(
         form_set=form_set_of(dossier, context),
@@ -133,7 +172,7 @@ def refusal(dossier: DossierFull, context: FormContext, at: datetime, reason: st
     )
 
 
-def apology(dossier: DossierFull, context: FormContext) -> ApologyData:
+def apology(dossier: DossierData, context: FormContext) -> ApologyData:
     """Mẫu 04: the apology and the new date; the dossier must carry an apology."""
     if dossier.apology is None:
         raise ValueError(f"dossier {dossier.code} has no apology")
@@ -155,7 +194,7 @@ def apology(dossier: DossierFull, context: FormContext) -> ApologyData:
     )
 
 
-def control_sheet(dossier: DossierFull, context: FormContext, at: datetime) -> ControlSheetData:
+def control_sheet(dossier: DossierData, context: FormContext, at: datetime) -> ControlSheetData:
     """The control sheet (Mẫu 06; Mẫu 05 under TT 01/2018): one row per hand-over."""
     handovers = tuple(
         Handover(
@@ -168,7 +207,7 @@ def control_sheet(dossier: DossierFull, context: FormContext, at: datetime) -> C
             note=step.note,
         )
         for step in dossier.steps
-        if step.kind == "handover"
+        if step.kind == StepKind.HANDOVER
     )
     return ControlSheetData(
         form_set=form_set_of(dossier, context),
@@ -186,7 +225,7 @@ def control_sheet(dossier: DossierFull, context: FormContext, at: datetime) -> C
     )
 
 
-def stop_notice(dossier: DossierFull, context: FormContext) -> StopNoticeData:
+def stop_notice(dossier: DossierData, context: FormContext) -> StopNoticeData:
     """Mẫu 05 (TT 03/2025): processing stopped (status 8), with the reason logged for it."""
     if dossier.status != DossierStatus.STOPPED:
         raise ValueError(f"dossier {dossier.code} is not stopped (status {dossier.status})")

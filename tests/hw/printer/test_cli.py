@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
+from admin.cli import main
 from hw.printer.cli import load_printer_configs
 from hw.printer.fake_network import FakeNetworkPrinter
 from hw.printer.raster import decode
-from server.cli import main
 
 
 def test_render_writes_the_decoded_png_and_the_bytes(tmp_path: Path) -> None:

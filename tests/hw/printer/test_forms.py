@@ -12,6 +12,7 @@ import zxingcpp
 from openpyxl import load_workbook
 from PIL import Image
 
+from admin.cli import main
 from hw.printer.canvas import record_lines
 from hw.printer.demo import demo_document
 from hw.printer.documents import (
@@ -26,7 +27,6 @@ from hw.printer.documents.register import write_register_xlsx
 from hw.printer.fonts import find_fonts
 from hw.printer.raster import decode
 from hw.printer.service import ReceiptPrinter
-from server.cli import main
 from shared.config.printer import PrinterConfig
 
 LONG_CODE = "000.00.17.H12.X99.Y01-20261123-000123456"

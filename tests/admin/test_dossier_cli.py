@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from server.cli import main
+from admin.cli import main
 from tests.helpers.sites import DEMO_CONFIG
 
 
@@ -81,7 +81,7 @@ def test_piping_into_head_stops_quietly() -> None:
     import sys
 
     done = subprocess.run(
-        f"'{sys.executable}' -m server.cli dossier due --received '2026-02-13 16:20' --days 2"
+        f"'{sys.executable}' -m admin.cli dossier due --received '2026-02-13 16:20' --days 2"
         " | head -1",
         shell=True,
         capture_output=True,

@@ -8,13 +8,19 @@ from collections.abc import Iterable
 from typing import Any
 
 from hw.printer.service import ReceiptPrinter
-from hw.printer.status import PrinterStatus, printer_status_message
+from hw.printer.status import PrinterStatus
 from shared.cli_text import FAILURE, USAGE, complain, say
 from shared.config.site import DEFAULT_CONFIG, load_config
 from shared.messaging.bus import Bus
 from shared.messaging.codec import encode
 from shared.messaging.topics import Topics
-from shared.runtime import broker_address, connect_bus, setup_logging, stop_event
+from shared.runtime import (
+    broker_address,
+    connect_bus,
+    device_status,
+    setup_logging,
+    stop_event,
+)
 
 log = logging.getLogger("motcua.devices")
 
@@ -53,7 +59,9 @@ def publish_printer_statuses(
     found = []
     for printer in printers:
         status = printer.status()
-        message = printer_status_message(status)
+        message = device_status(
+            status.printer_id, "printer", status.reachable, status.to_payload(), status.checked_at
+        )
         bus.publish(topics.status(status.printer_id), encode(message), retain=True)
         found.append(status)
     return found

@@ -29,7 +29,7 @@ class Command:
 COMMANDS: dict[str, Command] = {
     "server": Command("server.main", "chạy máy chủ xếp hàng", "run the queue server"),
     "demo": Command(
-        "server.demo",
+        "admin.demo",
         "chạy thử cả trung tâm với dữ liệu mẫu",
         "run a whole demo centre with sample data",
     ),
@@ -42,21 +42,21 @@ COMMANDS: dict[str, Command] = {
         "test the devices: printers, code readers",
     ),
     "dossier": Command(
-        "server.dossier_cli",
+        "admin.dossier_cli",
         "hồ sơ một cửa: hạn trả, nhập, in phiếu, hồ sơ trễ hạn",
         "dossier tools: due dates, import, forms, late dossiers",
     ),
     "officer": Command(
-        "server.officer_cli", "tài khoản cán bộ tại quầy", "officer accounts at the counters"
+        "admin.officer_cli", "tài khoản cán bộ tại quầy", "officer accounts at the counters"
     ),
-    "id": Command("server.id_cli", "đọc mã QR thẻ căn cước", "read the QR of a citizen ID card"),
+    "id": Command("admin.id_cli", "đọc mã QR thẻ căn cước", "read the QR of a citizen ID card"),
     "data": Command(
-        "server.data_cli",
+        "admin.data_cli",
         "dữ liệu cá nhân: hết hạn lưu trữ, yêu cầu của công dân",
         "personal data: retention purge, a citizen's requests",
     ),
     "devices": Command(
-        "server.devices",
+        "admin.devices",
         "công bố tình trạng máy in (giấy, nắp, kết nối)",
         "publish the printers' health (paper, cover, connection)",
     ),
@@ -76,22 +76,22 @@ COMMANDS: dict[str, Command] = {
         "run the touch kiosk (tickets and look-ups)",
     ),
     "provision": Command(
-        "server.provision",
+        "admin.provision",
         "tạo tài khoản, mật khẩu, ACL broker cho mọi thiết bị",
         "create the broker accounts, passwords and ACL of devices",
     ),
     "status": Command(
-        "server.status",
+        "admin.status",
         "xem trạng thái trực tuyến của thiết bị và máy chủ",
         "show whether every device and the server are online",
     ),
     "backup": Command(
-        "server.backup",
+        "admin.backup",
         "sao lưu cơ sở dữ liệu (máy chủ vẫn có thể đang chạy)",
         "back up the database (the server may keep running)",
     ),
     "restore": Command(
-        "server.backup",
+        "admin.backup",
         "khôi phục từ tệp sao lưu (dừng máy chủ trước)",
         "restore from a backup (stop the server first)",
     ),

@@ -44,10 +44,10 @@ DEMO_FILES = [
     "config/demo-catalogue.csv",
     "shared/demo_dossiers.py",
     "shared/demo_hall.py",
-    "server/demo.py",
-    "server/demo_bot.py",
-    "server/demo_seed.py",
-    "server/demo_scanner.py",
+    "admin/demo.py",
+    "admin/demo_bot.py",
+    "admin/demo_seed.py",
+    "admin/demo_scanner.py",
     "kiosk/demo_data.py",
     "counter_console/demo_data.py",
     "hw/printer/demo.py",
@@ -231,7 +231,7 @@ def test_queue_figures_never_promise_zero_minutes_to_people_waiting() -> None:
 def test_seeding_before_opening_puts_nothing_in_the_future(
     sessions: sessionmaker[Session], tmp_path: Path
 ) -> None:
-    from server.demo_seed import seed_demo
+    from admin.demo_seed import seed_demo
 
     config = demo_config().model_copy(update={"data_dir": str(tmp_path / "data")})
     now = datetime(2026, 12, 1, 0, 5, tzinfo=UTC)  # 07:05 in Khánh Hòa, before any step of today
@@ -243,7 +243,7 @@ def test_seeding_before_opening_puts_nothing_in_the_future(
 def test_seeding_tells_the_samples_as_of_today(
     sessions: sessionmaker[Session], tmp_path: Path
 ) -> None:
-    from server.demo_seed import seed_demo
+    from admin.demo_seed import seed_demo
     from shared.storage.dossier_repository import DossierRepository
 
     config = demo_config().model_copy(update={"data_dir": str(tmp_path / "data")})

@@ -11,7 +11,7 @@ import json
 
 import pytest
 
-from server import id_cli
+from admin import id_cli
 
 CARD = "099090000001|099000001|NGUYỄN VĂN MẪU|01011990|Nam|Số 1 đường Thử Nghiệm|15042021"
 

@@ -10,9 +10,9 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.orm import Session, sessionmaker
 
-from server.cli import main
+from admin.cli import main
+from admin.exchange import parse_portal_time, portal_time
 from server.dossier_service import DossierSettings
-from server.exchange import parse_portal_time, portal_time
 from shared.domain.site import Site
 from shared.messaging import dossier_commands as dc
 from shared.storage.engine import close_database, make_engine, open_database

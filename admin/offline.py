@@ -24,7 +24,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import StaticPool
 
-from server.backup import BackupError, lock_database
+from admin.backup import BackupError, lock_database
 from server.daemon import QueueServer
 from server.dossier_service import DossierSettings
 from server.main import open_site_database

@@ -12,9 +12,9 @@ from collections.abc import Mapping, Sequence
 from contextlib import ExitStack
 from typing import Any
 
-from server.demo_bot import HallBot, wait_for_displays, watch_board
-from server.demo_scanner import ScanDesk
-from server.demo_seed import PIN_FILE, SUPERVISOR, DemoSeed, seed_demo
+from admin.demo_bot import HallBot, wait_for_displays, watch_board
+from admin.demo_scanner import ScanDesk
+from admin.demo_seed import PIN_FILE, SUPERVISOR, DemoSeed, seed_demo
 from server.main import add_common_arguments, load_catalogue, open_site_database, start_server
 from shared.config.site import SiteConfig, load_config
 from shared.domain import dossiers as rules

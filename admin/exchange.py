@@ -24,9 +24,9 @@ from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from admin.offline import OfflineServer, ServerRunning, offline_sessions
 from server.dossier_service import DossierSettings
 from server.main import open_site_database
-from server.offline import OfflineServer, ServerRunning, offline_sessions
 from shared.cli_text import FAILURE, USAGE, say
 from shared.config.site import SiteConfig, load_config
 from shared.domain import dossiers as rules

@@ -17,8 +17,8 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from server.cli import main
-from server.offline import server_is_running
+from admin.cli import main
+from admin.offline import server_is_running
 from shared.config.site import load_config
 from shared.domain.procedures import Procedure, RequiredDocument
 from shared.storage.catalogue import CatalogueRepository

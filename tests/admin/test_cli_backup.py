@@ -13,8 +13,8 @@ from alembic.config import Config
 from sqlalchemy import create_engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from server import backup as b
-from server.cli import main
+from admin import backup as b
+from admin.cli import main
 from shared.storage.engine import MIGRATIONS, close_database, open_database
 from shared.storage.officer_repository import OfficerRepository, hash_password
 from tests.helpers.sites import DEMO_CONFIG

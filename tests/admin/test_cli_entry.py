@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from server.cli import COMMANDS, main
+from admin.cli import COMMANDS, main
 from shared.cli_text import say
 from tests.helpers.sites import DEMO_CONFIG, ROOT, demo_site_file
 
@@ -119,7 +119,7 @@ def test_each_command_is_registered_by_its_module(
 def _modules_loaded_by(*args: str) -> set[str]:
     code = (
         "import sys\n"
-        "from server.cli import main\n"
+        "from admin.cli import main\n"
         "try:\n"
         f"    main({list(args)!r})\n"
         "except SystemExit:\n"
@@ -135,13 +135,13 @@ def _modules_loaded_by(*args: str) -> set[str]:
 def test_help_and_check_config_load_neither_qt_nor_the_database() -> None:
     for args in (("--help",), ("check-config", str(DEMO_CONFIG))):
         loaded = _modules_loaded_by(*args)
-        assert "server.cli" in loaded
+        assert "admin.cli" in loaded
         assert not {"PySide6", "sqlalchemy"} & loaded, args
 
 
 def test_the_module_reports_unknown_commands_without_a_traceback() -> None:
     done = subprocess.run(
-        [sys.executable, "-m", "server.cli", "foo"],
+        [sys.executable, "-m", "admin.cli", "foo"],
         cwd=ROOT,
         capture_output=True,
         text=True,

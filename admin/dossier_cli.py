@@ -7,7 +7,7 @@ import sys
 from datetime import datetime
 from typing import Any
 
-from server import catalogue_cli, dossier_tools
+from admin import catalogue_cli, dossier_tools
 from shared.cli_text import USAGE, say
 from shared.config.calendar import CalendarConfig
 from shared.config.site import ConfigError, load_site_config

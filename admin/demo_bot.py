@@ -20,8 +20,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from admin.demo_scanner import ScanDesk, say
 from hw.printer.documents.ticket import wait_text
-from server.demo_scanner import ScanDesk, say
 from shared.demo_dossiers import officer_id
 from shared.domain.availability import unavailable_reason
 from shared.domain.site import Site

@@ -8,8 +8,8 @@ from openpyxl import load_workbook
 from PIL import Image
 from sqlalchemy.orm import Session, sessionmaker
 
-from server.cli import main
-from tests.server.test_dossier_tools import (  # noqa: F401  (fixtures)
+from admin.cli import main
+from tests.admin.test_dossier_tools import (  # noqa: F401  (fixtures)
     MONDAY,
     received_dossier,
     sessions_for_file,

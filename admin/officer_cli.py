@@ -7,8 +7,8 @@ import getpass
 import sys
 from typing import Any
 
+from admin.offline import ServerRunning, offline_sessions
 from server.main import add_site_arguments, open_site_database
-from server.offline import ServerRunning, offline_sessions
 from shared.cli_text import FAILURE, USAGE, say
 from shared.config.site import load_config
 from shared.runtime import utc_now

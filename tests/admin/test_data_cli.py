@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from server import data_cli
+from admin import data_cli
 from server.dossier_service import DossierSettings
 from shared.storage.dossier_tables import DossierRow
 from shared.storage.engine import close_database, open_database
@@ -28,7 +28,7 @@ def site_file(tmp_path: Path) -> Path:
 
 
 def main(argv: list[str]) -> int:
-    """Run `motcua data …` through the module's own parser (as server/cli.py dispatches it)."""
+    """Run `motcua data …` through the module's own parser (as admin/cli.py dispatches it)."""
     parser = argparse.ArgumentParser(prog="motcua")
     data_cli.register(parser.add_subparsers(dest="command", required=True))
     args = parser.parse_args(argv)

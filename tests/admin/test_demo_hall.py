@@ -13,11 +13,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
+from admin.demo import scaled_config, scan_example, window_layout
+from admin.demo_bot import HallBot
+from admin.demo_scanner import ScanDesk
+from admin.demo_seed import seed_demo
 from server.daemon import QueueServer
-from server.demo import scaled_config, scan_example, window_layout
-from server.demo_bot import HallBot
-from server.demo_scanner import ScanDesk
-from server.demo_seed import seed_demo
 from shared.domain.site import Site
 from shared.messaging.memory import MemoryBroker, MemoryBus
 from shared.messaging.topics import Topics

@@ -22,8 +22,8 @@ from typing import Any
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from admin.offline import ServerRunning, offline_sessions
 from server.main import add_site_arguments, open_site_database
-from server.offline import ServerRunning, offline_sessions
 from shared.cli_text import FAILURE, USAGE, say
 from shared.config.site import SiteConfig, load_config
 from shared.domain.errors import InvalidInput

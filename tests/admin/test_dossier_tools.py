@@ -13,11 +13,12 @@ import zxingcpp
 from PIL import Image
 from sqlalchemy.orm import Session, sessionmaker
 
+from admin import demo_seed
+from admin.cli import main
+from counter_console.forms import dossier_data
 from hw.printer.documents import from_dossier as forms
 from hw.printer.raster import decode
 from hw.printer.service import ReceiptPrinter
-from server import demo_seed
-from server.cli import main
 from server.dossier_service import DossierSettings
 from shared.config.printer import PrinterConfig
 from shared.domain.procedures import Procedure, RequiredDocument
@@ -89,7 +90,8 @@ def received_dossier(sessions: sessionmaker[Session]) -> dict[str, Any]:
 def test_slip_from_a_received_dossier_prints_and_its_qr_reads_back(
     sessions: sessionmaker[Session],
 ) -> None:
-    view = DossierFull.model_validate(received_dossier(sessions))
+    full = DossierFull.model_validate(received_dossier(sessions))
+    view = dossier_data(full)
     context = forms.FormContext("Trung tâm PVHCC tỉnh Khánh Hòa", "Khánh Hòa", "Trần Thị Bình")
     slip = forms.appointment_slip(view, context, view.received_at)
     assert slip.due_at.isoformat().startswith("2026-12-16T16:30:00+07:00")
@@ -101,7 +103,7 @@ def test_slip_from_a_received_dossier_prints_and_its_qr_reads_back(
     finally:
         printer.close()
     assert len(job.pages) == 2  # one copy for the citizen, one kept
-    assert qr_texts(job.pages[0]) == [view.qr]
+    assert qr_texts(job.pages[0]) == [full.qr]
 
 
 def test_form_command_renders_the_slip_and_the_apology(
@@ -225,14 +227,15 @@ def test_every_dossier_form_prints_through_the_printer_simulator(
 
     from hw.printer.documents import MissingDocument
 
-    view = DossierFull.model_validate(received_dossier(sessions))
+    full = DossierFull.model_validate(received_dossier(sessions))
+    view = dossier_data(full)
     context = forms.FormContext("Trung tâm PVHCC tỉnh Khánh Hòa", "Khánh Hòa", "Trần Thị Bình")
-    late = view.model_copy(
+    late = full.model_copy(
         update={
             "apology": ApologyView(
                 at=MONDAY + timedelta(days=8),
                 reason="Chờ xác minh",
-                new_due=view.legal_due + timedelta(days=5),
+                new_due=full.legal_due + timedelta(days=5),
             )
         }
     )
@@ -245,7 +248,7 @@ def test_every_dossier_form_prints_through_the_printer_simulator(
             (MissingDocument("Ảnh 4x6", originals=2),),
         ),
         forms.refusal(view, context, MONDAY, "Không thuộc thẩm quyền"),
-        forms.apology(late, context),
+        forms.apology(dossier_data(late), context),
         forms.control_sheet(view, context, MONDAY),
     ]
     printer = ReceiptPrinter(PrinterConfig(id="sim-forms", timeout_s=0.5, print_timeout_s=5))

@@ -18,6 +18,9 @@ from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from admin import exchange
+from admin.offline import OfflineServer, ServerRunning, offline_sessions
+from counter_console.forms import dossier_data
 from hw.printer.documents import Document, render_pages, render_sheets
 from hw.printer.documents import from_dossier as forms
 from hw.printer.documents.paper import save_pdf
@@ -25,11 +28,9 @@ from hw.printer.documents.register import write_register_xlsx
 from hw.printer.fonts import find_fonts
 from hw.printer.profiles import profile_for
 from hw.printer.service import page_style
-from server import exchange
 from server.dossier_projection import full_view
 from server.dossier_service import DossierService, DossierSettings
 from server.main import add_site_arguments, open_site_database
-from server.offline import OfflineServer, ServerRunning, offline_sessions
 from shared.cli_text import say
 from shared.config.printer import PrinterConfig
 from shared.config.site import SiteConfig, load_config
@@ -37,7 +38,6 @@ from shared.domain.dossiers import TIMELINESS_LABELS, Dossier, DossierStatus, St
 from shared.domain.errors import InvalidInput
 from shared.domain.form_sets import FormKind, form_set_by_id, parse_form_choice
 from shared.messaging.dossier_commands import SyncDossier
-from shared.messaging.dossier_views import DossierFull
 from shared.runtime import utc_now
 from shared.storage.dossier_repository import DossierRepository
 from shared.storage.dossier_tables import DossierRow
@@ -284,7 +284,7 @@ def _context(config: SiteConfig, service: DossierService, officer: str) -> forms
 
 
 def _form_document(
-    kind: FormKind, view: DossierFull, context: forms.FormContext, now: datetime
+    kind: FormKind, view: forms.DossierData, context: forms.FormContext, now: datetime
 ) -> Document:
     """Fill one form from a dossier; InvalidInput when the dossier has nothing for it."""
     code = view.code
@@ -342,7 +342,7 @@ def run_form(args: argparse.Namespace) -> int:
             print(f"Lỗi: không có hồ sơ {args.code}.", file=sys.stderr)
             return 1
         officer = OfficerRepository(session, dossier.site_id).get(dossier.received_by)
-    view = full_view(dossier, service.views, now)
+    view = dossier_data(full_view(dossier, service.views, now))
     context = _context(config, service, officer.name if officer else dossier.received_by)
     try:
         form_set = form_set_by_id(forms.form_set_of(view, context))

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
-from server.demo_scanner import ScanDesk
+from admin.demo_scanner import ScanDesk
 from shared.domain.site import Site
 from tests.helpers.clock import FakeClock
 from tests.helpers.memory_server import Hall
@@ -26,7 +26,7 @@ def test_motcua_demo_issues_and_calls_tickets_and_exits(tmp_path: Path) -> None:
         [
             sys.executable,
             "-m",
-            "server.cli",
+            "admin.cli",
             "demo",
             "--config",
             str(DEMO_CONFIG),
@@ -95,7 +95,7 @@ def test_scan_desk_looks_up_a_scanned_appointment_slip(
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    from server.demo_seed import seed_demo
+    from admin.demo_seed import seed_demo
     from shared.domain.codes import dossier_qr
     from tests.helpers.sites import demo_config
 

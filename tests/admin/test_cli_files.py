@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
-from server.cli import main
+from admin.cli import main
 from shared.domain.dossiers import TIMELINESS_LABELS, Timeliness
 from shared.domain.procedures import Procedure
 from shared.storage.catalogue import CatalogueRepository

@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import os
 import re
-import secrets
 import shutil
 import subprocess
 import sys
@@ -13,29 +12,31 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from server import bridge
-from server.certificates import TlsFiles, default_server_names, write_tls
-from shared.config.site import SiteConfig, load_config
-from shared.messaging.registry import (
-    COMMAND_TYPES,
-    EXTERNAL_USER,
-    SECRET_VERBS,
-    SUPERVISOR_USER,
-    Role,
-    verbs_for,
+from admin import bridge
+from admin.certificates import TlsFiles, default_server_names, write_tls
+from server.accounts import (
+    CREDENTIALS_DIR,
+    Account,
+    ProvisionError,
+    acl_text,
+    counter_account,
+    devices_account,
+    display_account,
+    external_account,
+    kiosk_account,
+    passwords_for,
+    server_account,
+    site_accounts,
+    supervisor_account,
+    write_credentials,
+    write_secret,
 )
+from shared.config.site import SiteConfig, load_config
 from shared.messaging.topics import Topics
 
 DEFAULT_CONFIG = "config/demo-site.toml"
 PASSWORD_FILE = "passwd"
 ACL_FILE = "acl"
-CREDENTIALS_DIR = "credentials"
-# What each role may send comes from the command table (shared/messaging/registry.py); the
-# server checks the same table and the rest (a logged-in officer, the officer's own counter).
-KIOSK_VERBS = verbs_for(Role.KIOSK)
-EXTERNAL_VERBS = verbs_for(Role.EXTERNAL)
-COUNTER_VERBS = verbs_for(Role.COUNTER)
-DISPLAY_EVENTS = ("called", "recalled")
 # Secret files provision keeps, and the loosest mode each may have (re-tightened on every run).
 SECRET_FILES = (
     ("tls/ca.key", 0o600),
@@ -48,118 +49,6 @@ SECRET_FILES = (
 )
 SECRET_DIRS = (("credentials", 0o700), ("tls/clients", 0o700))
 _USER = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
-
-
-class ProvisionError(Exception):
-    """The accounts could not be provisioned."""
-
-
-@dataclass(frozen=True)
-class Account:
-    """One broker user: its role and the topic filters it may read and write."""
-
-    user: str
-    role: str
-    read: tuple[str, ...]
-    write: tuple[str, ...]
-
-
-def _account(topics: Topics, user: str, role: str, read: list[str], write: list[str]) -> Account:
-    # Every process reads its own replies and writes its own status (also its last will).
-    return Account(user, role, (topics.reply(user), *read), (topics.status(user), *write))
-
-
-def server_account(topics: Topics) -> Account:
-    """The queue server: the only writer of replies, events and state."""
-    return _account(
-        topics,
-        f"server-{topics.site}",
-        Role.SERVER,
-        [topics.commands()],
-        [topics.replies(), topics.events(), topics.states()],
-    )
-
-
-def devices_account(topics: Topics, printer_ids: list[str]) -> Account:
-    """The device-health publisher: writes the status topic of each configured printer."""
-    write = [topics.status(printer_id) for printer_id in printer_ids]
-    return _account(topics, f"devices-{topics.site}", Role.DEVICES, [], write)
-
-
-def supervisor_account(topics: Topics) -> Account:
-    """A supervisor: reads everything of the site but login commands (PINs), sends nothing.
-
-    Mosquitto ACLs cannot deny, so the reads are listed instead of `#`: every command verb
-    except the secret ones, every reply, event, state and status.
-    """
-    commands = [topics.command(verb, "+") for verb in COMMAND_TYPES if verb not in SECRET_VERBS]
-    read = [*commands, topics.replies(), topics.events(), topics.states(), topics.statuses()]
-    return _account(topics, SUPERVISOR_USER, Role.SUPERVISOR, read, [])
-
-
-def external_account(topics: Topics, user: str = EXTERNAL_USER) -> Account:
-    """An external system: pushes dossier statuses, looks up tickets and dossiers, reads events."""
-    write = [topics.command(verb, user) for verb in EXTERNAL_VERBS]
-    return _account(topics, user, Role.EXTERNAL, [topics.events()], write)
-
-
-def kiosk_account(topics: Topics, user: str) -> Account:
-    """A kiosk: issues, voids and looks up tickets, procedures and dossiers; reads queues."""
-    write = [topics.command(verb, user) for verb in KIOSK_VERBS]
-    write.append(topics.status(f"{user}-printer"))  # its own printer's paper status
-    read = [topics.queues(), topics.status(f"server-{topics.site}")]  # is the server up?
-    return _account(topics, user, Role.KIOSK, read, write)
-
-
-def display_account(topics: Topics, user: str, zone: str) -> Account:
-    """A hall display: reads its zone's board and call events, writes nothing else."""
-    read = [topics.board(zone), *(topics.event(kind) for kind in DISPLAY_EVENTS)]
-    return _account(topics, user, Role.DISPLAY, read, [])
-
-
-def counter_account(topics: Topics, counter_id: str) -> Account:
-    """A counter console: acts only as its own counter (user name = counter id).
-
-    It reads every retained state and device status, for the supervisor view an officer with
-    the supervisor role opens there (no state topic carries personal data).
-    """
-    write = [topics.command(verb, counter_id) for verb in COUNTER_VERBS]
-    read = [topics.states(), topics.statuses(), topics.events()]
-    return _account(topics, counter_id, Role.COUNTER, read, write)
-
-
-def site_accounts(config: SiteConfig, kiosks: int = 2) -> list[Account]:
-    """Every account of a site: server, tools, kiosks, one display per zone, counters."""
-    topics = Topics(config.site.id)
-    accounts = [
-        server_account(topics),
-        devices_account(topics, [p.id for p in config.printers]),
-        supervisor_account(topics),
-        external_account(topics),
-    ]
-    # Each external system the site file names (`[dossiers] external_systems`) logs in as itself.
-    accounts += [external_account(topics, u) for u in config.dossiers.external_systems]
-    accounts += [kiosk_account(topics, f"kiosk-{n}") for n in range(1, kiosks + 1)]
-    accounts += [display_account(topics, f"display-{z.id}", z.id) for z in config.zones]
-    accounts += [counter_account(topics, c.id) for c in config.counters]
-    users = [a.user for a in accounts]
-    duplicates = sorted({u for u in users if users.count(u) > 1})
-    if duplicates:
-        raise ProvisionError(f"user names used twice (rename the counter): {duplicates}")
-    return accounts
-
-
-def acl_text(accounts: list[Account]) -> str:
-    """Render the Mosquitto ACL file: one explicit `user` block per account."""
-    lines = [
-        "# Motcua broker ACL, generated by `motcua provision`: edit the site file, not this.",
-        "# No topic lines outside a user block: anonymous clients get nothing.",
-    ]
-    for account in accounts:
-        lines += ["", f"# role: {account.role}", f"user {account.user}"]
-        lines += [f"topic read {t}" for t in account.read]
-        lines += [f"topic write {t}" for t in account.write]
-    return "\n".join(lines) + "\n"
 
 
 def role_table() -> str:
@@ -200,49 +89,13 @@ def tighten_secrets(out: Path) -> list[Path]:
     return fixed
 
 
-def credential_path(out: Path, user: str) -> Path:
-    """Return where one account's password is kept (mode 0600)."""
-    return out / CREDENTIALS_DIR / f"{user}.password"
-
-
-def _write_private(path: Path, text: str) -> None:
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write(text)
-    path.chmod(0o600)
-
-
-def passwords_for(out: Path, users: list[str], rotate: bool) -> tuple[dict[str, str], list[str]]:
-    """Keep existing passwords (unless rotating), make the missing ones; return them, new users."""
-    passwords: dict[str, str] = {}
-    made: list[str] = []
-    for user in users:
-        path = credential_path(out, user)
-        existing = "" if rotate or not path.exists() else path.read_text("utf-8").strip()
-        if existing:
-            passwords[user] = existing
-        else:
-            passwords[user] = secrets.token_urlsafe(24)
-            made.append(user)
-    return passwords, made
-
-
-def write_credentials(out: Path, passwords: dict[str, str]) -> None:
-    """Write one private credential file per account."""
-    directory = out / CREDENTIALS_DIR
-    directory.mkdir(parents=True, exist_ok=True)
-    directory.chmod(0o700)
-    for user, password in passwords.items():
-        _write_private(credential_path(out, user), password + "\n")
-
-
 def write_password_file(path: Path, passwords: dict[str, str]) -> None:
     """Write the Mosquitto password file with hashed passwords (via `mosquitto_passwd -U`)."""
     tool = shutil.which("mosquitto_passwd")
     if tool is None:
         raise ProvisionError("mosquitto_passwd not found: install the Debian package 'mosquitto'")
     staging = path.with_name(path.name + ".new")
-    _write_private(staging, "".join(f"{u}:{p}\n" for u, p in passwords.items()))
+    write_secret(staging, "".join(f"{u}:{p}\n" for u, p in passwords.items()))
     try:
         done = subprocess.run([tool, "-U", str(staging)], capture_output=True, text=True)
         if done.returncode != 0:
@@ -306,7 +159,7 @@ def provision_bridge(
     conf_dir = out / bridge.CONF_DIR
     conf_dir.mkdir(exist_ok=True)
     path = conf_dir / bridge.BRIDGE_CONF
-    _write_private(path, conf)
+    write_secret(path, conf)
     path.chmod(0o640)
     central = out / bridge.CENTRAL_DIR
     central.mkdir(exist_ok=True)

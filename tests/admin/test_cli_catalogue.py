@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
-from server.cli import main
+from admin.cli import main
 from shared.catalogue import CatalogueError, read_catalogue
 from tests.helpers.sites import DEMO_CONFIG, demo_config
 

@@ -1,0 +1,1 @@
+"""Site administration and tooling: the `motcua` command line, the demo, provisioning, backups."""
