@@ -103,6 +103,19 @@ class DossierSimulator:
         for sequence in range(1, count + 1):
             self._dossier(day, sequence, batch)
 
+    def _finish_day(self, day: date, legal_due: date, legal_days: int) -> tuple[date, bool]:
+        """When a dossier in progress is finished: early (70 %), on the due day, or late."""
+        draw = self.rng.random()
+        if draw < 0.70:
+            spread = max(0, (legal_due - day).days)
+            finish_day = day + timedelta(days=self.rng.randint(0, spread))
+            if finish_day >= legal_due and legal_days:
+                finish_day = legal_due - timedelta(days=1)
+            return max(finish_day, day), False
+        if draw < 0.90:
+            return legal_due, False
+        return self._working(legal_due, self.rng.randint(1, 5)), True
+
     def _dossier(self, day: date, sequence: int, batch: DossierBatch) -> None:
         rng = self.rng
         dossier_id = self.next_id
@@ -133,23 +146,13 @@ class DossierSimulator:
         legal_due = self._due(received, legal_days, tuple(p for p in pauses if p.end))
         due = legal_due
         if status == 4:
-            draw = rng.random()
-            if draw < 0.70:
-                spread = max(0, (legal_due - day).days)
-                finish_day = day + timedelta(days=rng.randint(0, spread))
-                if finish_day >= legal_due and legal_days:
-                    finish_day = legal_due - timedelta(days=1)
-                finish_day = max(finish_day, day)
-            elif draw < 0.90:
-                finish_day = legal_due
-            else:
-                finish_day = self._working(legal_due, rng.randint(1, 5))
-                if rng.random() < 0.75:
-                    notice = self._instant(legal_due - timedelta(days=1), rng.uniform(8, 11))
-                    if notice > received and notice <= self.now:
-                        apology = (notice, finish_day)
-                        steps.append(("rescheduled", notice, 4))
-                        due = finish_day
+            finish_day, late = self._finish_day(day, legal_due, legal_days)
+            if late and rng.random() < 0.75:
+                notice = self._instant(legal_due - timedelta(days=1), rng.uniform(8, 11))
+                if notice > received and notice <= self.now:
+                    apology = (notice, finish_day)
+                    steps.append(("rescheduled", notice, 4))
+                    due = finish_day
             finish = self._instant(finish_day, rng.uniform(8, 16.5))
             finish = max(finish, steps[-1][1] + timedelta(minutes=30))
             if finish <= self.now:

@@ -14,18 +14,22 @@ from functools import partial
 from sqlalchemy.orm import Session, sessionmaker
 
 from server import projections
+from server.day import Day
+from server.day_repository import DayRepository
+from server.day_store import load_day, load_requests, recent_service_seconds
 from server.dossier_service import DossierSettings
 from server.health import INVALID_VERB, ServerMetrics
 from server.intake import Decoded, Senders, admit, earlier_reply
 from server.logins import LoginCheck, Logins, run_check
 from server.officer_service import BAD_LOGIN
 from server.outcome import Outcome
-from server.queue_service import Clock, QueueService
+from server.queue_service import COUNTER_COMMANDS, Clock, QueueService
 from server.rate_limits import RateLimiter
 from shared.domain.credentials import LockoutPolicy
 from shared.domain.errors import DomainError, WrongCounter
 from shared.domain.personal_data import Retention
 from shared.domain.site import Site
+from shared.messaging import commands as cmd
 from shared.messaging.bus import Bus, Message
 from shared.messaging.codec import encode
 from shared.messaging.commands import Command
@@ -43,6 +47,8 @@ ROLLOVER_CHECK_SECONDS = 30.0
 CONCURRENT_ATTEMPTS = 3
 MAX_BATCH = 200
 FORGED_REPLY_TOPIC = "forged_reply_topic"  # a metrics label: no reply carries it
+# Commands decided on today's queue in memory alone (other commands may write other tables).
+MEMORY_COMMANDS = (cmd.IssueTicket, cmd.VoidTicket, cmd.TicketStatus, *COUNTER_COMMANDS)
 
 
 @dataclass(frozen=True)
@@ -100,6 +106,9 @@ class QueueServer:
         self._late_checked: date | None = None
         self.metrics = ServerMetrics()
         self._disconnected = False
+        # Today's queue in memory; read from the database when first needed and after a failure.
+        self._day: Day | None = None
+        self._has_accounts: bool | None = None
 
     def start(self) -> None:
         """Roll over to today, publish every retained state, then start taking commands."""
@@ -143,7 +152,7 @@ class QueueServer:
                     break
             items = [m for m in batch if m is not None and not isinstance(m, Republish)]
             if items:
-                self._safely(partial(self._handle_items, items, self._check_later))
+                self._safely(partial(self._handle_or_retry, items))
             if any(isinstance(m, Republish) for m in batch):
                 self._safely(self.publish_all)
             if None in batch:
@@ -203,18 +212,62 @@ class QueueServer:
         calling this get every reply back, logins included.
         """
         checks: list[LoginCheck] = []
-        results = self._handle_items(list(messages), checks.append)
+        results = self._handle_or_retry(list(messages), checks.append)
         while checks:
             check = checks.pop(0)
             index = next(i for i, m in enumerate(messages) if m is check.message)
-            results[index] = self._handle_items([run_check(check)], checks.append)[0]
+            results[index] = self._handle_or_retry([run_check(check)], checks.append)[0]
         return results
+
+    def _handle_or_retry(
+        self, items: list[Item], check: Callable[[LoginCheck], None] | None = None
+    ) -> list[Reply | None]:
+        """Apply a batch; if it fails as a whole, apply its commands again one at a time.
+
+        A batch fails only when writing it fails (the database, or a retry whose request id is
+        older than the ones kept in memory); each command then gets its reply or fails alone,
+        and the one-at-a-time pass looks every request id up in the log.
+        """
+        check = check or self._check_later
+        try:
+            return self._handle_items(items, check)
+        except Exception:
+            log.exception("a batch failed; its commands are applied again one at a time")
+        results: list[Reply | None] = []
+        for item in items:
+            try:
+                results += self._handle_items([item], check, careful=True)
+            except Exception:
+                log.exception("a command failed on its own; it gets no reply and may be retried")
+                results.append(None)
+        return results
+
+    def day(self) -> Day:
+        """Today's queue in memory (read from the database when not loaded or a new day)."""
+        at = self.clock()
+        today = self.service.today(at)
+        if self._day is None or self._day.service_day != today:
+            with self.sessions() as session:
+                day = load_day(session, self.site.id, today)
+                day.requests = load_requests(session, self.site.id, at)
+                recent = recent_service_seconds(
+                    session, self.site.id, today, self.site.rules.estimate_sample
+                )
+            self.service.service_times.load(recent, [s.code for s in self.site.services])
+            self._day = day
+        return self._day
+
+    def _officer_accounts(self, session: Session) -> bool:
+        """Whether the site has officer accounts (asked again after any non-queue command)."""
+        if self._has_accounts is None:
+            self._has_accounts = OfficerRepository(session, self.site.id).has_accounts()
+        return self._has_accounts
 
     def _check_later(self, check: LoginCheck) -> None:
         self.logins.checks.submit(check, self._inbox.put)
 
     def _handle_items(
-        self, items: list[Item], check: Callable[[LoginCheck], None]
+        self, items: list[Item], check: Callable[[LoginCheck], None], careful: bool = False
     ) -> list[Reply | None]:
         """Apply commands in order, commit them together, then reply and publish.
 
@@ -233,12 +286,16 @@ class QueueServer:
         results: list[Reply | None] = []
         merged = Outcome()
         checks: list[LoginCheck] = []
+        day = self.day()
         try:
             with self.sessions.begin() as session:
-                repo = QueueRepository(session, self.site.id)
+                repo = DayRepository(session, self.site.id, day, careful)
                 for step in admitted:
                     results.append(self._safe_step(repo, step, merged, checks))
+                repo.write()
+            day.forget_journal()
         except BaseException:
+            self._day = None  # memory is ahead of what was stored: read the day again
             for pending in checks:
                 self.logins.abandon(pending)
             raise
@@ -265,8 +322,11 @@ class QueueServer:
                 self.metrics.rejected(item)
             return item
         request_id = item.command.request_id if isinstance(item, LoginCheck) else item[2].request_id
+        touches_database = _touches_database(item)
+        if touches_database:
+            self._has_accounts = None  # an officer command may have added the first account
         try:
-            with repo.session.begin_nested():
+            with repo.savepoint(touches_database):
                 return self._step(repo, item, merged, checks)
         except Exception:
             log.exception("a command failed outside its own handling; the batch goes on")
@@ -363,9 +423,10 @@ class QueueServer:
             return earlier, None
         reply: Reply | None = None
         outcome: Outcome | None = None
+        database = run is not None or not isinstance(command, MEMORY_COMMANDS)
         for _ in range(CONCURRENT_ATTEMPTS):
             try:
-                with repo.session.begin_nested():
+                with repo.savepoint(database):
                     if run is not None:
                         outcome = run()
                     else:
@@ -390,7 +451,7 @@ class QueueServer:
                     None,
                 )
         assert reply is not None
-        with repo.session.begin_nested():
+        with repo.savepoint(database=False):
             self._log(repo, device, verb, command, received, reply)
         return reply, None
 
@@ -469,6 +530,7 @@ class QueueServer:
                 OfficerRepository(session, self.site.id).forget_failures(at - forget)
                 outcome.logins = True
         if outcome.result:
+            self._day = None  # a new day: read it (and yesterday's closings) from storage
             log.info("new service day %s", outcome.result)
             self.publish(outcome)
 
@@ -545,17 +607,24 @@ class QueueServer:
         day = self.service.today(at)
         times = self.service.service_times
         with self.sessions() as session:
-            repo = QueueRepository(session, self.site.id)
+            repo = DayRepository(session, self.site.id, self.day())
             for zone in sorted(outcome.zones):
                 board = projections.board(self.site, repo, zone, day, at)
                 self.bus.publish(self.topics.board(zone), encode(board), retain=True)
             for counter_id in sorted(outcome.counters):
                 counter = self.site.counter(counter_id)
-                state = projections.counter_message(self.site, repo, times, counter, day, at)
+                state = projections.counter_message(
+                    self.site, repo, times, counter, day, at, self._officer_accounts(session)
+                )
                 self.bus.publish(self.topics.counter(counter_id), encode(state), retain=True)
             if outcome.queues:
                 waiting = projections.queues(self.site, repo, times, day, at)
                 self.bus.publish(self.topics.queues(), encode(waiting), retain=True)
+
+
+def _touches_database(item: Decoded | LoginCheck) -> bool:
+    """Whether applying an item may read or write more than today's queue in memory."""
+    return isinstance(item, LoginCheck) or not isinstance(item[2], MEMORY_COMMANDS)
 
 
 def _message_of(item: Item) -> Message:

@@ -6,8 +6,6 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlalchemy import select
-
 from server.rate_limits import RateLimiter
 from shared.messaging.bus import Message
 from shared.messaging.codec import ProtocolError, decode_command
@@ -16,7 +14,6 @@ from shared.messaging.registry import COMMANDS, Role, device_role, may_send
 from shared.messaging.replies import ErrorCode, Reply
 from shared.messaging.topics import CommandTopic, Topics, reply_topic_for
 from shared.storage.repository import QueueRepository
-from shared.storage.tables import CommandLogRow
 
 log = logging.getLogger(__name__)
 Decoded = tuple[Message, CommandTopic, Command]
@@ -105,17 +102,11 @@ def earlier_reply(repo: QueueRepository, device: str, verb: str, command: Comman
     Request ids are scoped per (device, verb) and kept as long as the audit log keeps the
     command (it is never pruned; old dossier payloads are scrubbed, not deleted).
     """
-    row = repo.session.execute(
-        select(CommandLogRow.payload, CommandLogRow.reply).where(
-            CommandLogRow.site_id == repo.site_id,
-            CommandLogRow.device_id == device,
-            CommandLogRow.verb == verb,
-            CommandLogRow.request_id == command.request_id,
-        )
-    ).first()
-    if row is None:
+    stored = repo.stored_request(device, verb, command.request_id)
+    if stored is None:
         return None
-    if row.payload != command.model_dump_json():
+    payload, reply = stored
+    if payload != command.model_dump_json():
         text = CONFLICT.format(request_id=command.request_id)
         return Reply.failure(command.request_id, ErrorCode.REQUEST_ID_CONFLICT, text)
-    return Reply.model_validate_json(row.reply)
+    return Reply.model_validate_json(reply)

@@ -7,13 +7,14 @@ from datetime import date, datetime
 from server.service_times import ServiceTimes
 from shared.domain.availability import unavailable_reason
 from shared.domain.codes import ticket_qr
+from shared.domain.counter_actions import allowed_actions
 from shared.domain.counters import CounterState, CounterStatus
 from shared.domain.estimate import (
     CounterLoad,
+    TurnModel,
     Waiting,
     ahead_in_line,
     ahead_of_new,
-    counter_turns,
     wait_minutes,
     wait_seconds,
 )
@@ -31,15 +32,6 @@ from shared.messaging.states import (
 from shared.storage.repository import QueueRepository
 
 
-def open_counters(site: Site, states: dict[str, CounterState], service_code: str) -> int:
-    """Count the counters open (not paused) that serve a service."""
-    return sum(
-        1
-        for c in site.counters_serving(service_code)
-        if states.get(c.id, CounterState(c.id)).status is CounterStatus.OPEN
-    )
-
-
 def counter_loads(site: Site, states: dict[str, CounterState]) -> list[CounterLoad]:
     """Describe every counter for the estimate: its services, open or not, busy or idle."""
     loads = []
@@ -55,26 +47,44 @@ def counter_loads(site: Site, states: dict[str, CounterState]) -> list[CounterLo
     return loads
 
 
-def expected_wait(
-    site: Site,
-    repo: QueueRepository,
-    times: ServiceTimes,
-    service: Service,
-    ahead: int,
-    loads: list[CounterLoad],
-    waiting: dict[str, Waiting],
-    issued: dict[str, int],
-) -> float:
-    """Seconds until someone with `ahead` people before them is called (docs/estimates.md)."""
-    codes = {code for c in site.counters_serving(service.code) for code in c.services}
-    typical = {
-        code: times.typical(
-            code, site.service(code).default_service_seconds, repo.recent_service_seconds
-        )
-        for code in codes | {service.code}
-    }
-    turns = counter_turns(service.code, loads, waiting, typical, issued)
-    return wait_seconds(ahead, turns, typical[service.code])
+class WaitPicture:
+    """The hall as the estimates see it at one moment: counters, queues, typical durations.
+
+    Built once per publication (or per reply that needs it) and asked for every service.
+    """
+
+    def __init__(self, site: Site, repo: QueueRepository, times: ServiceTimes, day: date) -> None:
+        self.summary = repo.waiting_summary(day)
+        self.issued = repo.issued_counts(day)
+        self.states = repo.counter_states()
+        self.typical = {
+            s.code: times.typical(s.code, s.default_service_seconds, repo.recent_service_seconds)
+            for s in site.services
+        }
+        loads = counter_loads(site, self.states)
+        self.model = TurnModel(loads, _waiting(self.summary), self.typical, self.issued)
+        self._open: dict[str, int] = {}
+        for counter, load in zip(site.counters, loads, strict=True):
+            if load.open:
+                for code in counter.services:
+                    self._open[code] = self._open.get(code, 0) + 1
+
+    def open_counters(self, service_code: str) -> int:
+        """How many counters serving the service are open (not paused)."""
+        return self._open.get(service_code, 0)
+
+    def wait(self, service: Service, ahead: int) -> float:
+        """Seconds until someone with `ahead` people before them is called (docs/estimates.md)."""
+        return wait_seconds(ahead, self.model.turns(service.code), self.typical[service.code])
+
+
+def wait_picture(site: Site, repo: QueueRepository, times: ServiceTimes, day: date) -> WaitPicture:
+    """The hall's picture for the estimates, built again only when the queue or durations moved."""
+    picture = repo.derived(
+        ("wait", day, times.changes), lambda: WaitPicture(site, repo, times, day)
+    )
+    assert isinstance(picture, WaitPicture)
+    return picture
 
 
 def _waiting(summary: dict[str, tuple[int, int, datetime]]) -> dict[str, Waiting]:
@@ -95,10 +105,7 @@ def ticket_info(
         entry = next((e for e in waiting if e.ticket_id == ticket.id), None)
         if entry is not None:
             ahead = ahead_in_line(entry, waiting, site.rules.priority_ratio)
-            loads = counter_loads(site, repo.counter_states())
-            counts = _waiting(repo.waiting_summary(ticket.service_day))
-            issued = repo.issued_counts(ticket.service_day)
-            wait = expected_wait(site, repo, times, service, ahead, loads, counts, issued)
+            wait = wait_picture(site, repo, times, ticket.service_day).wait(service, ahead)
     counter = site.counter(ticket.counter_id) if ticket.counter_id else None
     return TicketInfo(
         number=ticket.number,
@@ -164,22 +171,35 @@ def counter_message(
     counter: Counter,
     day: date,
     at: datetime,
+    officer_accounts: bool = True,
 ) -> CounterStateMessage:
-    """Build a counter's retained state for its console and supervisors."""
+    """Build a counter's retained state for its console and supervisors.
+
+    `officer_accounts`: whether the site has officer accounts (a closed counter then opens only
+    through a login), which decides whether `open_counter` is among the actions allowed now.
+    """
     state = repo.counter_state(counter.id)
     current = None
     if state.current_ticket_id is not None:
         current = ticket_info(site, repo, times, repo.get_ticket(state.current_ticket_id), at)
     served = repo.served_count(day, counter.id)
     total = repo.counter_service_seconds(day, counter.id)
+    held = repo.held_numbers(day, counter.id)
+    actions = allowed_actions(
+        state.status,
+        current.state if current is not None else None,
+        held=bool(held),
+        officer_accounts=officer_accounts,
+    )
     return CounterStateMessage(
         counter=counter.id,
         label=counter.label,
-        status=state.status.value,
+        status=state.status,
         officer_id=state.officer_id,
         pause_reason=state.pause_reason,
         current=current,
-        held=repo.held_numbers(day, counter.id),
+        held=held,
+        actions=actions,
         served_today=served,
         average_service_seconds=int(total / served) if served else 0,
         updated_at=at,
@@ -190,17 +210,14 @@ def queues(
     site: Site, repo: QueueRepository, times: ServiceTimes, day: date, at: datetime
 ) -> QueuesState:
     """Build the waiting figures and availability of every service."""
-    summary = repo.waiting_summary(day)
-    issued = repo.issued_counts(day)
-    states = repo.counter_states()
-    loads = counter_loads(site, states)
-    counts = _waiting(summary)
+    picture = wait_picture(site, repo, times, day)
+    summary, issued = picture.summary, picture.issued
     services = []
     for service in site.services:
         count, priority_count, oldest = summary.get(service.code, (0, 0, None))
-        staffed = open_counters(site, states, service.code)
+        staffed = picture.open_counters(service.code)
         ahead = ahead_of_new(count - priority_count, priority_count, site.rules.priority_ratio)
-        wait = expected_wait(site, repo, times, service, ahead, loads, counts, issued)
+        wait = picture.wait(service, ahead)
         reason = unavailable_reason(service, at, site.rules.timezone, issued.get(service.code, 0))
         services.append(
             ServiceWaiting(

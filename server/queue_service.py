@@ -28,13 +28,12 @@ from shared.domain.errors import (
     WrongCounter,
 )
 from shared.domain.numbering import format_number, parse_number, service_day
-from shared.domain.policy import QueueEntry, choose_next, eligible
+from shared.domain.policy import choose_next, eligible, queue_entry
 from shared.domain.site import Counter, Site
 from shared.domain.ticket_facts import ticket_fact
 from shared.domain.tickets import Ticket, TicketEvent, TicketEventKind, TicketState
 from shared.messaging import commands as cmd
 from shared.storage.dossier_repository import DossierRepository
-from shared.storage.facts import FactRepository
 from shared.storage.officer_repository import Officer, OfficerRepository
 from shared.storage.repository import QueueRepository
 
@@ -133,8 +132,14 @@ class QueueService:
         dossier = self.dossiers.look_up(dossiers, text)
         if dossier.status is not DossierStatus.DONE:
             raise InvalidTransition(f"Hồ sơ {dossier.code} chưa có kết quả để trả.")
-        if ticket.id is not None and dossier.id is not None:
-            dossiers.link_ticket(ticket.id, dossier.id, "return")
+        ticket_id, dossier_id = ticket.id, dossier.id
+        if ticket_id is not None and dossier_id is not None:
+            site_id = self.site.id
+
+            def link(session: Session) -> None:
+                DossierRepository(session, site_id).link_ticket(ticket_id, dossier_id, "return")
+
+            repo.after_write(link)
 
     def _void(
         self, repo: QueueRepository, device_id: str, command: cmd.VoidTicket, at: datetime
@@ -216,7 +221,7 @@ class QueueService:
         repo.save(before, after)
         fact = ticket_fact(after)
         if fact is not None and after.id is not None:
-            FactRepository(repo.session, repo.site_id).add(after.id, fact)
+            repo.add_fact(after.id, fact)
         outcome.events.append(event)
         if event.kind is TicketEventKind.FINISHED:
             seconds = rules.service_seconds(after)
@@ -250,22 +255,12 @@ class QueueService:
     ) -> CounterState:
         state.require_calling()
         day = self.today(at)
+        chosen = None
+        if isinstance(command, cmd.CallNumber):  # checked before the current one is finished
+            chosen = self._callable(repo, counter, command.number, at)
         state = self._finish_current(repo, counter, state, at, out)
-        if isinstance(command, cmd.CallNumber):
-            ticket = self._find(repo, command.number, at)
-            if ticket.state is not TicketState.WAITING or ticket.id is None:
-                raise InvalidTransition(f"Số {ticket.number} không còn chờ gọi.")
-            entry = QueueEntry(
-                ticket.id,
-                ticket.number,
-                ticket.service_code,
-                ticket.issued_at,
-                ticket.priority,
-                ticket.front,
-                ticket.target_counter,
-            )
-            if not eligible(counter.id, counter.services, entry):
-                raise WrongCounter(f"Quầy {counter.label} không phục vụ số {ticket.number}.")
+        if chosen is not None:
+            ticket = chosen
             streak = state.priority_streak
         else:
             waiting = repo.waiting_for_counter(day, counter.id, counter.services)
@@ -290,6 +285,17 @@ class QueueService:
         out.queues = True
         out.result["ticket"] = self._info(repo, called, at)
         return replace(state, current_ticket_id=called.id, priority_streak=streak)
+
+    def _callable(
+        self, repo: QueueRepository, counter: Counter, number: str, at: datetime
+    ) -> Ticket:
+        """The waiting ticket a counter asks for by number, if it may call it."""
+        ticket = self._find(repo, number, at)
+        if ticket.state is not TicketState.WAITING or ticket.id is None:
+            raise InvalidTransition(f"Số {ticket.number} không còn chờ gọi.")
+        if not eligible(counter.id, counter.services, queue_entry(ticket)):
+            raise WrongCounter(f"Quầy {counter.label} không phục vụ số {ticket.number}.")
+        return ticket
 
     def _resume(
         self,

@@ -15,6 +15,7 @@ class ServiceTimes:
 
     def __init__(self, sample: int) -> None:
         self._sample = sample
+        self.changes = 0  # bumped by every new duration: estimates made before are stale
         self._recent: dict[str, deque[float]] = {}
 
     def _window(self, service_code: str, load: Loader) -> deque[float]:
@@ -24,10 +25,18 @@ class ServiceTimes:
             self._recent[service_code] = window
         return window
 
+    def load(self, recent: dict[str, list[float]], service_codes: list[str]) -> None:
+        """Start from stored durations (oldest first) for every service; none means none yet."""
+        self._recent = {
+            code: deque(recent.get(code, []), maxlen=self._sample) for code in service_codes
+        }
+        self.changes += 1
+
     def record(self, service_code: str, seconds: float, load: Loader) -> None:
         """Add a finished service's duration."""
         if seconds > 0:
             self._window(service_code, load).append(seconds)
+            self.changes += 1
 
     def typical(self, service_code: str, default_seconds: float, load: Loader) -> float:
         """Typical recent duration (trimmed mean), near the default while few were measured."""

@@ -114,6 +114,7 @@ def running_server(
     settings = DossierSettings.from_config(demo_config())
     server = QueueServer(demo_site, sessions, bus, clock, settings)
     server.start()
+    assert bus.wait_subscribed(10), "the broker never acknowledged the server's subscriptions"
     yield server
     server.stop()
 

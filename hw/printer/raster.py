@@ -207,32 +207,47 @@ def parse_command(data: bytes, i: int) -> tuple[str, int]:
     if b == DLE and data[i + 1] == 0x04:
         return "DLE EOT", 3
     if b == ESC:
-        if rest < 2:
-            return "ESC", 0
-        op = data[i + 1]
-        if op == ord("@"):
-            return "ESC @", 2
-        if op in b"JdaE2":
-            sizes = {ord("2"): 2}
-            need = sizes.get(op, 3)
-            return (f"ESC {chr(op)}", need) if rest >= need else ("ESC", 0)
-    if b == GS and rest >= 2:
-        op = data[i + 1]
-        if op == ord("v"):
-            if rest < 8:
-                return "GS v 0", 0
-            width = data[i + 4] | data[i + 5] << 8
-            height = data[i + 6] | data[i + 7] << 8
-            need = 8 + width * height
-            return ("GS v 0", need) if rest >= need else ("GS v 0", 0)
-        if op == ord("V"):
-            if rest < 3:
-                return "GS V", 0
-            need = 4 if data[i + 2] in (65, 66, 97, 98, 103, 104) else 3
-            return ("GS V", need) if rest >= need else ("GS V", 0)
-    if b == GS and rest < 2:
-        return "GS", 0
+        found = _esc(data, i, rest)
+        if found is not None:
+            return found
+    if b == GS:
+        found = _gs(data, i, rest)
+        if found is not None:
+            return found
     raise DecodeError(f"unknown ESC/POS byte 0x{b:02x} at {i}")
+
+
+def _esc(data: bytes, i: int, rest: int) -> tuple[str, int] | None:
+    """An ESC command: its name and length (0 if incomplete), or None when unknown."""
+    if rest < 2:
+        return "ESC", 0
+    op = data[i + 1]
+    if op == ord("@"):
+        return "ESC @", 2
+    if op in b"JdaE2":
+        need = 2 if op == ord("2") else 3
+        return (f"ESC {chr(op)}", need) if rest >= need else ("ESC", 0)
+    return None
+
+
+def _gs(data: bytes, i: int, rest: int) -> tuple[str, int] | None:
+    """A GS command: its name and length (0 if incomplete), or None when unknown."""
+    if rest < 2:
+        return "GS", 0
+    op = data[i + 1]
+    if op == ord("v"):
+        if rest < 8:
+            return "GS v 0", 0
+        width = data[i + 4] | data[i + 5] << 8
+        height = data[i + 6] | data[i + 7] << 8
+        need = 8 + width * height
+        return ("GS v 0", need) if rest >= need else ("GS v 0", 0)
+    if op == ord("V"):
+        if rest < 3:
+            return "GS V", 0
+        need = 4 if data[i + 2] in (65, 66, 97, 98, 103, 104) else 3
+        return ("GS V", need) if rest >= need else ("GS V", 0)
+    return None
 
 
 def _apply(paper: _Paper, job: DecodedJob, cmd: str, raw: bytes) -> None:

@@ -110,6 +110,35 @@ def _sex(value: str) -> str:
     raise CitizenIdError("Giới tính phải là Nam hoặc Nữ.")
 
 
+def _check_fields(fields: list[str]) -> None:
+    """Check the numbers, lengths and characters of the card's fields."""
+    id_number, old_id, name = fields[0], fields[1], fields[2]
+    if not _DIGITS_12.fullmatch(id_number):
+        raise CitizenIdError("Số định danh cá nhân phải gồm đúng 12 chữ số.")
+    if old_id and not _OLD_ID.fullmatch(old_id):
+        raise CitizenIdError("Số CMND cũ phải gồm 9 chữ số (hoặc 12 chữ số), hoặc để trống.")
+    if any(len(field) > MAX_FIELD for field in fields):
+        raise CitizenIdError("Một trường của mã QR thẻ căn cước dài bất thường.")
+    if not all(field.isprintable() for field in fields):
+        raise CitizenIdError("Mã QR thẻ căn cước có ký tự điều khiển không hợp lệ.")
+    if name and not any(ch.isalpha() for ch in name):
+        raise CitizenIdError("Họ và tên không hợp lệ: không có chữ cái nào.")
+
+
+def _check_dates(birth: date | None, issued: date | None, today: date) -> None:
+    """Check that the dates are possible: not in the future, issued after birth."""
+    if birth is not None:
+        if birth > today:
+            raise CitizenIdError("Ngày sinh ở sau ngày hôm nay.")
+        if birth.year < EARLIEST_BIRTH_YEAR:
+            raise CitizenIdError(f"Ngày sinh trước năm {EARLIEST_BIRTH_YEAR}, không hợp lệ.")
+    if issued is not None:
+        if issued > today:
+            raise CitizenIdError("Ngày cấp ở sau ngày hôm nay.")
+        if birth is not None and issued < birth:
+            raise CitizenIdError("Ngày cấp ở trước ngày sinh.")
+
+
 def parse_citizen_qr(text: str, today: date | None = None) -> CitizenId:
     """Parse and check the QR text of a citizen ID card; raise CitizenIdError when it is not one.
 
@@ -127,26 +156,8 @@ def parse_citizen_qr(text: str, today: date | None = None) -> CitizenId:
             f"mã này có {len(fields)}."
         )
     id_number, old_id, name, birth, sex, address, issued = fields[:FIELD_COUNT]
-    if not _DIGITS_12.fullmatch(id_number):
-        raise CitizenIdError("Số định danh cá nhân phải gồm đúng 12 chữ số.")
-    if old_id and not _OLD_ID.fullmatch(old_id):
-        raise CitizenIdError("Số CMND cũ phải gồm 9 chữ số (hoặc 12 chữ số), hoặc để trống.")
-    if any(len(field) > MAX_FIELD for field in fields[:FIELD_COUNT]):
-        raise CitizenIdError("Một trường của mã QR thẻ căn cước dài bất thường.")
-    if not all(field.isprintable() for field in fields[:FIELD_COUNT]):
-        raise CitizenIdError("Mã QR thẻ căn cước có ký tự điều khiển không hợp lệ.")
-    if name and not any(ch.isalpha() for ch in name):
-        raise CitizenIdError("Họ và tên không hợp lệ: không có chữ cái nào.")
+    _check_fields(fields[:FIELD_COUNT])
     birth_date = _date(birth, "Ngày sinh")
-    if birth_date is not None:
-        if birth_date > today:
-            raise CitizenIdError("Ngày sinh ở sau ngày hôm nay.")
-        if birth_date.year < EARLIEST_BIRTH_YEAR:
-            raise CitizenIdError(f"Ngày sinh trước năm {EARLIEST_BIRTH_YEAR}, không hợp lệ.")
     issue_date = _date(issued, "Ngày cấp")
-    if issue_date is not None:
-        if issue_date > today:
-            raise CitizenIdError("Ngày cấp ở sau ngày hôm nay.")
-        if birth_date is not None and issue_date < birth_date:
-            raise CitizenIdError("Ngày cấp ở trước ngày sinh.")
+    _check_dates(birth_date, issue_date, today)
     return CitizenId(id_number, old_id, name, birth_date, _sex(sex), address, issue_date)

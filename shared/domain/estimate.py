@@ -115,6 +115,76 @@ class Turns:
 MIN_AVAILABLE = 0.2  # a counter keeps at least a fifth of its time for a service it lists last
 
 
+class TurnModel:
+    """Every service's counter turns from one picture of the hall (built once, asked per service).
+
+    `turns(service)` gives what `counter_turns` gives; the per-counter sums every service shares
+    are worked out once, so asking for all services costs about as much as asking for one.
+    """
+
+    def __init__(
+        self,
+        counters: Sequence[CounterLoad],
+        waiting: Mapping[str, Waiting],
+        typical: Mapping[str, float],
+        issued: Mapping[str, int],
+    ) -> None:
+        self.counters = counters
+        self.waiting = waiting
+        self.typical = typical
+        self.issued = issued
+        self._open_sharing = _sharing([c for c in counters if c.open])
+        self._serving: dict[str, list[CounterLoad]] = {}
+        for counter in counters:
+            for code in counter.services:
+                self._serving.setdefault(code, []).append(counter)
+
+    def turns(self, service: str) -> list[Turns]:
+        """When each counter serving `service` can take its tickets, in seconds from now."""
+        serving = self._serving.get(service, [])
+        working = [c for c in serving if c.open]
+        if working:
+            sharing = self._open_sharing
+        else:
+            working = [CounterLoad(c.services, True, True) for c in serving]
+            sharing = _sharing(working)
+        own = self.typical.get(service, 0.0)
+        busy = sum(1 for c in working if c.busy)
+        turns = []
+        rank = 0
+        for counter in working:
+            start = 0.0
+            if counter.busy:
+                rank += 1
+                start = own * rank / (busy + 1)
+            before = counter.services[: counter.services.index(service)]
+            backlog = 0.0
+            work: dict[str, float] = {}
+            for code in counter.services:
+                seconds = self.typical.get(code, own)
+                share = max(1, sharing.get(code, 1))
+                work[code] = (self.issued.get(code, 0) + 1) * seconds / share
+                if code != service:
+                    queue = self.waiting.get(code, NOBODY)
+                    tickets = queue.priority + (queue.normal if code in before else 0)
+                    backlog += tickets * seconds / share
+            first = sum(work[code] for code in before) / sum(work.values())
+            available = max(MIN_AVAILABLE, 1 - first)
+            turns.append(Turns(start + backlog / available, own / available))
+        return turns
+
+
+def _sharing(pool: Sequence[CounterLoad]) -> dict[str, int]:
+    sharing: dict[str, int] = {}
+    for counter in pool:
+        for code in counter.services:
+            sharing[code] = sharing.get(code, 0) + 1
+    return sharing
+
+
+NOBODY = Waiting()
+
+
 def counter_turns(
     service: str,
     counters: Sequence[CounterLoad],
@@ -132,39 +202,7 @@ def counter_turns(
     the work each service brought today (tickets issued × typical time). When no counter serving
     the service is open, they are all taken to open busy (before the morning's logins, say).
     """
-    serving = [c for c in counters if service in c.services]
-    working = [c for c in serving if c.open] or [
-        CounterLoad(c.services, True, True) for c in serving
-    ]
-    pool = [c for c in counters if c.open] if any(c.open for c in serving) else working
-    sharing: dict[str, int] = {}
-    for counter in pool:
-        for code in counter.services:
-            sharing[code] = sharing.get(code, 0) + 1
-    own = typical.get(service, 0.0)
-    busy = sum(1 for c in working if c.busy)
-    turns = []
-    rank = 0
-    for counter in working:
-        start = 0.0
-        if counter.busy:
-            rank += 1
-            start = own * rank / (busy + 1)
-        before = counter.services[: counter.services.index(service)]
-        backlog = 0.0
-        work: dict[str, float] = {}
-        for code in counter.services:
-            seconds = typical.get(code, own)
-            share = max(1, sharing.get(code, 1))
-            work[code] = (issued.get(code, 0) + 1) * seconds / share
-            if code != service:
-                queue = waiting.get(code, Waiting())
-                tickets = queue.priority + (queue.normal if code in before else 0)
-                backlog += tickets * seconds / share
-        first = sum(work[code] for code in before) / sum(work.values())
-        available = max(MIN_AVAILABLE, 1 - first)
-        turns.append(Turns(start + backlog / available, own / available))
-    return turns
+    return TurnModel(counters, waiting, typical, issued).turns(service)
 
 
 def wait_seconds(ahead: int, turns: Sequence[Turns], typical_seconds: float) -> float:

@@ -6,6 +6,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from shared.domain.tickets import Ticket
+
 
 @dataclass(frozen=True)
 class QueueEntry:
@@ -18,6 +20,21 @@ class QueueEntry:
     priority: str | None = None
     front: bool = False
     target_counter: str | None = None
+
+
+def queue_entry(ticket: Ticket) -> QueueEntry:
+    """What the policy needs of a stored ticket."""
+    if ticket.id is None:
+        raise ValueError("ticket was never stored")
+    return QueueEntry(
+        ticket.id,
+        ticket.number,
+        ticket.service_code,
+        ticket.issued_at,
+        ticket.priority,
+        ticket.front,
+        ticket.target_counter,
+    )
 
 
 @dataclass(frozen=True)

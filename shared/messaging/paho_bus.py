@@ -72,6 +72,10 @@ class PahoBus:
         if will is not None:
             self._client.will_set(will.topic, will.offline, qos=1, retain=True)
         self._lock = threading.Lock()
+        # Subscriptions sent and not yet acknowledged by the broker (see wait_subscribed).
+        self._unacknowledged: set[int] = set()
+        self._early: set[int] = set()
+        self._acknowledged = threading.Condition(self._lock)
         self._subscriptions: list[tuple[str, Handler]] = []
         self._listeners: list[ConnectionListener] = []
         self._connected = threading.Event()
@@ -82,6 +86,7 @@ class PahoBus:
         self._client.on_connect = self._on_connect
         self._client.on_disconnect = self._on_disconnect
         self._client.on_message = self._on_message
+        self._client.on_subscribe = self._on_subscribe
         properties = Properties(PacketTypes.CONNECT)  # type: ignore[no-untyped-call]
         properties.SessionExpiryInterval = 3600 if persistent_session else 0
         self._client.connect_async(
@@ -127,7 +132,7 @@ class PahoBus:
         with self._lock:
             self._subscriptions.append((pattern, handler))
         if self.connected:
-            self._client.subscribe(pattern, qos=1)
+            self._sent(self._client.subscribe(pattern, qos=1))
 
     def request(self, topic: str, payload: bytes, timeout: float) -> Message:
         """Publish a request with ResponseTopic + CorrelationData and wait for the reply.
@@ -159,6 +164,38 @@ class PahoBus:
             if (reply_topic, self._pending.resolve) in self._subscriptions:
                 return
         self.subscribe(reply_topic, self._pending.resolve)
+
+    def _sent(self, result: tuple[int, int | None]) -> None:
+        code, mid = result
+        if code == mqtt.MQTT_ERR_SUCCESS and mid is not None:
+            with self._lock:
+                if mid in self._early:  # the acknowledgement came before subscribe() returned
+                    self._early.discard(mid)
+                else:
+                    self._unacknowledged.add(mid)
+
+    def _on_subscribe(
+        self,
+        client: mqtt.Client,
+        userdata: object,
+        mid: int,
+        reason_codes: list[ReasonCode],
+        properties: Properties | None,
+    ) -> None:
+        with self._acknowledged:
+            if mid in self._unacknowledged:
+                self._unacknowledged.discard(mid)
+            else:
+                self._early.add(mid)
+            self._acknowledged.notify_all()
+
+    def wait_subscribed(self, timeout: float) -> bool:
+        """Wait until the broker acknowledged every subscription sent so far; False on timeout.
+
+        Until then a message published by another client may reach nobody.
+        """
+        with self._acknowledged:
+            return self._acknowledged.wait_for(lambda: not self._unacknowledged, timeout)
 
     def on_connection_change(self, listener: ConnectionListener) -> None:
         """Register a listener and tell it the current state."""
@@ -194,7 +231,7 @@ class PahoBus:
             patterns = sorted({p for p, _ in self._subscriptions})
             listeners = list(self._listeners)
         if patterns:
-            client.subscribe([(p, 1) for p in patterns])
+            self._sent(client.subscribe([(p, 1) for p in patterns]))
         if self._will is not None:
             client.publish(self._will.topic, self._will.online, qos=1, retain=True)
         self._connected.set()

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import ColumnElement, Table, and_, func, or_, select, update
+from sqlalchemy import ColumnElement, Row, Table, and_, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from shared.domain.counters import CounterState, CounterStatus
 from shared.domain.errors import NotFound
 from shared.domain.policy import QueueEntry
+from shared.domain.ticket_facts import TicketFact
 from shared.domain.tickets import Period, PeriodKind, Ticket, TicketState
+from shared.storage.facts import FactRepository
 from shared.storage.tables import (
     CommandLogRow,
     CounterStateRow,
@@ -27,7 +31,8 @@ class ConcurrentUpdate(Exception):
     """Another writer changed the ticket first; the command should be applied again."""
 
 
-def _period(row: PeriodRow) -> Period:
+def period_of(row: PeriodRow | Row[Any]) -> Period:
+    """The period a stored row (ORM or plain) describes."""
     return Period(
         kind=PeriodKind(row.kind),
         started_at=row.started_at,
@@ -123,7 +128,7 @@ class QueueRepository:
             number=row.number,
             service_day=row.service_day,
             issued_at=row.issued_at,
-            periods=tuple(_period(p) for p in periods),
+            periods=tuple(period_of(p) for p in periods),
             priority=row.priority,
             recall_count=row.recall_count,
             front=row.front,
@@ -405,6 +410,38 @@ class QueueRepository:
                 reply=reply,
             )
         )
+
+    def stored_request(self, device_id: str, verb: str, request_id: str) -> tuple[str, str] | None:
+        """The payload and reply of a command already applied, or None when it is new."""
+        row = self.session.execute(
+            select(CommandLogRow.payload, CommandLogRow.reply).where(
+                CommandLogRow.site_id == self.site_id,
+                CommandLogRow.device_id == device_id,
+                CommandLogRow.verb == verb,
+                CommandLogRow.request_id == request_id,
+            )
+        ).first()
+        return None if row is None else (row.payload, row.reply)
+
+    # Writes that follow a command --------------------------------------------------------
+
+    def add_fact(self, ticket_id: int, fact: TicketFact) -> None:
+        """Store the report facts of a ticket that reached a terminal state."""
+        FactRepository(self.session, self.site_id).add(ticket_id, fact)
+
+    def after_write(self, action: Callable[[Session], None]) -> None:
+        """Run a write that needs the command's tickets stored (here: they are, run it now)."""
+        action(self.session)
+
+    def derived(self, key: object, build: Callable[[], object]) -> object:
+        """A value worked out from the queue (the database is read anew each time: no keeping)."""
+        return build()
+
+    @contextmanager
+    def savepoint(self, database: bool = True) -> Iterator[None]:
+        """Undo what the block changed if it raises (`database`: it may write outside the queue)."""
+        with self.session.begin_nested():
+            yield
 
     # Site --------------------------------------------------------------------------------
 
