@@ -16,6 +16,7 @@ class ServiceTimes:
     def __init__(self, sample: int) -> None:
         self._sample = sample
         self.changes = 0  # bumped by every new duration: estimates made before are stale
+        self._typical: dict[tuple[str, float], float] = {}
         self._recent: dict[str, deque[float]] = {}
 
     def _window(self, service_code: str, load: Loader) -> deque[float]:
@@ -31,13 +32,19 @@ class ServiceTimes:
             code: deque(recent.get(code, []), maxlen=self._sample) for code in service_codes
         }
         self.changes += 1
+        self._typical.clear()
 
     def record(self, service_code: str, seconds: float, load: Loader) -> None:
         """Add a finished service's duration."""
         if seconds > 0:
             self._window(service_code, load).append(seconds)
             self.changes += 1
+            self._typical.clear()
 
     def typical(self, service_code: str, default_seconds: float, load: Loader) -> float:
         """Typical recent duration (trimmed mean), near the default while few were measured."""
-        return typical_service_seconds(self._window(service_code, load), default_seconds)
+        key = (service_code, default_seconds)
+        if key not in self._typical:
+            window = self._window(service_code, load)
+            self._typical[key] = typical_service_seconds(window, default_seconds)
+        return self._typical[key]

@@ -135,6 +135,7 @@ class TurnModel:
         self.issued = issued
         self._open_sharing = _sharing([c for c in counters if c.open])
         self._serving: dict[str, list[CounterLoad]] = {}
+        self._kept: dict[int, tuple[dict[str, tuple[float, int, float]], float]] = {}
         for counter in counters:
             for code in counter.services:
                 self._serving.setdefault(code, []).append(counter)
@@ -158,20 +159,37 @@ class TurnModel:
                 rank += 1
                 start = own * rank / (busy + 1)
             before = counter.services[: counter.services.index(service)]
+            terms, total = self._terms(counter, sharing, own)
             backlog = 0.0
-            work: dict[str, float] = {}
-            for code in counter.services:
-                seconds = self.typical.get(code, own)
-                share = max(1, sharing.get(code, 1))
-                work[code] = (self.issued.get(code, 0) + 1) * seconds / share
+            for code, (seconds, share, _) in terms.items():
                 if code != service:
                     queue = self.waiting.get(code, NOBODY)
                     tickets = queue.priority + (queue.normal if code in before else 0)
                     backlog += tickets * seconds / share
-            first = sum(work[code] for code in before) / sum(work.values())
+            first = sum(terms[code][2] for code in before) / total
             available = max(MIN_AVAILABLE, 1 - first)
             turns.append(Turns(start + backlog / available, own / available))
         return turns
+
+    def _terms(
+        self, counter: CounterLoad, sharing: Mapping[str, int], own: float
+    ) -> tuple[dict[str, tuple[float, int, float]], float]:
+        """Per service of a counter: typical seconds, counters sharing it, work it brings.
+
+        The same for every service the counter serves (kept) unless a duration is unknown.
+        """
+        keep = sharing is self._open_sharing and all(c in self.typical for c in counter.services)
+        if keep and id(counter) in self._kept:
+            return self._kept[id(counter)]
+        terms: dict[str, tuple[float, int, float]] = {}
+        for code in counter.services:
+            seconds = self.typical.get(code, own)
+            share = max(1, sharing.get(code, 1))
+            terms[code] = (seconds, share, (self.issued.get(code, 0) + 1) * seconds / share)
+        found = terms, sum(work for _, _, work in terms.values())
+        if keep:
+            self._kept[id(counter)] = found
+        return found
 
 
 def _sharing(pool: Sequence[CounterLoad]) -> dict[str, int]:
