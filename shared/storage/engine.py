@@ -9,11 +9,13 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 MIGRATIONS = Path(__file__).with_name("migrations")
+# The advisory lock key servers take while migrating a shared PostgreSQL database ("motcua").
+MIGRATION_LOCK = 0x6D6F74637561
 # SQLite keeps officer hashes and citizens' data in these files: only their owner may read them.
 PRIVATE = 0o600
 SQLITE_SIDE_FILES = ("-wal", "-shm", "-journal")
@@ -74,10 +76,17 @@ def make_engine(url: str, sqlite_synchronous: str = "normal") -> Engine:
 
 
 def migrate(engine: Engine) -> None:
-    """Bring the schema to the newest Alembic revision."""
+    """Bring the schema to the newest Alembic revision (one server at a time on PostgreSQL).
+
+    Branch servers sharing a PostgreSQL database may start together: each takes a
+    transaction-scoped advisory lock first, so the second one waits and then finds the schema
+    already at the newest revision. (SQLite's `BEGIN IMMEDIATE` already serialises them.)
+    """
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     with engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
 
