@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import queue
 import threading
@@ -11,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import partial
 
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from server import projections
@@ -46,6 +48,8 @@ log = logging.getLogger(__name__)
 ROLLOVER_CHECK_SECONDS = 30.0
 CONCURRENT_ATTEMPTS = 3
 MAX_BATCH = 200
+STORAGE_DOWN = "Hệ thống lưu trữ đang gián đoạn, chưa thực hiện được. Vui lòng thử lại sau ít phút."
+STORAGE_RETRY_SECONDS = 5
 FORGED_REPLY_TOPIC = "forged_reply_topic"  # a metrics label: no reply carries it
 # Commands decided on today's queue in memory alone (other commands may write other tables).
 MEMORY_COMMANDS = (cmd.IssueTicket, cmd.VoidTicket, cmd.TicketStatus, *COUNTER_COMMANDS)
@@ -231,7 +235,9 @@ class QueueServer:
         check = check or self._check_later
         try:
             return self._handle_items(items, check)
-        except Exception:
+        except Exception as exc:
+            if storage_down(exc):
+                return self._storage_unavailable(items, exc)
             log.exception("a batch failed; its commands are applied again one at a time")
         results: list[Reply | None] = []
         for item in items:
@@ -241,6 +247,26 @@ class QueueServer:
                 log.exception("a command failed on its own; it gets no reply and may be retried")
                 results.append(None)
         return results
+
+    def _storage_unavailable(self, items: list[Item], exc: Exception) -> list[Reply | None]:
+        """Tell every device of a batch that nothing was done: the database does not answer."""
+        log.error("the database does not answer (%s); commands refused until it does", exc)
+        self._day = None  # read the day again once the database is back
+        replies: list[Reply | None] = []
+        for item in items:
+            message = _message_of(item)
+            parts = self.topics.parse_command(message.topic)
+            request_id = _request_id(item)
+            if parts is None or request_id is None:
+                replies.append(None)
+                continue
+            reply = Reply.failure(
+                request_id, ErrorCode.STORAGE_UNAVAILABLE, STORAGE_DOWN, STORAGE_RETRY_SECONDS
+            )
+            self.metrics.rejected(reply)
+            self._reply(message, reply)
+            replies.append(reply)
+        return replies
 
     def day(self) -> Day:
         """Today's queue in memory (read from the database when not loaded or a new day)."""
@@ -620,6 +646,27 @@ class QueueServer:
             if outcome.queues:
                 waiting = projections.queues(self.site, repo, times, day, at)
                 self.bus.publish(self.topics.queues(), encode(waiting), retain=True)
+
+
+def storage_down(exc: BaseException) -> bool:
+    """Whether an error says the database does not answer (not that a command is wrong)."""
+    if isinstance(exc, DBAPIError) and exc.connection_invalidated:
+        return True
+    if isinstance(exc, OperationalError | InterfaceError | TimeoutError):
+        return True
+    return isinstance(exc, OSError)
+
+
+def _request_id(item: Item) -> str | None:
+    """The request id of an item of the writer's queue, if it was decoded."""
+    if isinstance(item, LoginCheck):
+        return item.command.request_id
+    if isinstance(item, Message):
+        try:
+            return str(json.loads(item.payload)["request_id"])
+        except (ValueError, KeyError, TypeError):
+            return None
+    return item[2].request_id
 
 
 def _touches_database(item: Decoded | LoginCheck) -> bool:

@@ -35,7 +35,7 @@ from shared.runtime import (
     write_local_broker,
 )
 from shared.storage.checkpoint import WalCheckpoints
-from shared.storage.engine import open_database
+from shared.storage.engine import BUSY_TIMEOUT_MS, open_database
 from shared.storage.personal_data import site_key
 
 log = logging.getLogger("motcua.server")
@@ -60,16 +60,24 @@ def add_common_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--log-level", default="INFO")
 
 
-def open_site_database(config: SiteConfig, database_url: str = "") -> sessionmaker[Session]:
+# The writer waits at most this long for an SQLite lock before answering storage_unavailable.
+WRITER_BUSY_TIMEOUT_MS = 1000
+
+
+def open_site_database(
+    config: SiteConfig, database_url: str = "", busy_timeout_ms: int = BUSY_TIMEOUT_MS
+) -> sessionmaker[Session]:
     """Open (and migrate) the site's database, or the one given on the command line."""
-    return open_database(database_url or config.database_url(), config.database.sqlite_synchronous)
+    return open_database(
+        database_url or config.database_url(), config.database.sqlite_synchronous, busy_timeout_ms
+    )
 
 
 def start_server(
     config: SiteConfig, database_url: str, stack: ExitStack, config_file: str | None = None
 ) -> QueueServer:
     """Open the database, start or find the broker, and start the queue server."""
-    sessions = open_site_database(config, database_url)
+    sessions = open_site_database(config, database_url, WRITER_BUSY_TIMEOUT_MS)
     checkpoints = WalCheckpoints(sessions.kw["bind"]).start()
     stack.callback(checkpoints.stop)
     if config_file is not None:

@@ -35,6 +35,7 @@ class ErrorCode(StrEnum):
     LOCKED_OUT = "locked_out"
     RATE_LIMITED = "rate_limited"
     INTERNAL = "internal_error"
+    STORAGE_UNAVAILABLE = "storage_unavailable"
     TIMEOUT = "timeout"
 
 
@@ -80,6 +81,10 @@ ERROR_MEANINGS: dict[ErrorCode, str] = {
         "officer or counter is still being checked: wait `retry_after` seconds"
     ),
     ErrorCode.INTERNAL: "the server failed; retry",
+    ErrorCode.STORAGE_UNAVAILABLE: (
+        "the server's database does not answer: nothing was done; wait `retry_after` seconds "
+        "and retry with the same `request_id`"
+    ),
     ErrorCode.TIMEOUT: "(client side) no reply after the retries",
 }
 

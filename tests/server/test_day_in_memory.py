@@ -112,7 +112,7 @@ def test_a_refused_call_by_number_leaves_the_current_citizen_at_the_counter(
     assert picture(hall.server.day()) == stored(hall, sessions)
 
 
-def test_a_failed_write_is_applied_again_one_command_at_a_time(
+def test_a_refused_write_is_applied_again_one_command_at_a_time(
     hall: Hall, sessions: sessionmaker[Session], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from server import day_repository
@@ -122,7 +122,7 @@ def test_a_failed_write_is_applied_again_one_command_at_a_time(
 
     def failing_once(session: Session, site_id: str, day: Day) -> None:
         if next(failures, False):
-            raise OSError("disk went away")
+            raise RuntimeError("a row the database refused")
         real(session, site_id, day)
 
     monkeypatch.setattr(day_repository, "write_day", failing_once)
