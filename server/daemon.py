@@ -40,6 +40,7 @@ from shared.messaging.registry import COMMAND_TYPES, SECRET_VERBS
 from shared.messaging.replies import ErrorCode, Reply
 from shared.messaging.states import DossierEventMessage, LateDossiersState, TicketEventMessage
 from shared.messaging.topics import CommandTopic, Topics
+from shared.storage.agency_codes import claim_agency_code
 from shared.storage.officer_repository import OfficerRepository
 from shared.storage.personal_data import purge
 from shared.storage.repository import ConcurrentUpdate, QueueRepository
@@ -115,7 +116,13 @@ class QueueServer:
         self._has_accounts: bool | None = None
 
     def start(self) -> None:
-        """Roll over to today, publish every retained state, then start taking commands."""
+        """Claim the agency code, roll over to today, publish every state, take commands.
+
+        Raises AgencyCodeTaken when another site of the same database has the agency code.
+        """
+        with self.sessions.begin() as session:
+            agency = self.service.dossiers.settings.agency_code
+            claim_agency_code(session, self.site.id, agency, self.clock())
         self.rollover()
         self.late_check()
         self.publish_all()

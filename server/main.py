@@ -34,6 +34,7 @@ from shared.runtime import (
     utc_now,
     write_local_broker,
 )
+from shared.storage.agency_codes import AgencyCodeTaken
 from shared.storage.checkpoint import WalCheckpoints
 from shared.storage.engine import BUSY_TIMEOUT_MS, open_database
 from shared.storage.personal_data import site_key
@@ -205,7 +206,7 @@ def run(args: argparse.Namespace) -> int:
     with ExitStack() as stack:
         try:
             server = start_server(config, args.database_url, stack, args.config)
-        except (BrokerError, FileNotFoundError) as exc:
+        except (BrokerError, FileNotFoundError, AgencyCodeTaken) as exc:
             print(f"motcua server: {exc}", file=sys.stderr)
             return 1
         log.info("queue server for %s is running", config.site.name)

@@ -4,7 +4,7 @@ from alembic import context
 from sqlalchemy import create_engine
 
 import shared.storage.dossier_tables  # noqa: F401  (registers its tables)
-from shared.storage import fact_tables, personal_data  # noqa: F401  (registers their tables)
+from shared.storage import agency_codes, fact_tables, personal_data  # noqa: F401  (registers their tables)
 from shared.storage.tables import Base
 
 target_metadata = Base.metadata
