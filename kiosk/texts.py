@@ -118,7 +118,7 @@ _TEXTS: dict[str, dict[str, str]] = {
         "en": "Scan the QR code on your appointment slip",
     },
     "scan_hint": {
-        "vi": "Đưa mã QR trên phiếu hẹn vào đầu đọc, hoặc gõ mã hồ sơ rồi chạm TRA CỨU",
+        "vi": "Đưa mã QR trên giấy hẹn trả kết quả vào đầu đọc, hoặc gõ mã hồ sơ rồi chạm TRA CỨU",
         "en": "Hold the QR code of your appointment slip to the reader, or type the code",
     },
     "look_up": {"vi": "TRA CỨU", "en": "LOOK UP"},

@@ -288,10 +288,22 @@ class KioskViewModel(QObject):
         self.scan_text = self.lookup_message = ""
         self.dossier = None
 
+    def _at_rest(self) -> bool:
+        """Tell whether the kiosk is as the next citizen should find it (nothing to forget)."""
+        return (
+            self.screen is Screen.START
+            and not self.notice
+            and self.offered_priority is None
+            and self.language == self.default_language
+            and self.font_pt == self.default_font_pt
+        )
+
     def _show(self, screen: Screen | None = None) -> None:
         if screen is not None:
             self.screen = screen
-        if self.screen is Screen.START and not self.notice:
+        # Why not only "on the start screen": a citizen who went home and walked away left an
+        # ID card's offer, or English, behind; the idle reset must still forget them.
+        if self._at_rest():
             self._idle.stop()
         else:
             self._idle.start()

@@ -101,12 +101,18 @@ def _date(value: str, what: str) -> date | None:
         raise CitizenIdError(f"{what} không phải là một ngày có thật.") from None
 
 
+# What a keyboard reader (a US keyboard) types for "Nữ": the letter ữ is lost or spelt plain.
+KEYBOARD_FEMALE = ("n", "nu")
+
+
 def _sex(value: str) -> str:
     if not value:
         return ""
     for sex in SEXES:
         if value.casefold() == sex.casefold():
             return sex
+    if value.casefold() in KEYBOARD_FEMALE:  # "Nam" has no such letter: it arrives whole
+        return "Nữ"
     raise CitizenIdError("Giới tính phải là Nam hoặc Nữ.")
 
 

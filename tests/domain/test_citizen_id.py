@@ -86,6 +86,11 @@ def test_sex_is_read_whatever_its_case() -> None:
     assert parse_citizen_qr(fields(sex="nam"), TODAY).sex == "Nam"
 
 
+def test_a_keyboard_readers_nu_without_its_mark_is_read_as_female() -> None:
+    assert parse_citizen_qr(fields(sex="N"), TODAY).sex == "Nữ"
+    assert parse_citizen_qr(fields(sex="Nu"), TODAY).sex == "Nữ"
+
+
 @pytest.mark.parametrize("prefix", ["001", "096", "099", "000", "123"])
 def test_no_province_prefix_is_refused(prefix: str) -> None:
     assert parse_citizen_qr(fields(id=f"{prefix}090000001"), TODAY).id_number.startswith(prefix)

@@ -8,6 +8,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import datetime
 
 import pytest
 from pytestqt.qtbot import QtBot
@@ -68,6 +69,7 @@ def make_kiosk(
         kiosk_id: str = "kiosk-1",
         bus: PahoBus | None = None,
         size: tuple[int, int] = (1080, 1920),
+        wall_clock: Callable[[], datetime] | None = None,
     ) -> Kiosk:
         site = config or site_config
         receipt = None
@@ -78,7 +80,9 @@ def make_kiosk(
                 PrinterConfig(id=f"{kiosk_id}-printer", driver="sim", sim_faults=list(faults))
             )
             ticket_printer = TicketPrinter(site, receipt, kiosk_bus)
-        model = KioskViewModel(site, kiosk_id, idle_seconds=idle_seconds, printer=ticket_printer)
+        model = KioskViewModel(
+            site, kiosk_id, idle_seconds=idle_seconds, printer=ticket_printer, wall_clock=wall_clock
+        )
         model.attach(kiosk_bus)
         window = KioskWindow(model)
         qtbot.addWidget(window)

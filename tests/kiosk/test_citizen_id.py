@@ -134,3 +134,25 @@ def test_idle_reset_forgets_the_offer(
     qtbot.waitUntil(lambda: kiosk.model.offered_priority == "elderly", timeout=WAIT_MS)
     kiosk.model.reset()
     assert kiosk.model.offered_priority is None
+
+
+def test_walking_away_after_going_home_forgets_the_offer_and_the_language(
+    qtbot: QtBot,
+    running_server: QueueServer,
+    make_kiosk: Callable[..., Kiosk],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The next citizen must not find the last one's offer (or English) on the start screen."""
+    kiosk = make_kiosk(idle_seconds=3)
+    wait_ready(qtbot, kiosk, "ho-tich", WAIT_MS)
+    scanner, _ = _scan_with(kiosk, monkeypatch)
+    scanner.deliver_text(ELDERLY_CARD)
+    qtbot.waitUntil(lambda: kiosk.model.offered_priority == "elderly", timeout=WAIT_MS)
+    tap(qtbot, kiosk.window, "Sở Tư pháp")
+    tap(qtbot, kiosk.window, "English")
+    tap(qtbot, kiosk.window, "⌂  START")
+    model = kiosk.model
+    assert model.screen is Screen.START and model.notice == ""
+    assert model.offered_priority == "elderly" and model.language == "en"  # the same citizen
+    qtbot.waitUntil(lambda: model.offered_priority is None, timeout=WAIT_MS)
+    assert model.language == "vi"

@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-import threading
-
 import numpy as np
 import pytest
 
@@ -20,34 +18,12 @@ from hw.scanner.synthetic import (
     render_slip,
 )
 from shared.domain.codes import CodeKind
+from tests.helpers.frames import FakeCapture
 
 from .conftest import Collector
 
 SLIP = "MCD1:000.00.17.H12-250701-0001:K7M2Q9XD"
 DOSSIER = "000.00.17.H12-250701-0001"
-
-
-class FakeCapture:
-    """Yields given frames like a camera; None in the list is an unplug, then frames resume."""
-
-    def __init__(self, frames: list[Frame | None]) -> None:
-        self.frames = list(frames)
-        self.opens = 0
-        self.idle = threading.Event()
-        self._blank = np.full((720, 1280, 3), 128, np.uint8)
-
-    def open(self) -> None:
-        self.opens += 1
-
-    def read(self) -> Frame | None:
-        if self.frames:
-            return self.frames.pop(0)
-        self.idle.set()
-        self.idle.wait(0.01)  # like a camera's frame period, so the worker does not spin
-        return self._blank
-
-    def close(self) -> None:
-        pass
 
 
 @pytest.mark.parametrize("decoder", ["zxing", "pyzbar"])
