@@ -15,7 +15,14 @@ from shared.domain import dossiers as rules
 from shared.domain.codes import CodeKind, classify
 from shared.domain.deadlines import DeadlineRule, WorkingCalendar, snapshot
 from shared.domain.dossier_codes import DossierCodePattern, new_token
-from shared.domain.dossiers import Channel, Citizen, Dossier, DossierStatus, ReceivedDocument
+from shared.domain.dossiers import (
+    Channel,
+    Citizen,
+    Dossier,
+    DossierStatus,
+    ReceivedDocument,
+    masked_citizen,
+)
 from shared.domain.errors import Forbidden, InvalidInput, NotFound, WrongCounter
 from shared.domain.personal_data import PERSONAL_FIELDS
 from shared.domain.site import Site
@@ -115,6 +122,8 @@ class DossierService:
         dossier = self._get(repo, command.code)
         kind = str(type(command).model_fields["type"].default)
         if isinstance(command, dc.DossierDetail):
+            if dossier.site_id != self.site.id:  # another branch's citizen: the masked view
+                dossier = replace(dossier, citizen=masked_citizen(dossier.citizen))
             self._log_read(session, dossier, at, officer, device_id, kind)
             return self._full(dossier, at, officer)
         self._own(dossier)

@@ -506,6 +506,11 @@ def mask_name(name: str) -> str:
     return " ".join([words[0], *(f"{w[0]}**" for w in words[1:])])
 
 
+def masked_citizen(citizen: Citizen) -> Citizen:
+    """What another branch's staff see of a citizen: the masked name, no other field."""
+    return Citizen(name=mask_name(citizen.name))
+
+
 def sync_status(
     dossier: Dossier, status: DossierStatus, at: datetime, source: str, note: str = ""
 ) -> Dossier:

@@ -449,3 +449,31 @@ def test_another_systems_slip_finds_the_dossier_that_system_synced(
     ok(hall.do("igate", dc.SyncDossier, **record))
     view = ok(hall.do("kiosk-1", dc.LookUpDossier, text=foreign))["dossier"]
     assert view["code"] == foreign and view["citizen_masked"] != "Đỗ Thị Hoa"
+
+
+def test_another_branchs_counter_sees_the_masked_citizen_and_the_read_is_logged(
+    hall: Hall,
+    demo_site: Site,
+    sessions: sessionmaker[Session],
+    clock: FakeClock,
+    settings: DossierSettings,
+) -> None:
+    from dataclasses import replace
+
+    from shared.storage.personal_data import access_log
+
+    ok(login(hall, "q04", "cb04", "1234"))
+    code = receive(hall)["code"]
+    branch_b = replace(demo_site, id="hcc-demo-b")
+    _seed(sessions, branch_b.id)
+    other = Hall(branch_b, sessions, clock, replace(settings, agency_code="000.00.17.H98"))
+    ok(login(other, "q04", "cb04", "1234"))
+    seen = ok(other.do("q04", dc.DossierDetail, code=code))["dossier"]
+    assert seen["citizen"]["name"] == "Nguyễn V** A**"
+    assert not any(seen["citizen"][f] for f in ("id_number", "address", "phone", "email"))
+    assert CITIZEN["id_number"] not in json.dumps(seen)
+    own = ok(hall.do("q04", dc.DossierDetail, code=code))["dossier"]
+    assert own["citizen"]["id_number"] == CITIZEN["id_number"]
+    with sessions() as session:
+        reads = access_log(session, branch_b.id, [code])
+    assert [(r.actor, r.device_id, r.fields) for r in reads] == [("cb04", "q04", "name")]
