@@ -137,7 +137,11 @@ class ProgressPage(Page):
                 else m.t("apology_no_reason", date=new_date)
             )
             self.body.addWidget(label(apology, "panel"))
-        self.body.addWidget(label(m.t("collect_at", place=place_text(dossier.return_place))))
+        if m.held_here:
+            self.body.addWidget(label(m.t("collect_at", place=place_text(dossier.return_place))))
+        else:  # received at another branch: the result waits there
+            where = m.t("elsewhere", site=dossier.site_id, place=place_text(dossier.return_place))
+            self.body.addWidget(label(where, "panel"))
         self.body.addWidget(label(m.t("steps"), "heading"))
         for i, step in enumerate(dossier.steps):
             self.body.addWidget(self._step(step, last=i == len(dossier.steps) - 1))

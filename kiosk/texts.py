@@ -156,6 +156,11 @@ _TEXTS: dict[str, dict[str, str]] = {
     },
     "ready": {"vi": "Đã có kết quả — mời bạn nhận", "en": "Your result is ready"},
     "collect_at": {"vi": "Nhận kết quả tại: {place}", "en": "Collect at: {place}"},
+    "elsewhere": {
+        "vi": "Hồ sơ này nộp tại điểm {site}: kết quả được trả tại điểm đó ({place}), "
+        "không trả tại đây.",
+        "en": "This dossier was submitted at {site}: collect the result there ({place}), not here.",
+    },
     "take_return": {"vi": "LẤY SỐ NHẬN KẾT QUẢ", "en": "TAKE A NUMBER TO COLLECT"},
     "steps": {"vi": "Các bước đã qua", "en": "Steps so far"},
     "unavailable_title": {"vi": "HỆ THỐNG TẠM THỜI GIÁN ĐOẠN", "en": "TEMPORARILY UNAVAILABLE"},

@@ -597,9 +597,14 @@ class KioskViewModel(QObject):
     @property
     def return_service(self) -> str | None:
         """Service of the return counter for the shown dossier (the site's default if unsaid)."""
-        if self.dossier is None:
+        if self.dossier is None or not self.held_here:
             return None
         return self.dossier.return_service or self.config.dossiers.return_service or None
+
+    @property
+    def held_here(self) -> bool:
+        """Whether the shown dossier's result waits at this site (not at another branch)."""
+        return self.dossier is not None and self.dossier.site_id == self.config.site.id
 
     # -- messages and server health ------------------------------------------------------------
 

@@ -132,6 +132,11 @@ class QueueService:
         dossier = self.dossiers.look_up(dossiers, text)
         if dossier.status is not DossierStatus.DONE:
             raise InvalidTransition(f"Hồ sơ {dossier.code} chưa có kết quả để trả.")
+        if dossier.site_id != self.site.id:  # the result waits where the dossier was received
+            raise InvalidTransition(
+                f"Kết quả hồ sơ {dossier.code} được trả tại điểm đã tiếp nhận hồ sơ "
+                f"({dossier.site_id}), không trả tại đây."
+            )
         ticket_id, dossier_id = ticket.id, dossier.id
         if ticket_id is not None and dossier_id is not None:
             site_id = self.site.id

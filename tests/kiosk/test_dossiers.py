@@ -242,3 +242,26 @@ def test_internal_fields_a_server_might_send_are_never_shown(
     for internal in ("GHI CHÚ NỘI BỘ", "cb-07", "Trần Văn Nhận", "Tổ nội bộ", "nội bộ", "cb-09"):
         assert internal not in shown
     model.stop()
+
+
+def test_a_result_held_at_another_branch_names_it_and_offers_no_return_ticket(
+    qtbot: QtBot, site_config: SiteConfig
+) -> None:
+    dossier = demo_dossier(site_config)
+    model = KioskViewModel(site_config)
+    window = KioskWindow(model)
+    qtbot.addWidget(window)
+    window.resize(1080, 1920)
+    window.show()
+    model.health.set_connected(True)
+    model.handle_message(model.topics.queues(), demo_queues(site_config).model_dump_json().encode())
+    for site_id, here in ((site_config.site.id, True), ("hcc-cam-ranh", False)):
+        model.dossier = dossier.model_copy(update={"site_id": site_id, "ready": True})
+        model.screen = Screen.PROGRESS
+        model.changed.emit()
+        QApplication.processEvents()
+        shown = " ".join(shown_texts(window))
+        assert ("Hồ sơ này nộp tại điểm hcc-cam-ranh" in shown) is not here
+        assert (model.return_service is not None) is here
+        assert ("LẤY SỐ NHẬN KẾT QUẢ" in shown) is here
+    model.stop()

@@ -477,3 +477,24 @@ def test_another_branchs_counter_sees_the_masked_citizen_and_the_read_is_logged(
     with sessions() as session:
         reads = access_log(session, branch_b.id, [code])
     assert [(r.actor, r.device_id, r.fields) for r in reads] == [("cb04", "q04", "name")]
+
+
+def test_a_branch_issues_no_return_ticket_for_a_result_held_at_another(
+    hall: Hall,
+    demo_site: Site,
+    sessions: sessionmaker[Session],
+    clock: FakeClock,
+    settings: DossierSettings,
+) -> None:
+    from dataclasses import replace
+
+    ok(login(hall, "q04", "cb04", "1234"))
+    code = receive(hall)["code"]
+    ok(hall.do("q04", dc.MarkDone, code=code))
+    other = Hall(replace(demo_site, id="hcc-demo-b"), sessions, clock, settings)
+    service = settings.return_service or "tra-ket-qua"
+    refused = other.do("kiosk-1", c.IssueTicket, service=service, dossier=code)
+    assert not refused.ok and refused.error is not None
+    assert refused.error.code == "invalid_state" and "hcc-demo" in refused.error.message
+    here = hall.do("kiosk-1", c.IssueTicket, service=service, dossier=code)
+    assert here.ok, here.error
