@@ -39,6 +39,7 @@ class ServerHealth(QObject):
         self.connected = False
         self.server_online: bool | None = None  # None until the retained status arrives
         self.unanswered = False
+        self.storage_down = False  # the server said its database does not answer
         self._status_topic = ""
         self._probe = QTimer(self)
         self._probe.setSingleShot(True)
@@ -48,7 +49,12 @@ class ServerHealth(QObject):
     @property
     def available(self) -> bool:
         """Tell whether the kiosk can serve: broker connected and the server answering."""
-        return self.connected and self.server_online is not False and not self.unanswered
+        return (
+            self.connected
+            and self.server_online is not False
+            and not self.unanswered
+            and not self.storage_down
+        )
 
     def watch(self, bridge: BusBridge, topics: Topics) -> None:
         """Follow the connection and the server's retained status through the bus bridge."""
@@ -93,10 +99,20 @@ class ServerHealth(QObject):
             self._arm_probe()
             self.changed.emit()
 
+    def answered(self) -> None:
+        """The server answered a command (done or refused by its rules): it can serve."""
+        if self.storage_down:
+            self.storage_down = False
+            self._arm_probe()
+            self.changed.emit()
+        self.heard()
+
     def note_reply(self, reply: Reply) -> None:
         """Learn from a command's outcome: a timeout means unanswered, an answer means back.
 
-        An internal error is made by this kiosk when sending failed: it says nothing either way.
+        `storage_unavailable` means the server answers but its database does not: the kiosk
+        shows its out-of-service screen and probes until a command is answered again. An internal
+        error is made by this kiosk when sending failed: it says nothing either way.
         """
         code = reply.error.code if reply.error is not None else None
         if code is ErrorCode.TIMEOUT:
@@ -105,15 +121,23 @@ class ServerHealth(QObject):
             self._arm_probe()
             if changed:
                 self.changed.emit()
+        elif code is ErrorCode.STORAGE_UNAVAILABLE:
+            self.heard()  # it answers, but can serve nobody until its database does
+            changed = not self.storage_down
+            self.storage_down = True
+            self._arm_probe()
+            if changed:
+                self.changed.emit()
         elif code is not ErrorCode.INTERNAL:
-            self.heard()
+            self.answered()
 
     def stop(self) -> None:
         """Stop probing."""
         self._probe.stop()
 
     def _arm_probe(self) -> None:
-        if self.unanswered and self.connected and self.server_online is not False:
+        down = self.unanswered or self.storage_down
+        if down and self.connected and self.server_online is not False:
             self._probe.start()
         else:
             self._probe.stop()

@@ -361,7 +361,9 @@ class QueueServer:
         try:
             with repo.savepoint(touches_database):
                 return self._step(repo, item, merged, checks)
-        except Exception:
+        except Exception as exc:
+            if storage_down(exc):
+                raise  # the whole batch is answered storage_unavailable
             log.exception("a command failed outside its own handling; the batch goes on")
             return Reply.failure(request_id, ErrorCode.INTERNAL, "Lỗi máy chủ, vui lòng thử lại.")
 
@@ -475,7 +477,9 @@ class QueueServer:
             except DomainError as exc:
                 reply = Reply.failure(command.request_id, ErrorCode(exc.code), exc.message)
                 break
-            except Exception:
+            except Exception as exc:
+                if storage_down(exc):
+                    raise
                 log.exception("command %s from %s failed", verb, device)
                 return (
                     Reply.failure(

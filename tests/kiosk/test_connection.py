@@ -58,3 +58,19 @@ def test_an_unanswered_probe_is_sent_again(qtbot: QtBot) -> None:
     assert not health._probe.isActive()
     health.note_reply(Reply.failure("r2", ErrorCode.TIMEOUT, "no answer"))
     qtbot.waitUntil(lambda: len(probes) == 2)
+
+
+def test_a_database_outage_shows_out_of_service_until_a_command_is_answered(
+    qtbot: QtBot,
+) -> None:
+    """The server answers storage_unavailable: queue snapshots do not end it, an answer does."""
+    health = _health([])
+    down = Reply.failure("r1", ErrorCode.STORAGE_UNAVAILABLE, "database down", retry_after=5)
+    health.note_reply(down)
+    assert not health.available and health._probe.isActive()
+    health.heard()  # the broker still carries its old snapshots
+    assert not health.available
+    health.note_reply(Reply.failure("r2", ErrorCode.STORAGE_UNAVAILABLE, "still down", 5))
+    assert not health.available and health._probe.isActive()
+    health.note_reply(Reply.failure("r3", ErrorCode.NOT_FOUND, "unknown code"))
+    assert health.available and not health._probe.isActive()

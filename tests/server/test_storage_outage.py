@@ -11,6 +11,7 @@ from sqlalchemy.engine import make_url
 
 from shared.domain.site import Site
 from shared.messaging import commands as c
+from shared.messaging import dossier_commands as dc
 from shared.messaging.replies import ErrorCode, Reply
 from shared.storage.engine import close_database, open_database
 from tests.conftest import POSTGRES_URL, _reset_postgres
@@ -52,6 +53,7 @@ def test_postgresql_cut_off_gives_storage_unavailable_then_the_hall_goes_on(
         during = kiosk.send(c.IssueTicket(request_id="cut-1", service="ho-tich"), attempts=1)
         assert refused(during), during
         assert refused(hall.do("q01", c.OpenCounter, officer_id="cb01"))
+        assert refused(hall.do("kiosk-1", dc.ListProcedures, limit=1))  # a read, not a write
         proxy.restore()
         again = kiosk.send(c.IssueTicket(request_id="cut-1", service="ho-tich"))
         assert again.ok, again.error
