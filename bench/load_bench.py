@@ -167,9 +167,7 @@ class Load:
                 figures.errors[code] = figures.errors.get(code, 0) + 1
             if verb == "open_counter":
                 return
-            if device.think <= 0:
-                pass
-            else:
+            if device.think > 0:
                 due = now + device.think * (0.5 + self._jitter.random())
                 heapq.heappush(self._due, (due, device.id))
                 self._wake.notify()

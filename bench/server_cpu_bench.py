@@ -9,17 +9,18 @@ publishing included. Then the same commands in batches of 50, as under load.
 A bare Mosquitto round trip (one client asks, another answers, both on loopback) is measured
 in the same run, so the figures read as a ratio that does not move with the machine.
 
-    .venv/bin/python bench/server_cpu_bench.py [--rounds 300] [--database URL]
+    .venv/bin/python bench/server_cpu_bench.py [--rounds 300] [--database URL] [--profile VERB]
 """
 
 from __future__ import annotations
 
 import argparse
+import cProfile
 import itertools
+import pstats
 import statistics
 import sys
 import tempfile
-import threading
 import time
 from collections import defaultdict
 from datetime import UTC, datetime, timedelta
@@ -138,18 +139,22 @@ def run(args: argparse.Namespace, folder: Path) -> dict[str, list[float]]:
     server.rollover()
     server.publish_all()
     cpu: dict[str, list[float]] = defaultdict(list)
+    profile = cProfile.Profile()
 
     def apply(device: str, *commands: c.Command) -> None:
         messages = [message(topics, device, command, serial) for command in commands]
-        started = time.thread_time()
-        if len(messages) == 1:
-            replies = server.handle_batch(messages)
-            verb = str(type(commands[0]).model_fields["type"].default)
-        else:
-            replies = server.handle_batch(messages)
+        verb = str(type(commands[0]).model_fields["type"].default)
+        if len(messages) > 1:
             verb = f"batch of {len(messages)}"
+        profiling = verb == args.profile
+        if profiling:
+            profile.enable()
+        started = time.thread_time()
+        replies = server.handle_batch(messages)
         spent = time.thread_time() - started
-        cpu[verb].append(spent / (1 if len(messages) == 1 else len(messages)))
+        if profiling:
+            profile.disable()
+        cpu[verb].append(spent / len(messages))
         for reply in replies:
             assert reply is not None
 
@@ -183,7 +188,38 @@ def run(args: argparse.Namespace, folder: Path) -> dict[str, list[float]]:
     print(f"messages published: {bus.published / sent:.2f} per command, {bus.bytes / sent:.0f} B")
     checkpoints.stop()
     close_database(sessions)
+    if args.profile:
+        print_phases(profile, args.profile)
     return cpu
+
+
+# Where a command's time goes: (phase, the function whose cumulative time it is).
+PHASES = (
+    ("decide the command and its reply", "_safe_step"),
+    ("write the batch's rows", "write_day"),
+    ("commit", "commit"),
+    ("build and publish the retained states", "publish"),
+)
+
+
+def print_phases(profile: cProfile.Profile, verb: str) -> None:
+    """Print the share of each phase of a command kind's CPU time (from cProfile)."""
+    stats = pstats.Stats(profile)
+    table = stats.stats  # type: ignore[attr-defined]
+    total = sum(v[3] for k, v in table.items() if k[2] == "handle_batch")
+    print(f"where {verb} spends its time (cProfile, share of the server's handling; its CPU")
+    print("figures below include the profiler's own cost: measure them without --profile):")
+    for name, function in PHASES:
+        spent = max(
+            (v[3] for k, v in table.items() if k[2] == function and "sqlalchemy" not in k[0]),
+            default=0.0,
+        )
+        if function == "commit":
+            spent = max(
+                (v[3] for k, v in table.items() if k[2] == "commit" and "orm/session" in k[0]),
+                default=0.0,
+            )
+        print(f"  {name:<40} {100 * spent / total:5.1f} %")
 
 
 def main() -> int:
@@ -193,6 +229,9 @@ def main() -> int:
     parser.add_argument("--counters", type=int, default=40)
     parser.add_argument("--database", help="a database URL (default: SQLite in a temp folder)")
     parser.add_argument("--round-trips", type=int, default=2000)
+    parser.add_argument(
+        "--profile", metavar="VERB", help="also print where that command's time goes (cProfile)"
+    )
     args = parser.parse_args()
     round_trip = mosquitto_round_trip(args.round_trips)
     with tempfile.TemporaryDirectory() as folder:
@@ -209,7 +248,6 @@ def main() -> int:
             f"{verb:<24}{len(values):>7}{statistics.median(values) * 1000:>9.3f}"
             f"{p99 * 1000:>9.3f}{mean * 1000:>9.3f}{mean / round_trip:>8.2f}"
         )
-    threading.Event().wait(0)
     return 0
 
 

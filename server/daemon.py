@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 import queue
 import threading
@@ -13,6 +12,7 @@ from datetime import date, datetime, timedelta
 from functools import partial
 
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import Session, sessionmaker
 
 from server import projections
@@ -21,7 +21,7 @@ from server.day_repository import DayRepository
 from server.day_store import load_day, load_requests, recent_service_seconds
 from server.dossier_service import DossierSettings
 from server.health import INVALID_VERB, ServerMetrics
-from server.intake import Decoded, Senders, admit, earlier_reply
+from server.intake import Decoded, Senders, admit, decode, earlier_reply
 from server.logins import LoginCheck, Logins, run_check
 from server.officer_service import BAD_LOGIN
 from server.outcome import Outcome
@@ -263,7 +263,7 @@ class QueueServer:
         for item in items:
             message = _message_of(item)
             parts = self.topics.parse_command(message.topic)
-            request_id = _request_id(item)
+            request_id = _request_id(item, self.topics)
             if parts is None or request_id is None:
                 replies.append(None)
                 continue
@@ -660,23 +660,26 @@ class QueueServer:
 
 
 def storage_down(exc: BaseException) -> bool:
-    """Whether an error says the database does not answer (not that a command is wrong)."""
+    """Whether an error says the database does not answer (not that a command is wrong).
+
+    Lost or refused connections, locks held too long and disk errors all reach here as the
+    driver's operational or interface errors, or as a connection pool that gave up.
+    """
     if isinstance(exc, DBAPIError) and exc.connection_invalidated:
         return True
-    if isinstance(exc, OperationalError | InterfaceError | TimeoutError):
-        return True
-    return isinstance(exc, OSError)
+    return isinstance(exc, OperationalError | InterfaceError | PoolTimeout)
 
 
-def _request_id(item: Item) -> str | None:
-    """The request id of an item of the writer's queue, if it was decoded."""
+def _request_id(item: Item, topics: Topics) -> str | None:
+    """The request id of an item of the writer's queue, if it decodes as a command."""
     if isinstance(item, LoginCheck):
         return item.command.request_id
     if isinstance(item, Message):
-        try:
-            return str(json.loads(item.payload)["request_id"])
-        except (ValueError, KeyError, TypeError):
+        parts = topics.parse_command(item.topic)
+        decoded = decode(item, parts) if parts is not None else None
+        if not isinstance(decoded, tuple):
             return None
+        item = decoded
     return item[2].request_id
 
 

@@ -16,7 +16,7 @@ from server.request_log import RequestLog
 from shared.domain.counters import CounterState, CounterStatus
 from shared.domain.tickets import Period, PeriodKind, Ticket, TicketState
 from shared.storage.fact_tables import TicketFactRow
-from shared.storage.repository import period_of
+from shared.storage.repository import period_of, period_values, ticket_values
 from shared.storage.tables import (
     CommandLogRow,
     CounterStateRow,
@@ -208,32 +208,6 @@ def write_day(session: Session, site_id: str, day: Day) -> None:
     day.writes += 1
 
 
-def _ticket_values(ticket: Ticket) -> dict[str, Any]:
-    return {
-        "state": ticket.state.value,
-        "service_code": ticket.service_code,
-        "counter_id": ticket.counter_id,
-        "target_counter": ticket.target_counter,
-        "front": ticket.front,
-        "recall_count": ticket.recall_count,
-        "version": len(ticket.periods),
-    }
-
-
-def _period_values(ticket_id: int, position: int, period: Period) -> dict[str, Any]:
-    return {
-        "ticket_id": ticket_id,
-        "position": position,
-        "kind": period.kind.value,
-        "started_at": period.started_at,
-        "ended_at": period.ended_at,
-        "service_code": period.service_code,
-        "counter_id": period.counter_id,
-        "officer_id": period.officer_id,
-        "note": period.note,
-    }
-
-
 def _write_tickets(connection: Connection, site_id: str, day: Day) -> None:
     inserts: list[dict[str, Any]] = []
     updates: list[dict[str, Any]] = []
@@ -244,7 +218,7 @@ def _write_tickets(connection: Connection, site_id: str, day: Day) -> None:
         if ticket is None:  # added, then undone
             continue
         stored = day.stored_periods.get(ticket_id, 0)
-        values = _ticket_values(ticket)
+        values = ticket_values(ticket)
         if stored == 0:
             prefix, sequence = day.numbering[ticket_id]
             inserts.append(
@@ -267,7 +241,7 @@ def _write_tickets(connection: Connection, site_id: str, day: Day) -> None:
             last = ticket.periods[stored - 1]
             ends.append({"v_ticket": ticket_id, "v_position": stored - 1, "v_end": last.ended_at})
         periods += [
-            _period_values(ticket_id, i, p) for i, p in enumerate(ticket.periods) if i >= stored
+            period_values(ticket_id, i, p) for i, p in enumerate(ticket.periods) if i >= stored
         ]
         day.stored_periods[ticket_id] = len(ticket.periods)
     if inserts:

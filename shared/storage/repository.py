@@ -44,18 +44,36 @@ def period_of(row: PeriodRow | Row[Any]) -> Period:
     )
 
 
+def ticket_values(ticket: Ticket) -> dict[str, Any]:
+    """The columns of a ticket row that follow its last period (what a transition changes)."""
+    return {
+        "state": ticket.state.value,
+        "service_code": ticket.service_code,
+        "counter_id": ticket.counter_id,
+        "target_counter": ticket.target_counter,
+        "front": ticket.front,
+        "recall_count": ticket.recall_count,
+        "version": len(ticket.periods),
+    }
+
+
+def period_values(ticket_id: int, position: int, period: Period) -> dict[str, Any]:
+    """The columns of a period's row."""
+    return {
+        "ticket_id": ticket_id,
+        "position": position,
+        "kind": period.kind.value,
+        "started_at": period.started_at,
+        "ended_at": period.ended_at,
+        "service_code": period.service_code,
+        "counter_id": period.counter_id,
+        "officer_id": period.officer_id,
+        "note": period.note,
+    }
+
+
 def _period_row(ticket_id: int, position: int, period: Period) -> PeriodRow:
-    return PeriodRow(
-        ticket_id=ticket_id,
-        position=position,
-        kind=period.kind.value,
-        started_at=period.started_at,
-        ended_at=period.ended_at,
-        service_code=period.service_code,
-        counter_id=period.counter_id,
-        officer_id=period.officer_id,
-        note=period.note,
-    )
+    return PeriodRow(**period_values(ticket_id, position, period))
 
 
 class QueueRepository:
@@ -166,15 +184,7 @@ class QueueRepository:
         result = self.session.execute(
             update(TicketRow)
             .where(TicketRow.id == before.id, TicketRow.version == old)
-            .values(
-                state=after.state.value,
-                service_code=after.service_code,
-                counter_id=after.counter_id,
-                target_counter=after.target_counter,
-                front=after.front,
-                recall_count=after.recall_count,
-                version=new,
-            )
+            .values(**ticket_values(after))
             .execution_options(synchronize_session=False)
         )
         if result.rowcount != 1:  # type: ignore[attr-defined]

@@ -13,7 +13,6 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from server.dossier_service import DossierSettings
 from shared.domain.counters import CounterStatus
-from shared.domain.procedures import Procedure, RequiredDocument
 from shared.domain.site import Site
 from shared.domain.tickets import TicketState
 from shared.messaging import commands as c
@@ -32,34 +31,12 @@ from shared.storage.catalogue import CatalogueRepository
 from shared.storage.officer_repository import OfficerRepository, hash_password
 from tests.helpers.clock import FakeClock
 from tests.helpers.memory_server import Hall
+from tests.helpers.procedures import PROCEDURES
 from tests.helpers.sites import demo_config
 
 # Monday 7 December 2026, 09:00 in Hà Nội: a plain working week.
 MONDAY = datetime(2026, 12, 7, 2, 0, tzinfo=UTC)
 CITIZEN = {"name": "Nguyễn Văn An", "id_number": "001090000001", "phone": "0912345678"}
-PROCEDURES = [
-    Procedure(
-        code="2.000200",
-        name="Cấp thẻ căn cước",
-        field="Căn cước",
-        department="cong-an",
-        legal_days=7,
-        fee="Lần đầu miễn phí",
-        documents=(RequiredDocument("Tờ khai căn cước", "Bản chính", 1),),
-        return_place="Quầy trả kết quả, tầng 1",
-        service="can-cuoc",
-    ),
-    Procedure(
-        code="2.000635",
-        name="Cấp bản sao trích lục hộ tịch",
-        field="Hộ tịch",
-        department="cong-an",
-        legal_days=0,
-        fee="8.000 đồng/bản",
-        documents=(RequiredDocument("Tờ khai", "Bản chính", 1),),
-        service="ho-tich",
-    ),
-]
 
 
 class Recorder:

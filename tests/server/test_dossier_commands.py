@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -14,7 +15,6 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from server.dossier_service import DossierSettings
 from shared.domain.codes import dossier_qr
-from shared.domain.procedures import Procedure, RequiredDocument
 from shared.domain.site import Site
 from shared.messaging import commands as c
 from shared.messaging import dossier_commands as dc
@@ -22,8 +22,10 @@ from shared.messaging.replies import Reply
 from shared.storage.catalogue import CatalogueRepository
 from shared.storage.dossier_tables import OfficerSessionRow, RatingRow, TicketDossierRow
 from shared.storage.officer_repository import OfficerRepository, hash_password
+from shared.storage.personal_data import access_log
 from tests.helpers.clock import FakeClock
 from tests.helpers.memory_server import Hall
+from tests.helpers.procedures import PROCEDURES
 from tests.helpers.sites import demo_config
 
 CITIZEN = {
@@ -33,29 +35,6 @@ CITIZEN = {
     "phone": "0912345678",
     "email": "an@example.vn",
 }
-PROCEDURES = [
-    Procedure(
-        code="2.000200",
-        name="Cấp thẻ căn cước",
-        field="Căn cước",
-        department="cong-an",
-        legal_days=7,
-        fee="Lần đầu miễn phí",
-        documents=(RequiredDocument("Tờ khai căn cước", "Bản chính", 1),),
-        return_place="Quầy trả kết quả, tầng 1",
-        service="can-cuoc",
-    ),
-    Procedure(
-        code="2.000635",
-        name="Cấp bản sao trích lục hộ tịch",
-        field="Hộ tịch",
-        department="tu-phap",
-        legal_days=0,
-        fee="8.000 đồng/bản",
-        documents=(RequiredDocument("Tờ khai", "Bản chính", 1),),
-        service="ho-tich",
-    ),
-]
 # Monday 7 December 2026, 09:00 in Hà Nội: a plain working week.
 MONDAY = datetime(2026, 12, 7, 2, 0, tzinfo=UTC)
 
@@ -451,6 +430,15 @@ def test_another_systems_slip_finds_the_dossier_that_system_synced(
     assert view["code"] == foreign and view["citizen_masked"] != "Đỗ Thị Hoa"
 
 
+def branch_b(
+    demo_site: Site, sessions: sessionmaker[Session], clock: FakeClock, settings: DossierSettings
+) -> Hall:
+    """A second branch on the same database, with its own agency code and officers."""
+    site = replace(demo_site, id="hcc-demo-b")
+    _seed(sessions, site.id)
+    return Hall(site, sessions, clock, replace(settings, agency_code="000.00.17.H98"))
+
+
 def test_another_branchs_counter_sees_the_masked_citizen_and_the_read_is_logged(
     hall: Hall,
     demo_site: Site,
@@ -458,15 +446,9 @@ def test_another_branchs_counter_sees_the_masked_citizen_and_the_read_is_logged(
     clock: FakeClock,
     settings: DossierSettings,
 ) -> None:
-    from dataclasses import replace
-
-    from shared.storage.personal_data import access_log
-
     ok(login(hall, "q04", "cb04", "1234"))
     code = receive(hall)["code"]
-    branch_b = replace(demo_site, id="hcc-demo-b")
-    _seed(sessions, branch_b.id)
-    other = Hall(branch_b, sessions, clock, replace(settings, agency_code="000.00.17.H98"))
+    other = branch_b(demo_site, sessions, clock, settings)
     ok(login(other, "q04", "cb04", "1234"))
     seen = ok(other.do("q04", dc.DossierDetail, code=code))["dossier"]
     assert seen["citizen"]["name"] == "Nguyễn V** A**"
@@ -475,7 +457,7 @@ def test_another_branchs_counter_sees_the_masked_citizen_and_the_read_is_logged(
     own = ok(hall.do("q04", dc.DossierDetail, code=code))["dossier"]
     assert own["citizen"]["id_number"] == CITIZEN["id_number"]
     with sessions() as session:
-        reads = access_log(session, branch_b.id, [code])
+        reads = access_log(session, other.site.id, [code])
     assert [(r.actor, r.device_id, r.fields) for r in reads] == [("cb04", "q04", "name")]
 
 
@@ -486,12 +468,10 @@ def test_a_branch_issues_no_return_ticket_for_a_result_held_at_another(
     clock: FakeClock,
     settings: DossierSettings,
 ) -> None:
-    from dataclasses import replace
-
     ok(login(hall, "q04", "cb04", "1234"))
     code = receive(hall)["code"]
     ok(hall.do("q04", dc.MarkDone, code=code))
-    other = Hall(replace(demo_site, id="hcc-demo-b"), sessions, clock, settings)
+    other = branch_b(demo_site, sessions, clock, settings)
     service = settings.return_service or "tra-ket-qua"
     refused = other.do("kiosk-1", c.IssueTicket, service=service, dossier=code)
     assert not refused.ok and refused.error is not None

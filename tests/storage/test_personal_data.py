@@ -14,7 +14,6 @@ from sqlalchemy.orm import Session, sessionmaker
 from server.daemon import DailyPurge
 from server.dossier_service import DossierSettings
 from shared.domain.personal_data import DataClass, Retention, id_number_hash
-from shared.domain.procedures import Procedure, RequiredDocument
 from shared.domain.site import Site
 from shared.messaging import commands as c
 from shared.messaging import dossier_commands as dc
@@ -32,6 +31,7 @@ from shared.storage.personal_data import (
 from shared.storage.tables import CommandLogRow
 from tests.helpers.clock import FakeClock
 from tests.helpers.memory_server import Hall
+from tests.helpers.procedures import CAN_CUOC
 from tests.helpers.sites import demo_config
 
 KEY = b"k" * 32  # a test key; sites get 32 random bytes in DATA_DIR/privacy.key
@@ -45,17 +45,7 @@ SUBJECT = {
     "email": "thu@example.invalid",
 }
 OTHER = {"name": "Trần Thị Mẫu", "id_number": "000000000022", "phone": "0900000022"}
-PROCEDURE = Procedure(
-    code="2.000200",
-    name="Cấp thẻ căn cước",
-    field="Căn cước",
-    department="cong-an",
-    legal_days=7,
-    fee="Lần đầu miễn phí",
-    documents=(RequiredDocument("Tờ khai căn cước", "Bản chính", 1),),
-    return_place="Quầy trả kết quả, tầng 1",
-    service="can-cuoc",
-)
+PROCEDURE = CAN_CUOC
 MONDAY = datetime(2026, 12, 7, 2, 0, tzinfo=UTC)
 LATER = MONDAY + timedelta(days=800)  # past every default retention period but the access log
 
