@@ -28,6 +28,7 @@ class Command:
 # `motcua --help` lists every command without importing any of them.
 COMMANDS: dict[str, Command] = {
     "server": Command("server.main", "chạy máy chủ xếp hàng", "run the queue server"),
+    "central": Command("central.main", "chạy chỉ mục hồ sơ cấp tỉnh", "run the provincial index"),
     "demo": Command(
         "admin.demo",
         "chạy thử cả trung tâm với dữ liệu mẫu",
@@ -75,10 +76,16 @@ COMMANDS: dict[str, Command] = {
         "chạy ki-ốt cảm ứng lấy số và tra cứu",
         "run the touch kiosk (tickets and look-ups)",
     ),
+    "web": Command("web.main", "trang số thứ tự và hồ sơ trên điện thoại", "citizens' phone pages"),
     "provision": Command(
         "admin.provision",
         "tạo tài khoản, mật khẩu, ACL broker cho mọi thiết bị",
         "create the broker accounts, passwords and ACL of devices",
+    ),
+    "central-broker": Command(
+        "admin.central_provision",
+        "mật khẩu và ACL của broker trung tâm cho các chi nhánh",
+        "passwords and ACL of the central broker for all branches",
     ),
     "status": Command(
         "admin.status",

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import base64
+import hashlib
+import hmac
 import os
 import re
 import shutil
@@ -20,6 +23,7 @@ from server.accounts import (
     ProvisionError,
     acl_text,
     counter_account,
+    credential_path,
     devices_account,
     display_account,
     external_account,
@@ -28,9 +32,11 @@ from server.accounts import (
     server_account,
     site_accounts,
     supervisor_account,
+    web_account,
     write_credentials,
     write_secret,
 )
+from shared.cli_text import say
 from shared.config.site import SiteConfig, load_config
 from shared.messaging.topics import Topics
 
@@ -45,10 +51,12 @@ SECRET_FILES = (
     ("credentials/*.password", 0o600),
     ("passwd", 0o640),
     ("conf.d/bridge.conf", 0o640),  # holds the bridge's password
-    ("central/*.passwd", 0o640),
+    ("central/*.passwd", 0o640),  # left by older versions, which wrote the central's files here
 )
 SECRET_DIRS = (("credentials", 0o700), ("tls/clients", 0o700))
 _USER = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
+# What `motcua central-broker` issues (token_urlsafe), and nothing a config line would split.
+_BRIDGE_PASSWORD = re.compile(r"^[A-Za-z0-9_.~+/=-]{16,256}$")
 
 
 def role_table() -> str:
@@ -59,6 +67,7 @@ def role_table() -> str:
         devices_account(site, ["{printer}"]),
         supervisor_account(site),
         external_account(site, "{external}"),
+        web_account(site),
         kiosk_account(site, "{kiosk}"),
         display_account(site, "{display}", "{zone}"),
         counter_account(site, "{counter}"),
@@ -89,8 +98,38 @@ def tighten_secrets(out: Path) -> list[Path]:
     return fixed
 
 
-def write_password_file(path: Path, passwords: dict[str, str]) -> None:
-    """Write the Mosquitto password file with hashed passwords (via `mosquitto_passwd -U`)."""
+def hash_matches(hashed: str, password: str) -> bool:
+    """Tell whether a Mosquitto hash (`$7$` PBKDF2-SHA512 or `$6$` SHA512) is of `password`."""
+    parts = hashed.split("$")
+    secret = password.encode("utf-8")
+    try:
+        if len(parts) == 5 and parts[1] == "7":
+            salt, digest = base64.b64decode(parts[3]), base64.b64decode(parts[4])
+            made = hashlib.pbkdf2_hmac("sha512", secret, salt, int(parts[2]), len(digest))
+        elif len(parts) == 4 and parts[1] == "6":
+            salt, digest = base64.b64decode(parts[2]), base64.b64decode(parts[3])
+            made = hashlib.sha512(secret + salt).digest()
+        else:
+            return False
+    except ValueError:  # not base64, or a bad iteration count: not a hash we can check
+        return False
+    return hmac.compare_digest(made, digest)
+
+
+def _kept_lines(path: Path, passwords: dict[str, str]) -> dict[str, str]:
+    """The lines of an existing password file whose hash still matches the user's password."""
+    if not path.exists():
+        return {}
+    kept: dict[str, str] = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        user, _, hashed = line.partition(":")
+        if user in passwords and hash_matches(hashed, passwords[user]):
+            kept[user] = line
+    return kept
+
+
+def _hashed_lines(path: Path, passwords: dict[str, str]) -> dict[str, str]:
+    """Hash passwords with `mosquitto_passwd -U` in a private staging file; one line per user."""
     tool = shutil.which("mosquitto_passwd")
     if tool is None:
         raise ProvisionError("mosquitto_passwd not found: install the Debian package 'mosquitto'")
@@ -100,7 +139,37 @@ def write_password_file(path: Path, passwords: dict[str, str]) -> None:
         done = subprocess.run([tool, "-U", str(staging)], capture_output=True, text=True)
         if done.returncode != 0:
             raise ProvisionError(f"mosquitto_passwd failed: {done.stderr.strip()}")
-        staging.chmod(0o640)
+        lines = staging.read_text(encoding="utf-8").splitlines()
+    finally:
+        staging.unlink(missing_ok=True)
+    return {line.partition(":")[0]: line for line in lines if line}
+
+
+def write_password_file(path: Path, passwords: dict[str, str]) -> None:
+    """Write the Mosquitto password file with hashed passwords (via `mosquitto_passwd -U`).
+
+    A user whose existing line still matches its password keeps that line (hashes are salted:
+    hashing again would change them), so a re-run without changes leaves the file as it was.
+    """
+    kept = _kept_lines(path, passwords)
+    fresh = {u: p for u, p in passwords.items() if u not in kept}
+    hashed = _hashed_lines(path, fresh) if fresh else {}
+    if missing := fresh.keys() - hashed.keys():
+        raise ProvisionError(f"mosquitto_passwd left out {sorted(missing)}")
+    text = "".join(f"{kept.get(u) or hashed[u]}\n" for u in passwords)
+    write_if_changed(path, text, 0o640)
+
+
+def write_if_changed(path: Path, text: str, mode: int) -> None:
+    """Replace a file atomically with `text` (created with `mode`), unless it holds it already."""
+    if path.exists() and path.read_text(encoding="utf-8") == text:
+        return
+    staging = path.with_name(path.name + ".new")
+    fd = os.open(staging, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        staging.chmod(mode)
         os.replace(staging, path)
     finally:
         staging.unlink(missing_ok=True)
@@ -113,6 +182,7 @@ class BridgeOptions:
     target: bridge.BridgeTarget
     remote_prefix: str = ""
     cafile: str = ""
+    password_file: str = ""  # the bridge password `motcua central-broker` issued
 
 
 def provision(
@@ -129,9 +199,7 @@ def provision(
     passwords, made = passwords_for(out, [a.user for a in accounts], rotate)
     write_credentials(out, passwords)
     write_password_file(out / PASSWORD_FILE, passwords)
-    acl = out / ACL_FILE
-    acl.write_text(acl_text(accounts), encoding="utf-8")
-    acl.chmod(0o640)
+    write_if_changed(out / ACL_FILE, acl_text(accounts), 0o640)
     tighten_secrets(out)
     return accounts, made
 
@@ -145,30 +213,52 @@ def provision_tls(
     return files
 
 
-def provision_bridge(
-    config: SiteConfig, out: Path, options: BridgeOptions, rotate: bool = False
-) -> list[str]:
-    """Write conf.d/bridge.conf and the central broker's account files; return new users."""
+def bridge_password(out: Path, site: str, password_file: str = "") -> tuple[str, bool]:
+    """The bridge password the central broker issued (from `password_file`, else the kept one).
+
+    Return it and whether it differs from the one kept in `credentials/`.
+    """
+    kept = credential_path(out, bridge.bridge_user(site))
+    source = Path(password_file) if password_file else kept
+    if not source.is_file():
+        raise ProvisionError(
+            say(
+                "thiếu mật khẩu cầu nối: chạy `motcua central-broker --site "
+                f"{site}` trên máy trung tâm, chép tệp credentials/{kept.name} sang đây "
+                "rồi dùng --bridge-password-file TỆP",
+                f"no bridge password: run `motcua central-broker --site {site}` on the "
+                f"central machine, copy its credentials/{kept.name} here and pass "
+                "--bridge-password-file FILE",
+            )
+        )
+    password = source.read_text(encoding="utf-8").strip()
+    if not _BRIDGE_PASSWORD.match(password):
+        raise ProvisionError(
+            say(
+                f"{source}: không phải mật khẩu cầu nối (một dòng, 16 ký tự trở lên)",
+                f"{source}: not a bridge password (one line, 16 characters or more)",
+            )
+        )
+    before = kept.read_text(encoding="utf-8").strip() if kept.is_file() else ""
+    return password, password != before
+
+
+def provision_bridge(config: SiteConfig, out: Path, options: BridgeOptions) -> list[str]:
+    """Write conf.d/bridge.conf with the central broker's bridge password; return new users.
+
+    The central broker issues the password (`motcua central-broker`): `--rotate` of the
+    branch keeps it, a new one comes with `--bridge-password-file`.
+    """
     site = config.site.id
     user = bridge.bridge_user(site)
-    passwords, made = passwords_for(out, [user], rotate)
-    write_credentials(out, passwords)
-    conf = bridge.bridge_conf(
-        site, options.target, passwords[user], options.remote_prefix, options.cafile
-    )
+    password, changed = bridge_password(out, site, options.password_file)
+    write_credentials(out, {user: password})
+    conf = bridge.bridge_conf(site, options.target, password, options.remote_prefix, options.cafile)
     conf_dir = out / bridge.CONF_DIR
     conf_dir.mkdir(exist_ok=True)
-    path = conf_dir / bridge.BRIDGE_CONF
-    write_secret(path, conf)
-    path.chmod(0o640)
-    central = out / bridge.CENTRAL_DIR
-    central.mkdir(exist_ok=True)
-    write_password_file(central / f"{user}.passwd", {user: passwords[user]})
-    acl = central / f"{user}.acl"
-    acl.write_text(bridge.central_acl(site, options.remote_prefix), encoding="utf-8")
-    acl.chmod(0o640)
+    write_if_changed(conf_dir / bridge.BRIDGE_CONF, conf, 0o640)
     tighten_secrets(out)
-    return made
+    return [user] if changed else []
 
 
 def register(subparsers: Any) -> None:
@@ -211,7 +301,27 @@ def register(subparsers: Any) -> None:
         metavar="TỆP",
         help="CA của broker trung tâm, để cầu nối dùng TLS",
     )
+    parser.add_argument(
+        "--bridge-password-file",
+        default="",
+        metavar="TỆP",
+        help="mật khẩu cầu nối do `motcua central-broker` cấp (credentials/bridge-{site}"
+        ".password của máy trung tâm); lần chạy sau không cần, trừ khi trung tâm cấp mật khẩu mới",
+    )
     parser.set_defaults(handler=run)
+
+
+def bridge_options(args: argparse.Namespace) -> BridgeOptions | None:
+    """The bridge the command line asks for, or None; raise ValueError naming a bad option."""
+    if not args.bridge_to:
+        return None
+    try:
+        target = bridge.BridgeTarget.parse(args.bridge_to)
+    except ValueError:
+        raise ValueError("--bridge-to phải có dạng MÁY:CỔNG") from None
+    if args.bridge_prefix and not bridge.valid_prefix(args.bridge_prefix):
+        raise ValueError(f"--bridge-prefix: {bridge.prefix_rule()}")
+    return BridgeOptions(target, args.bridge_prefix, args.bridge_cafile, args.bridge_password_file)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -222,22 +332,18 @@ def run(args: argparse.Namespace) -> int:
     if args.kiosks < 0:
         print("motcua provision: --kiosks must be 0 or more", file=sys.stderr)
         return 2
-    options = None
-    if args.bridge_to:
-        try:
-            options = BridgeOptions(
-                bridge.BridgeTarget.parse(args.bridge_to), args.bridge_prefix, args.bridge_cafile
-            )
-        except ValueError:
-            print("motcua provision: --bridge-to phải có dạng MÁY:CỔNG", file=sys.stderr)
-            return 2
+    try:
+        options = bridge_options(args)
+    except ValueError as exc:
+        print(f"motcua provision: {exc}", file=sys.stderr)
+        return 2
     out = Path(args.out)
     try:
         accounts, made = provision(config, out, args.kiosks, args.rotate)
         users = [a.user for a in accounts]
         tls = provision_tls(config, out, users, args.tls_name, args.rotate) if args.tls else None
         if options is not None:
-            made += provision_bridge(config, out, options, args.rotate)
+            made += provision_bridge(config, out, options)
     except (ProvisionError, OSError) as exc:
         print(f"motcua provision: {exc}", file=sys.stderr)
         return 1
@@ -249,10 +355,9 @@ def run(args: argparse.Namespace) -> int:
         renewed = ", ".join(tls.made) or "không có (giữ nguyên)"
         print(f"TLS: {tls.directory}/ — tạo mới: {renewed}")
     if options is not None:
-        user = bridge.bridge_user(config.site.id)
+        state = "mật khẩu mới" if bridge.bridge_user(config.site.id) in made else "giữ nguyên"
         print(
             f"cầu nối: {out / bridge.CONF_DIR / bridge.BRIDGE_CONF} → "
-            f"{options.target.host}:{options.target.port}; thêm "
-            f"{out / bridge.CENTRAL_DIR}/{user}.passwd và .acl vào broker trung tâm"
+            f"{options.target.host}:{options.target.port} (mật khẩu cầu nối: {state})"
         )
     return 0

@@ -90,6 +90,7 @@ def form_context(config: SiteConfig) -> FormContext:
         head_title=section.head_title,
         head_name=section.head_name,
         parent_body=section.parent_body,
+        public_url=config.web.public_url,
         due_time=parse_hhmm(section.due_time),
         timezone=config.site.timezone,
     )
@@ -127,7 +128,9 @@ def build_console(
         form_context(config),
         printer,
         lambda: model.officer.name if model.officer else "",
+        carded_ticket=model.carded_ticket,
     )
+    model.changed.connect(desk.changed)
     desk.public_reasons = list(config.dossiers.public_reasons)
     window.add_page(Action.DOSSIER, ReceivePage(desk))
     window.add_page(Action.RETURN_DOSSIER, ReturnPage(desk))

@@ -107,6 +107,7 @@ def demo_counter_state(
         officer_id=None if closed else officer_id(position),
         pause_reason="Nghỉ giữa giờ" if paused else "",
         current=current,
+        current_card=current is not None and position % 2 == 0,  # shared at the kiosk
         held=held,
         actions=allowed_actions(status, current_state, held=bool(held)),
         served_today=11 + (7 * position) % 9,

@@ -26,9 +26,15 @@ from hw.printer.service import ReceiptPrinter
 from shared.domain.dossiers import StepKind
 from shared.messaging import dossier_commands as d
 from shared.messaging.client import new_request_id
+from shared.messaging.commands import CitizenCard, TicketCitizen
 from shared.messaging.dossier_views import DossierFull, ProcedureView
 from shared.messaging.replies import Reply
-from shared.messaging.results import DossierResult, ProceduresResult, PublicDossierResult
+from shared.messaging.results import (
+    DossierResult,
+    ProceduresResult,
+    PublicDossierResult,
+    TicketCitizenResult,
+)
 from shared.runtime import utc_now
 
 log = logging.getLogger(__name__)
@@ -48,10 +54,13 @@ class DossierDeskModel(QObject):
         officer_name: Callable[[], str],
         *,
         now: Callable[[], datetime] = utc_now,
+        carded_ticket: Callable[[], str | None] = lambda: None,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
         self.context = context
+        # The number served now when its citizen shared their ID card at the kiosk, else None.
+        self.carded_ticket = carded_ticket
         self.printer = printer
         self.officer_name = officer_name
         # Reasons the kiosk shows the citizen ([dossiers] public_reasons); others stay for staff.
@@ -117,6 +126,23 @@ class DossierDeskModel(QObject):
     def _signed(self) -> FormContext:
         """The site's form context signed by the officer logged in now."""
         return replace(self.context, officer_name=self.officer_name())
+
+    def fetch_kiosk_card(self, fill: Callable[[CitizenCard], None]) -> bool:
+        """Ask for the card details the current citizen shared at the kiosk, then `fill`."""
+        number = self.carded_ticket()
+        if number is None:
+            return self._refuse("Công dân đang phục vụ không chia sẻ thông tin thẻ ở ki-ốt.")
+        command = TicketCitizen(request_id=new_request_id(), number=number)
+
+        def done(reply: Reply) -> None:
+            if self._ok(reply):
+                fill(reply.result_as(TicketCitizenResult).citizen)
+                self.say(
+                    "Đã điền họ tên, số CCCD và địa chỉ công dân chia sẻ ở ki-ốt: kiểm tra lại."
+                )
+
+        self._commands.send(command, done)
+        return True
 
     def _received(self, reply: Reply) -> None:
         if not self._took_dossier(reply):

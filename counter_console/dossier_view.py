@@ -34,6 +34,7 @@ from counter_console.style import (
 )
 from shared.domain.codes import CodeKind, ScannedCode
 from shared.domain.dossiers import IN_HANDS, WAITING_FOR_CITIZEN
+from shared.messaging.commands import CitizenCard
 from shared.messaging.dossier_commands import DocumentData, MissingDocumentData
 
 CITIZEN_FIELDS = (
@@ -95,6 +96,14 @@ class ReceivePage(QWidget):
         middle = card()
         mbox = QVBoxLayout(middle)
         mbox.addWidget(label("2. NGƯỜI NỘP HỒ SƠ", 14, bold=True, colour=GREY))
+        self.from_kiosk = QPushButton("Điền từ thẻ căn cước đã quét ở ki-ốt")
+        self.from_kiosk.setToolTip(
+            plain_tooltip(
+                "Công dân đã đồng ý chia sẻ họ tên, số định danh và địa chỉ trên thẻ khi lấy số; "
+                "thông tin bị xóa khi phục vụ xong số này."
+            )
+        )
+        mbox.addWidget(self.from_kiosk)
         form = QFormLayout()
         self.fields: dict[str, QLineEdit] = {}
         for key, text in CITIZEN_FIELDS:
@@ -138,6 +147,7 @@ class ReceivePage(QWidget):
         self.receive.clicked.connect(self.submit)
         self.supplement.clicked.connect(self.ask_supplement)
         self.refuse.clicked.connect(self.refuse_dossier)
+        self.from_kiosk.clicked.connect(lambda: desk.fetch_kiosk_card(self.fill_from_kiosk))
         desk.changed.connect(self.refresh)
         self._shown_codes: list[str] = []
         self.refresh()
@@ -167,6 +177,9 @@ class ReceivePage(QWidget):
         show_message(self.message, self.desk)
         for button in (self.receive, self.supplement, self.refuse):
             button.setEnabled(not self.desk.busy)
+        carded = self.desk.carded_ticket() is not None
+        self.from_kiosk.setVisible(carded)
+        self.from_kiosk.setEnabled(carded and not self.desk.busy)
 
     def scanned(self, code: ScannedCode) -> None:
         """A code read at the counter: an ID card fills the citizen's details to confirm."""
@@ -185,15 +198,22 @@ class ReceivePage(QWidget):
         citizen = code.citizen
         if citizen is None:
             return
-        for key, value in (
-            ("name", citizen.full_name),
-            ("id_number", citizen.id_number),
-            ("address", citizen.address),
-        ):
+        self._fill(
+            {"name": citizen.full_name, "id_number": citizen.id_number, "address": citizen.address}
+        )
+        self.desk.say("Đã điền họ tên, số CCCD và địa chỉ từ thẻ căn cước: kiểm tra lại.")
+
+    def fill_from_kiosk(self, citizen: CitizenCard) -> None:
+        """Fill name, ID number and address from what the citizen shared at the kiosk."""
+        self._fill(
+            {"name": citizen.full_name, "id_number": citizen.id_number, "address": citizen.address}
+        )
+
+    def _fill(self, values: dict[str, str]) -> None:
+        for key, value in values.items():
             if value:
                 self.fields[key].setText(value)
                 self.fields[key].setCursorPosition(0)
-        self.desk.say("Đã điền họ tên, số CCCD và địa chỉ từ thẻ căn cước: kiểm tra lại.")
         self.fields["phone"].setFocus()
 
     def _picked(self) -> None:

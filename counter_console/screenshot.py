@@ -83,6 +83,7 @@ def demo_window(
             ("phone", citizen.phone),
         ):
             receive.fields[key].setText(value)  # type: ignore[attr-defined]
+            receive.fields[key].setCursorPosition(0)  # type: ignore[attr-defined]
         documents = receive.documents  # type: ignore[attr-defined]
         for i in range(2):
             documents.item(i).setCheckState(documents.item(i).checkState().Checked)

@@ -18,7 +18,7 @@ from shared.domain.tickets import AT_COUNTER_STATES, TicketState
 from shared.messaging import commands as c
 from shared.messaging import dossier_commands as d
 from shared.messaging.client import new_request_id
-from shared.messaging.replies import Reply, TicketInfo
+from shared.messaging.replies import ErrorCode, Reply, TicketInfo
 from shared.messaging.results import (
     CallResult,
     CounterResult,
@@ -111,6 +111,8 @@ class CounterViewModel(QObject):
         self.connected = False
         self.ever_connected = False
         self.server_online: bool | None = None
+        # The server answered that its database does not answer: shown until it writes again.
+        self.storage_down = False
         self.state: CounterStateMessage | None = None
         self.queues: list[QueueLine] = []
         self.message = ""
@@ -168,6 +170,13 @@ class CounterViewModel(QObject):
         """Tell whether a command is waiting for the server's reply."""
         return self._commands.busy
 
+    def carded_ticket(self) -> str | None:
+        """The number served now when its citizen shared their ID card at the kiosk."""
+        state = self.state
+        if state is None or state.current is None or not state.current_card:
+            return None
+        return state.current.number
+
     @property
     def current(self) -> TicketInfo | None:
         """Return the ticket at the counter now, if any."""
@@ -186,6 +195,11 @@ class CounterViewModel(QObject):
             return "Đang kết nối tới hệ thống…"
         if self.server_online is False:
             return "Máy chủ xếp hàng không hoạt động — các thao tác tạm khóa."
+        if self.storage_down:
+            return (
+                "Máy chủ tạm không ghi được cơ sở dữ liệu — thao tác vừa rồi chưa được thực hiện. "
+                "Chờ ít giây rồi thử lại."
+            )
         return ""
 
     def current_waited_text(self) -> str:
@@ -230,6 +244,8 @@ class CounterViewModel(QObject):
             return
         if self.state is not None and state.updated_at < self.state.updated_at:
             return  # an older snapshot overtaken by a reply already shown
+        if self.state is not None and state.updated_at > self.state.updated_at:
+            self.storage_down = False  # the server wrote again
         self.state = state
         self.changed.emit()
 
@@ -418,6 +434,7 @@ class CounterViewModel(QObject):
         if not reply.ok:
             self._fail(reply)
             return
+        self.storage_down = False
         try:
             result = parse_result(verb, reply)
         except ValueError:
@@ -477,6 +494,7 @@ class CounterViewModel(QObject):
 
     def _fail(self, reply: Reply) -> None:
         error = reply.error
+        self.storage_down = error is not None and error.code is ErrorCode.STORAGE_UNAVAILABLE
         self.say(error.message if error else "Máy chủ từ chối lệnh.", error=True)
 
     def say(self, text: str, error: bool = False) -> None:

@@ -73,8 +73,9 @@ class ScanPage(Page):
         m = self.model
         self.split.setDirection(side_by_side(self.landscape))
         self.split.setStretch(1, 1 if self.landscape else 0)
-        self.title.setText(m.t("progress"))
-        self.hint.setText(m.t("scan_hint"))
+        code = m.code_for_digits
+        self.title.setText(m.t("progress") if code is None else m.t("phone_digits_title"))
+        self.hint.setText(m.t("scan_hint") if code is None else code)
         self.notice.setText(m.t("privacy_notice"))
         self.keyboard.set_labels(m.t("space"), m.t("clear"))
         self.keyboard.set_text(m.scan_text)
@@ -140,7 +141,11 @@ class ProgressPage(Page):
         if m.held_here:
             self.body.addWidget(label(m.t("collect_at", place=place_text(dossier.return_place))))
         else:  # received at another branch: the result waits there
-            where = m.t("elsewhere", site=dossier.site_id, place=place_text(dossier.return_place))
+            where = m.t(
+                "elsewhere",
+                site=dossier.site_name or dossier.site_id,
+                place=place_text(dossier.return_place),
+            )
             self.body.addWidget(label(where, "panel"))
         self.body.addWidget(label(m.t("steps"), "heading"))
         for i, step in enumerate(dossier.steps):

@@ -13,6 +13,7 @@ from hw.printer.service import ReceiptPrinter
 from hw.printer.status import PrinterStatus
 from shared.config.printer import PrinterConfig
 from shared.config.site import SiteConfig
+from shared.domain.ticket_links import parse_link
 from shared.messaging.bus import Bus
 from shared.messaging.codec import encode
 from shared.messaging.replies import TicketInfo
@@ -42,6 +43,7 @@ def ticket_document(config: SiteConfig, ticket: TicketInfo) -> TicketData:
         estimated_wait_minutes=ticket.estimated_wait_minutes,
         priority=priority,
         service_day=date.fromisoformat(ticket.service_day),
+        link=ticket.qr if parse_link(ticket.qr) is not None else "",
     )
 
 

@@ -45,6 +45,12 @@ def demo_model(config: SiteConfig, screen: str) -> Any:
             first.code,
             Screen.PRIORITY,
         )
+    elif screen == "share":
+        model.department, model.service, model.screen = (
+            first.department,
+            first.code,
+            Screen.SHARE,
+        )
     elif screen.startswith("ticket"):
         ticket = demo_data.demo_ticket(config)
         if screen == "ticket" and ticket.priority is None and config.priorities:
@@ -61,6 +67,11 @@ def demo_model(config: SiteConfig, screen: str) -> Any:
         model.screen = Screen.PROCEDURE
     elif screen == "scan":
         model.scan_text = demo_data.demo_scan_text(config)
+        model.screen = Screen.SCAN
+    elif screen == "scan-digits":  # a typed code, asked for the last 4 phone digits
+        model.code_for_digits = demo_data.demo_scan_text(config)
+        model.lookup_message = model.t("phone_digits")
+        model.scan_text = "36"
         model.screen = Screen.SCAN
     elif screen.startswith("progress"):
         model.dossier = demo_data.demo_dossier(config, ready=screen == "progress-ready")

@@ -58,6 +58,19 @@ _TEXTS: dict[str, dict[str, str]] = {
         "vi": "Không đọc được thẻ căn cước. Mời quét lại hoặc chọn lĩnh vực.",
         "en": "Your ID card could not be read. Please scan it again or choose an area.",
     },
+    "share_question": {
+        "vi": "Gửi thông tin thẻ căn cước tới quầy?",
+        "en": "Send your ID card details to the counter?",
+    },
+    "share_explain": {
+        "vi": "Cán bộ sẽ điền sẵn họ tên, số định danh và địa chỉ trên thẻ vào tờ khai để ông/bà "
+        "kiểm tra. Thông tin chỉ quầy phục vụ số của ông/bà xem được và được xóa khi phục vụ xong.",
+        "en": "The officer will fill your name, ID number and address from the card into the form "
+        "for you to check. Only the counter serving your number sees them; they are deleted when "
+        "you have been served.",
+    },
+    "share_yes": {"vi": "ĐỒNG Ý GỬI — LẤY SỐ", "en": "YES, SEND — TAKE A NUMBER"},
+    "share_no": {"vi": "KHÔNG GỬI — LẤY SỐ", "en": "NO, DON'T SEND — TAKE A NUMBER"},
     "taking": {"vi": "Đang lấy số, xin chờ…", "en": "Taking your number, please wait…"},
     "your_number": {"vi": "SỐ THỨ TỰ CỦA BẠN", "en": "YOUR NUMBER"},
     "priority": {"vi": "ƯU TIÊN", "en": "PRIORITY"},
@@ -137,6 +150,20 @@ _TEXTS: dict[str, dict[str, str]] = {
         "en": "The code you scanned is not a dossier code. Please scan the QR code on your "
         "appointment slip.",
     },
+    "phone_digits": {
+        "vi": "Mời nhập 4 số cuối số điện thoại đã khai khi nộp hồ sơ.",
+        "en": "Type the last 4 digits of the phone number you gave with the dossier.",
+    },
+    "phone_digits_format": {
+        "vi": "Mời nhập đúng 4 chữ số cuối của số điện thoại.",
+        "en": "Please type exactly the last 4 digits of the phone number.",
+    },
+    "digits_not_found": {
+        "vi": "Mã hồ sơ và 4 số cuối điện thoại không khớp. Mời nhập lại hoặc hỏi bàn hướng dẫn.",
+        "en": "The dossier code and the last 4 phone digits do not match. Try again or ask the "
+        "guidance desk.",
+    },
+    "phone_digits_title": {"vi": "4 SỐ CUỐI ĐIỆN THOẠI", "en": "LAST 4 PHONE DIGITS"},
     "dossier_not_found": {
         "vi": "Không tìm thấy hồ sơ với mã này. Vui lòng hỏi bàn hướng dẫn.",
         "en": "No dossier has this code. Please ask the guidance desk.",

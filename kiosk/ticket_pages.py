@@ -207,6 +207,46 @@ class PriorityPage(Page):
         self.fit()
 
 
+class SharePage(Page):
+    """Ask whether a scanned ID card's name, ID number and address go to the counter."""
+
+    def __init__(self, model: KioskViewModel) -> None:
+        super().__init__(model)
+        column = QVBoxLayout(self)
+        column.setSpacing(16)
+        self.service = label("", "heading", centre=True)
+        self.question = label("", "title", centre=True)
+        self.explain = label("", "panel", centre=True)
+        self.agree = WrapButton("", role="go", on_click=lambda: model.share_card(True))
+        self.decline = WrapButton("", role="go", on_click=lambda: model.share_card(False))
+        for button in (self.agree, self.decline):
+            button.set_scale(TILE_SCALE)
+            button.setMinimumHeight(CHOICE_HEIGHT)
+        # Equal answers: one above the other on a tall screen, side by side on a wide one.
+        self.answers = QBoxLayout(QBoxLayout.Direction.TopToBottom)
+        self.answers.setSpacing(16)
+        self.answers.addWidget(self.agree, 1)
+        self.answers.addWidget(self.decline, 1)
+        column.addWidget(self.service)
+        column.addWidget(self.question)
+        column.addWidget(self.explain)
+        column.addStretch(1)
+        column.addLayout(self.answers)
+        column.addStretch(1)
+
+    def refresh(self) -> None:
+        """Show the question and the two answers (neither is pre-selected)."""
+        m = self.model
+        self.service.setText(m.service_name(m.service))
+        self.question.setText(m.t("share_question"))
+        self.explain.setText(m.t("share_explain"))
+        self.agree.set_title(m.t("share_yes"))
+        self.decline.set_title(m.t("share_no"))
+        self.answers.setDirection(side_by_side(self.landscape))
+        for button in (self.agree, self.decline):
+            button.setEnabled(not m.busy)
+
+
 # The QR code of a ticket shown without paper: as large as there is room for, up to this.
 QR_MAX = 420
 
@@ -278,7 +318,8 @@ class TicketPage(Page):
         self.paper.setObjectName(paper[0])
         self.paper.setText(paper[1])
         self.paper.setStyleSheet("")  # re-apply the style of the new object name
-        show_qr = m.print_state in (PrintState.FAILED, PrintState.NONE)
+        # No paper: the screen shows the QR of the ticket's page, where the site has one.
+        show_qr = m.print_state in (PrintState.FAILED, PrintState.NONE) and m.ticket_has_page
         self.qr.setVisible(show_qr)
         self.qr.set_data(ticket.qr if show_qr else "")
         self.done.set_title(m.t("done"))

@@ -20,8 +20,9 @@ from kiosk.connection import ServerHealth
 from kiosk.tasks import UiTasks
 from kiosk.texts import VIETNAMESE, text
 from shared.config.site import SiteConfig
-from shared.domain.citizen_id import CitizenIdError
+from shared.domain.citizen_id import CitizenId, CitizenIdError
 from shared.domain.codes import CodeKind, ScannedCode, classify, clean_scan
+from shared.domain.ticket_links import parse_link
 from shared.messaging import commands as cmd
 from shared.messaging.bus import Bus
 from shared.messaging.client import CommandClient, new_request_id
@@ -60,6 +61,7 @@ class Screen(StrEnum):
     PROCEDURE = "procedure"
     SCAN = "scan"
     PROGRESS = "progress"
+    SHARE = "share"
     ERROR = "error"
 
 
@@ -127,12 +129,20 @@ class KioskViewModel(QObject):
         self.procedure_department: str | None = None
         self.procedure: ProcedureView | None = None
         self.scan_text = ""
+        # A typed dossier code the server will open only with the last 4 digits of the phone
+        # number given at receipt: the keyboard now asks for those digits.
+        self.code_for_digits: str | None = None
+        self._asked = ""  # the text of the last lookup sent
         self.lookup_message = ""
         self._typed = False
         self.dossier: DossierPublic | None = None
         # The priority group a scanned ID card entitles the citizen to: the pre-selected choice
         # for the next ticket. Nothing else of the card is kept.
         self.offered_priority: str | None = None
+        # What the citizen may pass on to the counter from their card (name, ID number,
+        # address), until the ticket is issued or the kiosk resets; sent only if they agree.
+        self.card: cmd.CitizenCard | None = None
+        self.chosen_priority: str | None = None
         idle = idle_seconds if idle_seconds is not None else config.kiosk.idle_seconds
         self._idle = QTimer(self)
         self._idle.setSingleShot(True)
@@ -230,9 +240,9 @@ class KioskViewModel(QObject):
         self.screen = Screen.START
         self.department = self.service = None
         self.service_query = self.procedure_query = self.scan_text = ""
-        self.ticket = self.procedure = self.dossier = None
+        self.ticket = self.procedure = self.dossier = self.code_for_digits = None
         self.procedure_department = None
-        self.offered_priority = None
+        self.offered_priority = self.card = self.chosen_priority = None
         self.print_state = PrintState.NONE
         self.print_message = self.lookup_message = self.notice = ""
         self._idle.stop()
@@ -274,6 +284,9 @@ class KioskViewModel(QObject):
         previous = {
             Screen.SERVICES: Screen.START,
             Screen.PRIORITY: Screen.SERVICES if came_from_services else Screen.START,
+            Screen.SHARE: Screen.PRIORITY
+            if self.config.priorities
+            else (Screen.SERVICES if came_from_services else Screen.START),
             Screen.PROCEDURE: Screen.LOOKUP,
             Screen.PROGRESS: Screen.SCAN,
         }
@@ -286,7 +299,7 @@ class KioskViewModel(QObject):
     def _forget_dossier(self) -> None:
         """Drop the code and the dossier shown: the next citizen must not see them."""
         self.scan_text = self.lookup_message = ""
-        self.dossier = None
+        self.dossier = self.code_for_digits = None
 
     def _at_rest(self) -> bool:
         """Tell whether the kiosk is as the next citizen should find it (nothing to forget)."""
@@ -294,6 +307,7 @@ class KioskViewModel(QObject):
             self.screen is Screen.START
             and not self.notice
             and self.offered_priority is None
+            and self.card is None
             and self.language == self.default_language
             and self.font_pt == self.default_font_pt
         )
@@ -354,14 +368,35 @@ class KioskViewModel(QObject):
             self.notice = ""
             self._show(Screen.PRIORITY)
         else:
-            self.issue(code)
+            self._take(code, None)
 
     def choose_priority(self, priority: str | None) -> None:
         """Take the number for the chosen service, with this priority group (None = none)."""
         if self.service is not None:
-            self.issue(self.service, priority)
+            self._take(self.service, priority)
 
-    def issue(self, service: str, priority: str | None = None, dossier: str | None = None) -> None:
+    def _take(self, service: str, priority: str | None) -> None:
+        """Issue the ticket, first asking whether to share a scanned card with the counter."""
+        if self.card is None:
+            self.issue(service, priority)
+            return
+        self.chosen_priority = priority
+        self.notice = ""
+        self._show(Screen.SHARE)
+
+    def share_card(self, agree: bool) -> None:
+        """Take the number, passing the card's details on to the counter only if agreed."""
+        if self.service is not None and not self.busy:
+            citizen = self.card if agree else None
+            self.issue(self.service, self.chosen_priority, citizen=citizen)
+
+    def issue(
+        self,
+        service: str,
+        priority: str | None = None,
+        dossier: str | None = None,
+        citizen: cmd.CitizenCard | None = None,
+    ) -> None:
         """Ask the server for a ticket; taps while one is on its way are ignored."""
         if self.busy or self._client is None:
             return
@@ -375,7 +410,11 @@ class KioskViewModel(QObject):
         self.notice = self.t("taking")
         self._show()
         command = cmd.IssueTicket(
-            request_id=new_request_id(), service=service, priority=priority, dossier=dossier
+            request_id=new_request_id(),
+            service=service,
+            priority=priority,
+            dossier=dossier,
+            citizen=citizen,
         )
         client, printer = self._client, self.printer
 
@@ -406,7 +445,8 @@ class KioskViewModel(QObject):
             return
         self._issued_at.append(self._clock())
         self.ticket = ticket
-        self.offered_priority = None  # the card's offer was for this ticket only
+        # The card's offer and details were for this ticket only.
+        self.offered_priority = self.card = self.chosen_priority = None
         self.print_message = ""
         if job is None:
             self.print_state = PrintState.NONE
@@ -492,9 +532,24 @@ class KioskViewModel(QObject):
         self._show()
 
     def submit_code(self) -> None:
-        """Look up the typed code."""
-        if self.scan_text.strip():
+        """Look up the typed code, or send the phone digits a typed code asked for."""
+        if self.code_for_digits is not None:
+            self._send_digits(self.code_for_digits, self.scan_text.strip())
+        elif self.scan_text.strip():
             self._look_up(self.scan_text, typed=True)
+
+    def _send_digits(self, code: str, digits: str) -> None:
+        if self.busy:
+            return
+        if not (len(digits) == 4 and digits.isascii() and digits.isdigit()):
+            self.lookup_message = self.t("phone_digits_format")
+            self._show()
+            return
+        self.busy = True
+        self.lookup_message = self.t("looking_up")
+        self._show(Screen.SCAN)
+        command = LookUpDossier(request_id=new_request_id(), text=code, phone_digits=digits)
+        self._send(command, self._found)
 
     @Slot(str)
     def scanned(self, raw: str) -> None:
@@ -512,7 +567,9 @@ class KioskViewModel(QObject):
     def card_scanned(self, code: ScannedCode) -> None:
         """Offer the priority group the card's age entitles to, then the departments.
 
-        The card never goes to the server: only the priority choice is kept, for the next ticket.
+        The card's text never goes to the server. The kiosk keeps the priority offer and, when
+        the site shares cards, the receipt form's fields, for the next ticket only; those go to
+        the server with the ticket only if the citizen agrees on the next screen.
         """
         if self.busy:
             return
@@ -529,14 +586,28 @@ class KioskViewModel(QObject):
             self.service_query = ""
             self._forget_dossier()
         if citizen is None:
-            self.offered_priority = None
+            self.offered_priority = self.card = None
             self._say(self.t("card_unreadable"))
             return
+        self.card = self._shareable(citizen)
         self.offered_priority = self.priority_for_age(age)
         if self.offered_priority is None:
             self._say(self.t("card_read"))
         else:
             self._say(self.t("card_priority", name=self.priority_name(self.offered_priority)))
+
+    def _shareable(self, citizen: CitizenId) -> cmd.CitizenCard | None:
+        """The receipt form's fields of a card, when the site asks to share them and they fit."""
+        if not self.config.kiosk.share_card:
+            return None
+        try:
+            return cmd.CitizenCard(
+                full_name=citizen.full_name,
+                id_number=citizen.id_number,
+                address=citizen.address[:300],
+            )
+        except ValidationError:  # an old 9-digit-only card or a missing name: nothing to share
+            return None
 
     def priority_for_age(self, age: int | None) -> str | None:
         """The priority group (id) offered at this age: the one with the highest `min_age`."""
@@ -555,14 +626,20 @@ class KioskViewModel(QObject):
             return
         self.busy = True
         self._typed = typed
-        self.dossier = None
+        self.dossier = self.code_for_digits = None
         self.lookup_message = self.t("looking_up")
         self._show(Screen.SCAN)
-        self._send(LookUpDossier(request_id=new_request_id(), text=clean_scan(raw)), self._found)
+        self._asked = clean_scan(raw)
+        self._send(LookUpDossier(request_id=new_request_id(), text=self._asked), self._found)
 
     def _found(self, reply: Reply) -> None:
         self.busy = False
         if not reply.ok:
+            if reply.error is not None and reply.error.code is ErrorCode.SECOND_FACTOR_REQUIRED:
+                self.code_for_digits = self.code_for_digits or self._asked
+                self.scan_text = ""
+            elif self.code_for_digits is not None:
+                self.scan_text = ""  # wrong digits: type them again
             self.lookup_message = self._lookup_failure(reply)
             self._show()
             return
@@ -574,6 +651,7 @@ class KioskViewModel(QObject):
             self._show()
             return
         self.lookup_message = ""
+        self.code_for_digits = None
         self._show(Screen.PROGRESS)
 
     def _lookup_failure(self, reply: Reply) -> str:
@@ -581,10 +659,12 @@ class KioskViewModel(QObject):
         error = reply.error
         if error is None:
             return self.t("not_recognised")
+        if error.code is ErrorCode.SECOND_FACTOR_REQUIRED:
+            return self.t("phone_digits")
         if error.code is ErrorCode.INVALID_INPUT:
             return self.t("typed_not_a_code" if self._typed else "scanned_not_a_code")
         if error.code is ErrorCode.NOT_FOUND:
-            return self.t("dossier_not_found")
+            return self.t("digits_not_found" if self.code_for_digits else "dossier_not_found")
         return error.message or self.t("not_recognised")
 
     def take_return_ticket(self) -> None:
@@ -600,6 +680,11 @@ class KioskViewModel(QObject):
         if self.dossier is None or not self.held_here:
             return None
         return self.dossier.return_service or self.config.dossiers.return_service or None
+
+    @property
+    def ticket_has_page(self) -> bool:
+        """Whether the ticket's QR opens its live page on a phone (the site has `[web]`)."""
+        return self.ticket is not None and parse_link(self.ticket.qr) is not None
 
     @property
     def held_here(self) -> bool:

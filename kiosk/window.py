@@ -21,7 +21,7 @@ from kiosk.lookup_pages import LookupPage, ProcedurePage
 from kiosk.pictures import Emblem
 from kiosk.start_page import StartPage
 from kiosk.texts import clock_text
-from kiosk.ticket_pages import Page, PriorityPage, ServicesPage, TicketPage
+from kiosk.ticket_pages import Page, PriorityPage, ServicesPage, SharePage, TicketPage
 from kiosk.viewmodel import KioskViewModel, Screen
 from kiosk.widgets import WrapButton, label
 from shared.qt.fonts import ensure_ui_font
@@ -73,6 +73,7 @@ class KioskWindow(QWidget):
             Screen.START: StartPage(model),
             Screen.SERVICES: ServicesPage(model),
             Screen.PRIORITY: PriorityPage(model),
+            Screen.SHARE: SharePage(model),
             Screen.TICKET: TicketPage(model),
             Screen.LOOKUP: LookupPage(model),
             Screen.PROCEDURE: ProcedurePage(model),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import math
 import queue
 import threading
 import time
@@ -21,6 +22,10 @@ from server.day_repository import DayRepository
 from server.day_store import load_day, load_requests, recent_service_seconds
 from server.dossier_service import DossierSettings
 from server.health import INVALID_VERB, ServerMetrics
+from server.index_feed import AckReceived, IndexTick
+from server.index_link import IndexItem, IndexLink
+from server.index_lookups import LookupAnswered, reply_for
+from server.index_query import RemoteLookup
 from server.intake import Decoded, Senders, admit, decode, earlier_reply
 from server.logins import LoginCheck, Logins, run_check
 from server.officer_service import BAD_LOGIN
@@ -47,6 +52,9 @@ from shared.storage.repository import ConcurrentUpdate, QueueRepository
 
 log = logging.getLogger(__name__)
 ROLLOVER_CHECK_SECONDS = 30.0
+# Every waiting ticket's place (`state/lines`, for citizens' phones) is published at most this
+# often: calls reach phones at once as events, places a moment later, at a bounded cost.
+LINES_INTERVAL_SECONDS = 0.5
 CONCURRENT_ATTEMPTS = 3
 MAX_BATCH = 200
 STORAGE_DOWN = "Hệ thống lưu trữ đang gián đoạn, chưa thực hiện được. Vui lòng thử lại sau ít phút."
@@ -54,6 +62,9 @@ STORAGE_RETRY_SECONDS = 5
 FORGED_REPLY_TOPIC = "forged_reply_topic"  # a metrics label: no reply carries it
 # Commands decided on today's queue in memory alone (other commands may write other tables).
 MEMORY_COMMANDS = (cmd.IssueTicket, cmd.VoidTicket, cmd.TicketStatus, *COUNTER_COMMANDS)
+# Reads whose reply holds a citizen's card details: kept out of the command log (the
+# personal-data access log records them) and answered afresh on a retry.
+UNLOGGED_COMMANDS = (cmd.TicketCitizen,)
 
 
 @dataclass(frozen=True)
@@ -68,8 +79,9 @@ class Republish:
     """A marker for the writer's queue: publish every retained state again (a new broker)."""
 
 
-# A message, a command decoded on the bus's thread, or a login whose password check is done.
-Item = Message | Decoded | LoginCheck
+# A message, a command decoded on the bus's thread, a login whose password check is done, or
+# news from the provincial index (an acknowledgement, an answer, a resend tick).
+Item = Message | Decoded | LoginCheck | IndexItem
 
 
 class QueueServer:
@@ -111,9 +123,15 @@ class QueueServer:
         self._late_checked: date | None = None
         self.metrics = ServerMetrics()
         self._disconnected = False
+        self.lines_interval = LINES_INTERVAL_SECONDS
+        self._lines_dirty = False  # places changed since they were published
+        self._lines_at = 0.0  # when they were published last
         # Today's queue in memory; read from the database when first needed and after a failure.
         self._day: Day | None = None
         self._has_accounts: bool | None = None
+        index = self.service.dossiers.settings.index
+        # The provincial index: None when this branch does not take part.
+        self.index = IndexLink(site.id, sessions, bus, index) if index is not None else None
 
     def start(self) -> None:
         """Claim the agency code, roll over to today, publish every state, take commands.
@@ -123,9 +141,13 @@ class QueueServer:
         with self.sessions.begin() as session:
             agency = self.service.dossiers.settings.agency_code
             claim_agency_code(session, self.site.id, agency, self.clock())
+        if self.index is not None:  # acknowledgements of what start-up sends are not missed
+            self.index.start(self._inbox.put)
         self.rollover()
         self.late_check()
         self.publish_all()
+        if self.index is not None:
+            self.index.catch_up(self.service.dossiers, self.clock())
         self._worker.start()
         self.bus.on_connection_change(self._connection_changed)
         if self.login_bus is None:
@@ -142,6 +164,8 @@ class QueueServer:
         self._inbox.put(None)
         self._worker.join(timeout=10)
         self.logins.close()
+        if self.index is not None:
+            self.index.stop()
 
     def _run(self) -> None:
         next_check = time.monotonic() + ROLLOVER_CHECK_SECONDS
@@ -151,9 +175,11 @@ class QueueServer:
                 self._safely(self.rollover)
                 self._safely(self.late_check_if_due)
                 next_check = time.monotonic() + ROLLOVER_CHECK_SECONDS
+            wake = min(next_check, self._lines_due())
             try:
-                first = self._inbox.get(timeout=max(0.0, next_check - time.monotonic()))
+                first = self._inbox.get(timeout=max(0.0, wake - time.monotonic()))
             except queue.Empty:
+                self._safely(self._publish_lines_if_due)
                 continue
             batch = [first]
             while len(batch) < MAX_BATCH:
@@ -262,9 +288,9 @@ class QueueServer:
         replies: list[Reply | None] = []
         for item in items:
             message = _message_of(item)
-            parts = self.topics.parse_command(message.topic)
+            parts = self.topics.parse_command(message.topic) if message is not None else None
             request_id = _request_id(item, self.topics)
-            if parts is None or request_id is None:
+            if message is None or parts is None or request_id is None:
                 replies.append(None)
                 continue
             reply = Reply.failure(
@@ -336,8 +362,11 @@ class QueueServer:
             check(check_item)
         for item, answer in zip(items, results, strict=True):
             if answer is not None:
-                self._reply(_message_of(item), answer)
-        self.handled += sum(not isinstance(item, LoginCheck) for item in items)
+                for message in _messages_of(item):
+                    self._reply(message, answer)
+        # Commands only: a login's check and news from the index were counted with their command.
+        news = LoginCheck | AckReceived | IndexTick | LookupAnswered
+        self.handled += sum(not isinstance(item, news) for item in items)
         self.publish(merged)
         self.metrics.batch(time.perf_counter() - batch_started)
         return results
@@ -345,7 +374,7 @@ class QueueServer:
     def _safe_step(
         self,
         repo: QueueRepository,
-        item: Decoded | LoginCheck | Reply | None,
+        item: Decoded | LoginCheck | IndexItem | Reply | None,
         merged: Outcome,
         checks: list[LoginCheck],
     ) -> Reply | None:
@@ -354,6 +383,8 @@ class QueueServer:
             if item is not None:
                 self.metrics.rejected(item)
             return item
+        if not isinstance(item, tuple | LoginCheck):
+            return self._index_step(repo, item, merged)
         request_id = item.command.request_id if isinstance(item, LoginCheck) else item[2].request_id
         touches_database = _touches_database(item)
         if touches_database:
@@ -380,11 +411,43 @@ class QueueServer:
         if isinstance(command, OfficerLogin):
             return self._start_login(repo, message, parts, command, checks)
         started = time.perf_counter()
-        reply, outcome = self._apply(repo, parts.device, parts.verb, command)
+        try:
+            reply, outcome = self._apply(repo, parts.device, parts.verb, command)
+        except RemoteLookup as lookup:  # not held here: ask the provincial index, reply later
+            assert self.index is not None
+            refused = self.index.lookups.park(message, parts, command, lookup.query, self.clock())
+            if refused is not None:
+                self.metrics.rejected(refused)
+            return refused
         self.metrics.command(parts.verb, reply, outcome, time.perf_counter() - started)
         if outcome is not None:
             merged.merge(outcome)
         return reply
+
+    # The provincial index -----------------------------------------------------------------
+
+    def _index_step(self, repo: QueueRepository, item: IndexItem, merged: Outcome) -> Reply | None:
+        """Apply news from the index: an answer to a parked command, an ack, a resend tick."""
+        if self.index is None:
+            return None
+        try:
+            with repo.savepoint():
+                if not isinstance(item, LookupAnswered):
+                    self.index.step(repo.session, item, merged)
+                    return None
+                parked, started = item.parked, time.perf_counter()
+                guard = self.service.dossiers.finder.guard
+                reply, keep = reply_for(item, guard, self.clock().timestamp())
+                if keep:
+                    device, verb = parked.parts.device, parked.parts.verb
+                    self._log(repo, device, verb, parked.command, parked.received, reply)
+                self.metrics.command(parked.parts.verb, reply, None, time.perf_counter() - started)
+                return reply
+        except Exception as exc:
+            if storage_down(exc):
+                raise
+            log.exception("news from the provincial index failed; the batch goes on")
+            return None
 
     # Logins ------------------------------------------------------------------------------
 
@@ -453,9 +516,10 @@ class QueueServer:
         received: datetime | None = None,
     ) -> tuple[Reply, Outcome | None]:
         received = received or self.clock()
-        earlier = earlier_reply(repo, device, verb, command)
-        if earlier is not None:
-            return earlier, None
+        if not isinstance(command, UNLOGGED_COMMANDS):
+            earlier = earlier_reply(repo, device, verb, command)
+            if earlier is not None:
+                return earlier, None
         reply: Reply | None = None
         outcome: Outcome | None = None
         database = run is not None or not isinstance(command, MEMORY_COMMANDS)
@@ -475,8 +539,13 @@ class QueueServer:
                     command.request_id, ErrorCode.CONFLICT, "Hệ thống đang bận, vui lòng thử lại."
                 )
             except DomainError as exc:
-                reply = Reply.failure(command.request_id, ErrorCode(exc.code), exc.message)
+                retry_after = getattr(exc, "retry_after", None)
+                reply = Reply.failure(
+                    command.request_id, ErrorCode(exc.code), exc.message, retry_after
+                )
                 break
+            except RemoteLookup:
+                raise  # the writer parks the command until the provincial index answers
             except Exception as exc:
                 if storage_down(exc):
                     raise
@@ -502,6 +571,8 @@ class QueueServer:
         reply: Reply,
         officer: str | None = None,
     ) -> None:
+        if isinstance(command, UNLOGGED_COMMANDS):
+            return
         officer = officer or getattr(command, "officer_id", None)
         if officer is None and device in self._counter_ids:
             officer = repo.counter_state(device).officer_id
@@ -597,6 +668,8 @@ class QueueServer:
         with self.sessions.begin() as session:
             counts = purge(session, self.site.id, job.retention, at, job.key)
         log.info("personal data past retention: %s", {c.value: n for c, n in counts.items()})
+        if self.index is not None:  # purged contacts: the index's entries lose their phone hash
+            self.index.catch_up(self.service.dossiers, at)
 
     def retained_topics(self) -> list[str]:
         """Every retained state topic this server publishes (what publish_all sends)."""
@@ -605,6 +678,7 @@ class QueueServer:
             *(topics.board(z.id) for z in self.site.zones),
             *(topics.counter(c.id) for c in self.site.counters),
             topics.queues(),
+            topics.lines(),
             topics.late_dossiers(),
             topics.logins(),
         ]
@@ -623,6 +697,8 @@ class QueueServer:
 
     def publish(self, outcome: Outcome) -> None:
         """Publish an outcome's events, then the retained states it changed."""
+        if self.index is not None:
+            self.index.after_commit(outcome)
         self._publish_dossiers(outcome)
         if outcome.logins:
             self._publish_logins()
@@ -657,6 +733,25 @@ class QueueServer:
             if outcome.queues:
                 waiting = projections.queues(self.site, repo, times, day, at)
                 self.bus.publish(self.topics.queues(), encode(waiting), retain=True)
+                self._lines_dirty = True
+        self._publish_lines_if_due()
+
+    def _lines_due(self) -> float:
+        """When changed places must be published (infinity when nothing changed)."""
+        return self._lines_at + self.lines_interval if self._lines_dirty else math.inf
+
+    def _publish_lines_if_due(self) -> None:
+        """Publish every waiting ticket's place once the interval since the last has passed."""
+        now = time.monotonic()
+        if now < self._lines_due():
+            return
+        self._lines_dirty, self._lines_at = False, now
+        at = self.clock()
+        day = self.service.today(at)
+        with self.sessions() as session:
+            repo = DayRepository(session, self.site.id, self.day())
+            places = projections.lines(self.site, repo, self.service.service_times, day, at)
+        self.bus.publish(self.topics.lines(), encode(places), retain=True)
 
 
 def storage_down(exc: BaseException) -> bool:
@@ -674,6 +769,10 @@ def _request_id(item: Item, topics: Topics) -> str | None:
     """The request id of an item of the writer's queue, if it decodes as a command."""
     if isinstance(item, LoginCheck):
         return item.command.request_id
+    if isinstance(item, LookupAnswered):
+        return item.parked.command.request_id
+    if not isinstance(item, Message | tuple):
+        return None
     if isinstance(item, Message):
         parts = topics.parse_command(item.topic)
         decoded = decode(item, parts) if parts is not None else None
@@ -688,8 +787,20 @@ def _touches_database(item: Decoded | LoginCheck) -> bool:
     return isinstance(item, LoginCheck) or not isinstance(item[2], MEMORY_COMMANDS)
 
 
-def _message_of(item: Item) -> Message:
+def _message_of(item: Item) -> Message | None:
     """The message an item of the writer's queue came in (its reply goes back to it)."""
-    if isinstance(item, LoginCheck):
+    if isinstance(item, LoginCheck | AckReceived):
         return item.message
+    if isinstance(item, LookupAnswered):
+        return item.parked.messages[-1]
+    if isinstance(item, IndexTick):
+        return None
     return item if isinstance(item, Message) else item[0]
+
+
+def _messages_of(item: Item) -> list[Message]:
+    """Every message a reply goes to: a parked command's retries are answered too."""
+    if isinstance(item, LookupAnswered):
+        return list(item.parked.messages)
+    message = _message_of(item)
+    return [] if message is None else [message]

@@ -63,6 +63,7 @@ class Day:
         self.served: dict[str, int] = defaultdict(int)
         self.busy_seconds: dict[str, float] = defaultdict(float)
         self.calls: deque[Call] = deque(maxlen=RECENT_CALLS)
+        self.carded: set[int] = set()  # tickets carrying ID card details shared at the kiosk
         # What the database does not have yet.
         self.stored_periods: dict[int, int] = {}
         self.numbering: dict[int, tuple[str, int]] = {}  # new tickets: prefix and sequence
@@ -104,6 +105,18 @@ class Day:
         self._remember(rows.pop)
 
     # Tickets -----------------------------------------------------------------------------
+
+    def set_carded(self, ticket_id: int, carded: bool) -> None:
+        """Note whether a ticket carries card details (undone with the command)."""
+        if (ticket_id in self.carded) == carded:
+            return
+        if carded:
+            self.carded.add(ticket_id)
+            self._remember(lambda: self.carded.discard(ticket_id))
+        else:
+            self.carded.discard(ticket_id)
+            self._remember(lambda: self.carded.add(ticket_id))
+        self.changes += 1
 
     def take_ticket_id(self) -> int:
         """Allocate the id of a new ticket (this writer is the only one adding tickets)."""

@@ -15,11 +15,13 @@ from sqlalchemy.orm import Session
 
 from server.day import Day
 from server.day_store import load_day, write_day
+from shared.domain.citizen_id import CardDetails
 from shared.domain.counters import CounterState
 from shared.domain.policy import QueueEntry
 from shared.domain.ticket_facts import TicketFact
 from shared.domain.tickets import Ticket
 from shared.storage.repository import ConcurrentUpdate, QueueRepository
+from shared.storage.ticket_cards import attach_card, forget_cards
 
 
 class DayRepository(QueueRepository):
@@ -51,6 +53,32 @@ class DayRepository(QueueRepository):
         self.day.numbering[stored.id] = (prefix, sequence)
         self.day.put(None, stored, new=True)
         return stored
+
+    def attach_card(self, ticket: Ticket, card: CardDetails, at: datetime) -> None:
+        """Keep a new ticket's card details; written with the batch, after the ticket."""
+        if not self._today(ticket.service_day):
+            super().attach_card(ticket, card, at)
+            return
+        assert ticket.id is not None
+        ticket_id, site_id, day = ticket.id, self.site_id, ticket.service_day
+        self.day.set_carded(ticket_id, True)
+        self.day.after_write(
+            lambda session: attach_card(session, site_id, ticket_id, day, card, at)
+        )
+
+    def has_card(self, ticket_id: int) -> bool:
+        """Whether a ticket carries card details (today's from memory)."""
+        if ticket_id in self.day.tickets:
+            return ticket_id in self.day.carded
+        return super().has_card(ticket_id)
+
+    def forget_card(self, ticket_id: int) -> None:
+        """Delete a ticket's card details with the batch."""
+        if ticket_id not in self.day.tickets:
+            super().forget_card(ticket_id)
+            return
+        self.day.set_carded(ticket_id, False)
+        self.day.after_write(lambda session: forget_cards(session, [ticket_id]))
 
     def get_ticket(self, ticket_id: int) -> Ticket:
         """A ticket with its whole history."""

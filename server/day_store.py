@@ -24,6 +24,7 @@ from shared.storage.tables import (
     PeriodRow,
     TicketRow,
 )
+from shared.storage.ticket_cards import carded_tickets
 
 # Retries carry the same request id within seconds; two days of ids cover any device's outbox
 # that survived a night. An older id still finds its reply: the log's unique key refuses the
@@ -78,6 +79,7 @@ def load_day(session: Session, site_id: str, service_day: date) -> Day:
         day.load_ticket(ticket)
     day.order_calls()
     day.sequences.update(_sequences(connection, site_id, service_day))
+    day.carded = carded_tickets(session, site_id, service_day)
     for state, updated_at in _counters(connection, site_id):
         day.counters[state.counter_id] = state
         day.counter_updated[state.counter_id] = updated_at

@@ -129,6 +129,8 @@ def _public_fields(
         "steps": [_step(dossier, s, context, staff) for s in dossier.steps],
         "ready": ready,
         "return_service": context.return_service if ready else None,
+        # Another branch's dossier (a shared database) names its branch by id only.
+        "site_name": context.site.name if dossier.site_id == context.site.id else "",
     }
 
 

@@ -8,11 +8,12 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from server.dossier_lookup import Asker, DossierFinder
 from server.dossier_projection import ViewContext, full_view, late_view, procedure_view, public_view
+from server.index_entry import IndexSettings, index_entry
 from server.outcome import DossierEvent, Outcome
 from shared.config.site import SiteConfig, parse_hhmm
 from shared.domain import dossiers as rules
-from shared.domain.codes import CodeKind, classify
 from shared.domain.deadlines import DeadlineRule, WorkingCalendar, snapshot
 from shared.domain.dossier_codes import DossierCodePattern, new_token
 from shared.domain.dossiers import (
@@ -25,10 +26,13 @@ from shared.domain.dossiers import (
 )
 from shared.domain.errors import Forbidden, InvalidInput, NotFound, WrongCounter
 from shared.domain.personal_data import PERSONAL_FIELDS
+from shared.domain.second_factor import LookupPolicy
 from shared.domain.site import Site
 from shared.messaging import dossier_commands as dc
 from shared.messaging.commands import Command
+from shared.storage import outbox
 from shared.storage.dossier_repository import DossierRepository
+from shared.storage.outbox import OutboxEntry
 from shared.storage.personal_data import log_access
 from shared.storage.repository import QueueRepository
 
@@ -63,10 +67,13 @@ class DossierSettings:
     external_devices: frozenset[str] = frozenset()
     public_reasons: frozenset[str] = frozenset()
     foreign_patterns: tuple[str, ...] = ()
+    # The provincial index: None when this branch does not take part.
+    index: IndexSettings | None = None
+    lookups: LookupPolicy = field(default_factory=LookupPolicy)
 
     @classmethod
     def from_config(cls, config: SiteConfig) -> DossierSettings:
-        """Build the settings from a site file."""
+        """Build the settings from a site file (raises IndexKeyError for an unusable key)."""
         section = config.dossiers
         return cls(
             agency_code=section.agency_code,
@@ -79,6 +86,11 @@ class DossierSettings:
             external_devices=frozenset(section.external_systems),
             public_reasons=frozenset(section.public_reasons),
             foreign_patterns=tuple(section.foreign_code_patterns),
+            index=IndexSettings.from_config(config),
+            lookups=LookupPolicy(
+                failures=config.limits.lookup_failures,
+                window_seconds=config.limits.lookup_window_seconds,
+            ),
         )
 
 
@@ -92,6 +104,9 @@ class DossierService:
             site, settings.due_time, settings.return_service, settings.public_reasons
         )
         self._counters = {c.id for c in site.counters}
+        self.finder = DossierFinder(
+            settings.pattern.regex(), settings.foreign_patterns, settings.index, settings.lookups
+        )
 
     def handles(self, command: Command) -> bool:
         """Tell whether the command is a dossier command."""
@@ -106,7 +121,8 @@ class DossierService:
         if isinstance(command, dc.ListProcedures):
             return self._procedures(session, command)
         if isinstance(command, dc.LookUpDossier):
-            dossier = self.look_up(repo, command.text)
+            asker = Asker(device_id, self._trusted(queue, device_id), command.phone_digits)
+            dossier = self.finder.find(repo, command.text, asker, at)
             return Outcome(result={"dossier": self._json(public_view(dossier, self.views, at))})
         if isinstance(command, dc.SyncDossier):
             if device_id not in self.settings.external_devices:
@@ -134,6 +150,7 @@ class DossierService:
         self._log_read(session, stored, at, officer, device_id, kind)
         outcome = self._full(stored, at, officer)
         outcome.dossier_events.append(self._event(stored, at, kind))
+        outcome.index_entries += self._index(session, stored, at)
         return outcome
 
     # Reading ------------------------------------------------------------------------------
@@ -156,31 +173,18 @@ class DossierService:
         }
         return Outcome(result=result)
 
-    def look_up(self, repo: DossierRepository, text: str) -> Dossier:
-        """Find a dossier from a scanned slip, a code or a token; raise when there is none."""
-        scanned = classify(text, self.settings.pattern.regex(), self.settings.foreign_patterns)
-        dossier: Dossier | None = None
-        if scanned.kind is CodeKind.FOREIGN_DOSSIER:
-            # Another system's slip: found when that system synced the dossier here.
-            dossier = repo.by_code(scanned.dossier_code)
-            if dossier is None:
-                raise NotFound(
-                    "Hồ sơ này do hệ thống khác tiếp nhận và chưa được đồng bộ về Trung tâm. "
-                    "Vui lòng hỏi bàn hướng dẫn."
-                )
-        elif scanned.kind is CodeKind.DOSSIER:
-            dossier = repo.by_code(scanned.dossier_code)
-            if dossier and scanned.lookup_token and dossier.token != scanned.lookup_token:
-                dossier = None
-        elif scanned.kind is CodeKind.LOOKUP_TOKEN:
-            dossier = repo.by_token(scanned.lookup_token)
-        else:
-            raise InvalidInput(
-                "Mã vừa quét không phải mã hồ sơ. Vui lòng quét mã QR trên giấy hẹn trả kết quả."
-            )
-        if dossier is None:
-            raise NotFound("Không tìm thấy hồ sơ với mã này. Vui lòng hỏi bàn hướng dẫn.")
-        return dossier
+    def look_up_for_return(
+        self, repo: DossierRepository, text: str, device_id: str, at: datetime
+    ) -> Dossier:
+        """Find the dossier a return ticket names: a QR or token, or a code the device proved."""
+        asker = Asker(device_id, device_id in self.settings.external_devices, None, True)
+        return self.finder.find(repo, text, asker, at)
+
+    def _trusted(self, queue: QueueRepository, device_id: str) -> bool:
+        """A counter with an officer logged in, or an external system: a bare code is enough."""
+        if device_id in self.settings.external_devices:
+            return True
+        return device_id in self._counters and queue.counter_state(device_id).officer_id is not None
 
     def _get(self, repo: DossierRepository, code: str) -> Dossier:
         dossier = repo.by_code(code)
@@ -302,6 +306,7 @@ class DossierService:
         self._log_read(session, stored, at, officer, device_id, "receive_dossier")
         outcome = self._full(stored, at, officer)
         outcome.dossier_events.append(self._event(stored, at, kind))
+        outcome.index_entries += self._index(session, stored, at)
         return outcome
 
     def _transition(
@@ -368,6 +373,7 @@ class DossierService:
         )
         if created or after is not dossier:
             outcome.dossier_events.append(self._event(stored, at, "synced"))
+            outcome.index_entries += self._index(session, stored, at)
         return outcome
 
     def _external_dossier(
@@ -419,6 +425,7 @@ class DossierService:
                 continue
             stored = repo.save(dossier, replace(dossier, late_notice_at=at), at)
             outcome.dossier_events.append(self._event(stored, at, "late_notice"))
+            outcome.index_entries += self._index(session, stored, at)
             flagged.append(stored.code)
         outcome.result = {"flagged": flagged}
         outcome.late_dossiers = True
@@ -431,6 +438,35 @@ class DossierService:
         repo = DossierRepository(session, self.site.id)
         found = self.near_due(repo, at, department)
         return [self._json(late_view(d, self.views, at)) for d in found]
+
+    # The provincial index -----------------------------------------------------------------
+
+    def _index(self, session: Session, dossier: Dossier, at: datetime) -> list[OutboxEntry]:
+        """Write the dossier's new index entry to the outbox (same transaction as the change)."""
+        index = self.settings.index
+        if index is None or dossier.id is None:
+            return []
+        view = public_view(dossier, self.views, at)
+        entry = index_entry(dossier, view, index, at).model_dump_json()
+        return [
+            outbox.put(session, dossier.id, self.site.id, dossier.code, dossier.version, entry, at)
+        ]
+
+    def reindex(self, session: Session, at: datetime, limit: int = 500) -> list[OutboxEntry]:
+        """Write outbox entries for dossiers whose newest version has none; return them.
+
+        Finds dossiers received before the index was turned on and changes written outside
+        the queue server (a retention purge, an import of new due dates).
+        """
+        if self.settings.index is None:
+            return []
+        repo = DossierRepository(session, self.site.id)
+        written: list[OutboxEntry] = []
+        for dossier_id in outbox.behind(session, self.site.id, limit):
+            dossier = repo.by_id(dossier_id)
+            if dossier is not None:
+                written += self._index(session, dossier, at)
+        return written
 
     # Helpers ------------------------------------------------------------------------------
 

@@ -93,12 +93,14 @@ class QueueCollector(Collector):
         issued = GaugeMetricFamily(
             "motcua_tickets_issued_today", "Tickets issued today, by service.", labels=["service"]
         )
+        index = self.server.index
         try:
             day = self.server.service.today(self.server.clock())
             with self.server.sessions() as session:
                 repo = QueueRepository(session, self.server.site.id)
                 summary = repo.waiting_summary(day)
                 counts = repo.issued_counts(day)
+            pending = index.pending() if index is not None else None
         except Exception:
             log.exception("metrics: the database did not answer")
             return
@@ -107,6 +109,12 @@ class QueueCollector(Collector):
             issued.add_metric([service.code], counts.get(service.code, 0))
         yield waiting
         yield issued
+        if pending is not None:
+            yield GaugeMetricFamily(
+                "motcua_index_pending",
+                "Dossiers whose newest version the provincial index has not acknowledged yet.",
+                value=pending,
+            )
 
 
 def database_ok(server: QueueServer) -> bool:

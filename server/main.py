@@ -21,7 +21,9 @@ from server.dossier_service import DossierSettings
 from server.health import HealthServer
 from server.rate_limits import RateLimiter
 from server.sdnotify import Watchdog, notify
+from shared.config.index import IndexKeyError
 from shared.config.site import DEFAULT_CONFIG, SiteConfig, load_config
+from shared.domain.ticket_links import TicketLinks
 from shared.messaging.bus import Bus
 from shared.messaging.paho_bus import PahoBus
 from shared.messaging.topics import Topics
@@ -146,7 +148,7 @@ def build_queue_server(
     login_bus: Bus | None = None,
 ) -> QueueServer:
     """Build the queue server a site file describes: rules, rate limits, login lockouts."""
-    return QueueServer(
+    server = QueueServer(
         config.to_domain(),
         sessions,
         bus,
@@ -158,6 +160,10 @@ def build_queue_server(
         login_bus=login_bus,
         daily_purge=DailyPurge(config.privacy.retention(), site_key(config.privacy_key_path())),
     )
+    if config.web.public_url:
+        key = site_key(config.web_key_path())
+        server.service.links = TicketLinks(config.web.public_url, key)
+    return server
 
 
 def start_health(
@@ -206,7 +212,7 @@ def run(args: argparse.Namespace) -> int:
     with ExitStack() as stack:
         try:
             server = start_server(config, args.database_url, stack, args.config)
-        except (BrokerError, FileNotFoundError, AgencyCodeTaken) as exc:
+        except (BrokerError, FileNotFoundError, AgencyCodeTaken, IndexKeyError) as exc:
             print(f"motcua server: {exc}", file=sys.stderr)
             return 1
         log.info("queue server for %s is running", config.site.name)

@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from shared.domain.tickets import TicketEvent
+from shared.storage.outbox import OutboxEntry
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,10 @@ class Outcome:
     dossier_events: list[DossierEvent] = field(default_factory=list)
     late_dossiers: bool = False
     logins: bool = False
+    # Outbox entries for the provincial index written with this change (sent after the commit).
+    index_entries: list[OutboxEntry] = field(default_factory=list)
+    # Acknowledgements came back (or a resend tick): send more pending entries after the commit.
+    index_pump: bool = False
 
     def merge(self, other: Outcome) -> None:
         """Add another outcome's events and publications to this one."""
@@ -44,3 +49,5 @@ class Outcome:
         self.dossier_events.extend(other.dossier_events)
         self.late_dossiers = self.late_dossiers or other.late_dossiers or bool(other.dossier_events)
         self.logins = self.logins or other.logins
+        self.index_entries.extend(other.index_entries)
+        self.index_pump = self.index_pump or other.index_pump

@@ -15,9 +15,11 @@ from shared.domain.estimate import (
     Waiting,
     ahead_in_line,
     ahead_of_new,
+    places_in_line,
     wait_minutes,
     wait_seconds,
 )
+from shared.domain.policy import QueueEntry
 from shared.domain.site import Counter, Service, Site
 from shared.domain.tickets import Ticket, TicketState
 from shared.messaging.replies import TicketInfo
@@ -26,7 +28,9 @@ from shared.messaging.states import (
     BoardCounter,
     BoardState,
     CounterStateMessage,
+    LinesState,
     QueuesState,
+    ServiceLine,
     ServiceWaiting,
 )
 from shared.storage.repository import QueueRepository
@@ -94,9 +98,17 @@ def _waiting(summary: dict[str, tuple[int, int, datetime]]) -> dict[str, Waiting
 
 
 def ticket_info(
-    site: Site, repo: QueueRepository, times: ServiceTimes, ticket: Ticket, at: datetime
+    site: Site,
+    repo: QueueRepository,
+    times: ServiceTimes,
+    ticket: Ticket,
+    at: datetime,
+    qr: str | None = None,
 ) -> TicketInfo:
-    """Describe a ticket for replies: where it stands and, while waiting, how long to go."""
+    """Describe a ticket for replies: where it stands and, while waiting, how long to go.
+
+    `qr`: the text of its QR code (the page's link), else the kiosks' own code.
+    """
     service = site.service(ticket.service_code)
     ahead = 0
     wait = 0.0
@@ -120,7 +132,7 @@ def ticket_info(
         people_ahead=ahead,
         estimated_wait_minutes=wait_minutes(wait),
         counters=[c.label for c in site.counters_serving(service.code)],
-        qr=ticket_qr(site.id, ticket.service_day, ticket.number),
+        qr=qr or ticket_qr(site.id, ticket.service_day, ticket.number),
         recall_count=ticket.recall_count,
     )
 
@@ -179,9 +191,10 @@ def counter_message(
     through a login), which decides whether `open_counter` is among the actions allowed now.
     """
     state = repo.counter_state(counter.id)
-    current = None
+    current, carded = None, False
     if state.current_ticket_id is not None:
         current = ticket_info(site, repo, times, repo.get_ticket(state.current_ticket_id), at)
+        carded = repo.has_card(state.current_ticket_id)
     served = repo.served_count(day, counter.id)
     total = repo.counter_service_seconds(day, counter.id)
     held = repo.held_numbers(day, counter.id)
@@ -198,12 +211,38 @@ def counter_message(
         officer_id=state.officer_id,
         pause_reason=state.pause_reason,
         current=current,
+        current_card=carded,
         held=held,
         actions=actions,
         served_today=served,
         average_service_seconds=int(total / served) if served else 0,
         updated_at=at,
     )
+
+
+def lines(
+    site: Site, repo: QueueRepository, times: ServiceTimes, day: date, at: datetime
+) -> LinesState:
+    """Build every waiting ticket's place and estimate, service by service."""
+    picture = wait_picture(site, repo, times, day)
+    waiting = repo.waiting_entries(day)
+    by_service: dict[str, list[QueueEntry]] = {}
+    for entry in waiting:
+        by_service.setdefault(entry.service_code, []).append(entry)
+    numbers = {entry.ticket_id: entry.number for entry in waiting}
+    services = []
+    for service in site.services:
+        places = places_in_line(by_service.get(service.code, []), site.rules.priority_ratio)
+        services.append(
+            ServiceLine(
+                service=service.code,
+                places=[
+                    (numbers[ticket], ahead, wait_minutes(picture.wait(service, ahead)))
+                    for ticket, ahead in places
+                ],
+            )
+        )
+    return LinesState(services=services, updated_at=at)
 
 
 def queues(

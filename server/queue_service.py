@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from server.card_service import forget_card_if_ended, keep_card, read_card
 from server.dossier_service import DossierService, DossierSettings
 from server.officer_service import OfficerService
 from server.outcome import Outcome
@@ -31,8 +32,10 @@ from shared.domain.numbering import format_number, parse_number, service_day
 from shared.domain.policy import choose_next, eligible, queue_entry
 from shared.domain.site import Counter, Site
 from shared.domain.ticket_facts import ticket_fact
+from shared.domain.ticket_links import TicketLinks
 from shared.domain.tickets import Ticket, TicketEvent, TicketEventKind, TicketState
 from shared.messaging import commands as cmd
+from shared.messaging.registry import WEB_USER
 from shared.storage.dossier_repository import DossierRepository
 from shared.storage.officer_repository import Officer, OfficerRepository
 from shared.storage.repository import QueueRepository
@@ -71,6 +74,8 @@ class QueueService:
         self.service_times = ServiceTimes(site.rules.estimate_sample)
         self.dossiers = DossierService(site, settings or DossierSettings())
         self.officers = OfficerService(site)
+        # Ticket QR codes are links to the citizen's page where the site has `[web] public_url`.
+        self.links: TicketLinks | None = None
 
     def today(self, at: datetime | None = None) -> date:
         """Return the current service day."""
@@ -86,10 +91,14 @@ class QueueService:
             return self._void(repo, device_id, command, at)
         if isinstance(command, cmd.TicketStatus):
             ticket = self._find(repo, command.number, at)
+            self._check_link(device_id, ticket, command.token)
             return Outcome(result={"ticket": self._info(repo, ticket, at)})
         if isinstance(command, COUNTER_COMMANDS):
             counter = self._counter(device_id)
             return self._counter_command(repo, counter, command, at)
+        if isinstance(command, cmd.TicketCitizen):
+            counter = self._counter(device_id)
+            return read_card(repo, self.site.id, counter, parse_number(command.number), at)
         if self.dossiers.handles(command):
             return self.dossiers.execute(repo, device_id, command, at)
         if self.officers.handles(command):
@@ -119,6 +128,8 @@ class QueueService:
         number = format_number(service.prefix, sequence, self.site.rules.number_width)
         ticket, event = rules.issue(number, service.code, day, at, command.priority, device_id)
         ticket = repo.add_ticket(ticket, service.prefix, sequence)
+        if command.citizen is not None:
+            keep_card(repo, ticket, command.citizen, at)
         if command.dossier is not None:
             self._link_return(repo, ticket, command.dossier, at)
         return Outcome(
@@ -129,7 +140,9 @@ class QueueService:
 
     def _link_return(self, repo: QueueRepository, ticket: Ticket, text: str, at: datetime) -> None:
         dossiers = DossierRepository(repo.session, self.site.id)
-        dossier = self.dossiers.look_up(dossiers, text)
+        # Not held here: the provincial index is asked (RemoteLookup) and answers the kiosk
+        # with the branch where the result waits; no return ticket is issued here for it.
+        dossier = self.dossiers.look_up_for_return(dossiers, text, ticket.issued_by, at)
         if dossier.status is not DossierStatus.DONE:
             raise InvalidTransition(f"Hồ sơ {dossier.code} chưa có kết quả để trả.")
         if dossier.site_id != self.site.id:  # the result waits where the dossier was received
@@ -163,8 +176,23 @@ class QueueService:
             raise NotFound(f"Không có số {number} trong ngày hôm nay.")
         return ticket
 
+    def _check_link(self, device_id: str, ticket: Ticket, token: str | None) -> None:
+        """The web service names a ticket only with its link's token (no counting numbers)."""
+        if token is None and device_id != WEB_USER:
+            return
+        links, day = self.links, ticket.service_day
+        if (
+            token is None
+            or links is None
+            or not links.token_ok(self.site.id, day, ticket.number, token)
+        ):
+            raise NotFound(f"Không có số {ticket.number} trong ngày hôm nay.")
+
     def _info(self, repo: QueueRepository, ticket: Ticket, at: datetime) -> dict[str, Any]:
-        return ticket_info(self.site, repo, self.service_times, ticket, at).model_dump(mode="json")
+        links = self.links
+        qr = links.ticket(self.site.id, ticket.service_day, ticket.number) if links else None
+        info = ticket_info(self.site, repo, self.service_times, ticket, at, qr)
+        return info.model_dump(mode="json")
 
     # Counters ----------------------------------------------------------------------------
 
@@ -224,6 +252,7 @@ class QueueService:
     ) -> Ticket:
         after, event = change
         repo.save(before, after)
+        forget_card_if_ended(repo, after)
         fact = ticket_fact(after)
         if fact is not None and after.id is not None:
             repo.add_fact(after.id, fact)
@@ -382,6 +411,7 @@ class QueueService:
             if state.current_ticket_id is not None or state.status.value != "closed":
                 repo.save_counter_state(CounterState(counter_id), at)
                 outcome.counters.add(counter_id)
+        repo.forget_cards_before(today)
         repo.set_service_day(today)
         outcome.result = {"service_day": today.isoformat(), "expired": len(outcome.events)}
         return outcome

@@ -43,6 +43,8 @@ class DemoCentre:
     register_book: str = "01"
     supervisor_id: str = "gs01"
     supervisor_name: str = "Trần Quốc Hùng"
+    # Where citizens' phones open ticket and dossier pages in the printed samples.
+    public_url: str = "https://hcc.example.vn/motcua"
 
 
 CENTRE = DemoCentre()

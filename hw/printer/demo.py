@@ -42,6 +42,7 @@ from shared.demo_hall import SAMPLE_TICKET
 from shared.domain import dossiers as rules
 from shared.domain.dossiers import Dossier, Step, StepKind, step_timing
 from shared.domain.form_sets import FormKind
+from shared.domain.ticket_links import TicketLinks, dossier_url
 
 DUE_TIME = time(16, 30)
 # The body above the centre on official letterheads (configurable per site; demo only).
@@ -50,6 +51,9 @@ STOP_REASON = (
     "Thông tin của công dân trong Cơ sở dữ liệu quốc gia về dân cư chưa thống nhất với "
     "giấy tờ đã nộp; công dân cần điều chỉnh thông tin trước khi đề nghị cấp thẻ căn cước."
 )
+
+# The key of the sample ticket's link (a real site's key is its own secret file).
+DEMO_LINK_KEY = b"motcua-demo-ticket-links"
 
 
 def _local(moment: datetime) -> datetime:
@@ -78,6 +82,9 @@ def demo_ticket() -> TicketData:
         people_ahead=ticket.people_ahead,
         estimated_wait_minutes=ticket.estimated_wait_minutes,
         priority=ticket.priority_name,
+        link=TicketLinks(CENTRE.public_url, DEMO_LINK_KEY).ticket(
+            CENTRE.site_id, ticket.issued_at.date(), ticket.number
+        ),
     )
 
 
@@ -109,6 +116,7 @@ def demo_slip() -> AppointmentSlipData:
         register_entry=dossier.code.rsplit("-", 1)[-1],
         receiver_name=person(dossier.received_by),
         number=dossier.code.rsplit("-", 1)[-1],
+        link=dossier_url(CENTRE.public_url, dossier.code, dossier.token),
     )
 
 

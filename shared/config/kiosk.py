@@ -18,6 +18,12 @@ class KioskConfig(BaseModel):
     tickets_per_minute: int = Field(
         6, ge=1, le=120, description="Most tickets one kiosk issues in a minute (button mashing)."
     )
+    share_card: bool = Field(
+        True,
+        description="After a citizen scans their ID card, ask whether to pass its name, ID "
+        "number and address on to the counter that serves the ticket (kept until the ticket "
+        "ends); false = the card only offers the priority group.",
+    )
     admin_pin_file: str = Field(
         "",
         description="File with the Argon2 hash of this kiosk's exit PIN, the device's own "

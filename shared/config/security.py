@@ -70,3 +70,13 @@ class LimitsConfig(_Model):
     exempt_devices: list[str] = Field(
         default_factory=list, description="Device ids never limited (e.g. a trusted bulk sync)."
     )
+    lookup_failures: int = Field(
+        10,
+        ge=1,
+        le=1000,
+        description="Failed dossier lookups (unknown code or token, wrong phone digits) one "
+        "device may make within `lookup_window_seconds` before it must wait.",
+    )
+    lookup_window_seconds: int = Field(
+        600, ge=10, le=86_400, description="The window failed lookups are counted in."
+    )

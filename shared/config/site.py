@@ -13,10 +13,13 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from shared.cli_text import say
+from shared.config.appointments import AppointmentsConfig
 from shared.config.calendar import CalendarConfig
 from shared.config.counter import CounterConsoleConfig
 from shared.config.dossiers import DossiersConfig
+from shared.config.index import IndexConfig
 from shared.config.kiosk import KioskConfig
+from shared.config.notify import NotifyConfig
 from shared.config.printer import PrinterConfig
 from shared.config.privacy import PrivacyConfig
 from shared.config.problems import (
@@ -27,6 +30,7 @@ from shared.config.problems import (
 )
 from shared.config.scanner import ScannerConfig
 from shared.config.security import LimitsConfig, SecurityConfig
+from shared.config.web import WebConfig
 from shared.domain import site as domain
 
 __all__ = ["ConfigError", "SiteConfig", "format_errors", "load_config", "load_site_config"]
@@ -209,6 +213,14 @@ class SiteConfig(_Model):
     security: SecurityConfig = Field(default_factory=lambda: SecurityConfig())
     limits: LimitsConfig = Field(default_factory=lambda: LimitsConfig())
     privacy: PrivacyConfig = Field(default_factory=lambda: PrivacyConfig())
+    web: WebConfig = Field(default_factory=lambda: WebConfig())
+    appointments: AppointmentsConfig = Field(default_factory=lambda: AppointmentsConfig())
+    notify: NotifyConfig = Field(default_factory=lambda: NotifyConfig())
+    index: IndexConfig = Field(default_factory=lambda: IndexConfig())
+
+    def web_key_path(self) -> Path:
+        """The file of the key that signs ticket links ([web] key_file, else in the data dir)."""
+        return Path(self.web.key_file) if self.web.key_file else self.data_path() / "web.key"
 
     def privacy_key_path(self) -> Path:
         """The file of the site's ID-hashing key ([privacy] key_file, else in the data dir)."""
@@ -217,6 +229,18 @@ class SiteConfig(_Model):
             if self.privacy.key_file
             else self.data_path() / "privacy.key"
         )
+
+    @model_validator(mode="after")
+    def _own_agency_code(self) -> SiteConfig:
+        # Dossier codes of branches that share a database or the provincial index must differ:
+        # the code the file leaves at its default would be the same at every branch.
+        shared = self.index.enabled or self.database.url.startswith("postgresql")
+        if shared and "agency_code" not in self.dossiers.model_fields_set:
+            raise ValueError(
+                "[dossiers] agency_code: mỗi điểm (chi nhánh) dùng chung cơ sở dữ liệu hoặc chỉ "
+                'mục hồ sơ của tỉnh cần mã đơn vị riêng, ví dụ agency_code = "000.00.17.H12"'
+            )
+        return self
 
     @model_validator(mode="after")
     def _check_references(self) -> SiteConfig:

@@ -67,6 +67,19 @@ class CitizenId:
         return None if self.birth_date is None else age_on(self.birth_date, day)
 
 
+@dataclass(frozen=True, repr=False)
+class CardDetails:
+    """What a citizen lets the kiosk pass on to the counter: the receipt form's fields only."""
+
+    full_name: str
+    id_number: str
+    address: str
+
+    def __repr__(self) -> str:
+        """Return a masked form: a log line with it must not identify the person."""
+        return f"CardDetails(id_number={mask_id_number(self.id_number)!r}, …)"
+
+
 def mask_id_number(id_number: str) -> str:
     """Hide all but the last 4 characters of an ID number."""
     return "*" * max(0, len(id_number) - 4) + id_number[-4:]

@@ -25,6 +25,7 @@ from shared.domain.citizen_id import (
     parse_citizen_qr,
 )
 from shared.domain.dossier_codes import TOKEN_ALPHABET, TOKEN_LENGTH, DossierCodePattern
+from shared.domain.ticket_links import DossierLink, TicketLink, parse_link
 
 TICKET_TAG = "MCT1"
 DOSSIER_TAG = "MCD1"
@@ -115,6 +116,22 @@ def classify(
             return ScannedCode(CodeKind.CITIZEN_ID, "", problem=exc.message)
         return ScannedCode(CodeKind.CITIZEN_ID, citizen.masked_id(), citizen=citizen)
     cleaned = card[:MAX_SCAN_LENGTH]
+    link = parse_link(cleaned)  # a phone link printed as the QR of a ticket or a slip
+    if isinstance(link, TicketLink):
+        return ScannedCode(
+            CodeKind.TICKET,
+            cleaned,
+            site=link.site_id,
+            service_day=link.service_day,
+            number=link.number,
+        )
+    if isinstance(link, DossierLink) and re.fullmatch(dossier_pattern, link.dossier_code):
+        return ScannedCode(
+            CodeKind.DOSSIER,
+            cleaned,
+            dossier_code=link.dossier_code,
+            lookup_token=link.lookup_token,
+        )
     ticket = re.fullmatch(rf"{TICKET_TAG}:({_SITE}):(\d{{8}}):({_NUMBER})", cleaned)
     if ticket:
         try:

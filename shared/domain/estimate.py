@@ -75,6 +75,22 @@ def ahead_in_line(entry: QueueEntry, waiting: Sequence[QueueEntry], priority_rat
     return normal_ahead + priority_passing(priority_waiting, normal_ahead, priority_ratio)
 
 
+def places_in_line(waiting: Sequence[QueueEntry], priority_ratio: int) -> list[tuple[int, int]]:
+    """Each waiting ticket of one service with how many are called before it, in that order.
+
+    The same count as `ahead_in_line` for every ticket, in one pass over the sorted line.
+    """
+    priority = sorted((e for e in waiting if e.priority), key=_order)
+    normal = sorted((e for e in waiting if not e.priority), key=_order)
+    places: list[tuple[int, int]] = []
+    for j, entry in enumerate(priority):
+        slipped = j // priority_ratio if priority_ratio > 0 else 0
+        places.append((entry.ticket_id, j + min(len(normal), slipped)))
+    for i, entry in enumerate(normal):
+        places.append((entry.ticket_id, i + priority_passing(len(priority), i, priority_ratio)))
+    return sorted(places, key=lambda place: place[1])
+
+
 def ahead_of_new(normal_waiting: int, priority_waiting: int, priority_ratio: int) -> int:
     """Count the tickets called before a normal ticket taken now."""
     return normal_waiting + priority_passing(priority_waiting, normal_waiting, priority_ratio)

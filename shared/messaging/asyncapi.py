@@ -25,6 +25,7 @@ from shared.messaging.states import (
     DeviceStatus,
     DossierEventMessage,
     LateDossiersState,
+    LinesState,
     LoginLocksState,
     QueuesState,
     TicketEventMessage,
@@ -59,8 +60,9 @@ objects with `type` and the schema version `v` (1). Times are ISO 8601 (UTC, `â€
 publishes, and the `{device}` of the reply topic it reads. The server takes the sender from the
 command topic, never from the payload, and checks the sender's role against the command's
 senders (`x-motcua-senders`): counters are the site's counter ids, external systems `external`
-or the `[dossiers] external_systems` ids, `display-{zone}` and `supervisor` send nothing, any
-other device is a kiosk. A command the role may not send gets `forbidden`.
+or the `[dossiers] external_systems` ids, `web` the citizens' web pages (several instances
+share the account, each with a client id of its own), `display-{zone}` and `supervisor` send
+nothing, any other device is a kiosk. A command the role may not send gets `forbidden`.
 
 **Request and reply.** Publish a command on `motcua/v1/{site}/cmd/{verb}/{device}` with QoS 0,
 not retained, with the MQTT v5 properties ResponseTopic = exactly
@@ -115,6 +117,7 @@ PUBLISHED = (
             Role.COUNTER: EVERYTHING,
             Role.SUPERVISOR: EVERYTHING,
             Role.EXTERNAL: EVERYTHING,
+            Role.WEB: EVERYTHING,
             Role.DISPLAY: "`called` and `recalled` only",
         },
         "Something happened to a ticket; a display announces `called` and `recalled`.",
@@ -124,7 +127,12 @@ PUBLISHED = (
         "evt/dossier",
         DossierEventMessage,
         False,
-        {Role.COUNTER: EVERYTHING, Role.SUPERVISOR: EVERYTHING, Role.EXTERNAL: EVERYTHING},
+        {
+            Role.COUNTER: EVERYTHING,
+            Role.SUPERVISOR: EVERYTHING,
+            Role.EXTERNAL: EVERYTHING,
+            Role.WEB: EVERYTHING,
+        },
         "A dossier changed; no personal data.",
     ),
     Published(
@@ -149,8 +157,22 @@ PUBLISHED = (
         "state/queues",
         QueuesState,
         True,
-        {Role.KIOSK: EVERYTHING, Role.COUNTER: EVERYTHING, Role.SUPERVISOR: EVERYTHING},
+        {
+            Role.KIOSK: EVERYTHING,
+            Role.COUNTER: EVERYTHING,
+            Role.WEB: EVERYTHING,
+            Role.SUPERVISOR: EVERYTHING,
+        },
         "Waiting figures and availability of every service (`reason`: why no tickets now).",
+    ),
+    Published(
+        "state.lines",
+        "state/lines",
+        LinesState,
+        True,
+        {Role.COUNTER: EVERYTHING, Role.WEB: EVERYTHING, Role.SUPERVISOR: EVERYTHING},
+        "Where every waiting ticket stands, service by service in calling order: "
+        "[number, people ahead, estimated minutes]; numbers only, for citizens' live pages.",
     ),
     Published(
         "state.dossiers.late",
@@ -183,7 +205,14 @@ PUBLISHED = (
     ),
 )
 # Roles the command table knows, in the order the document lists senders and readers.
-ROLE_ORDER = (Role.KIOSK, Role.COUNTER, Role.EXTERNAL, Role.DISPLAY, Role.SUPERVISOR)
+ROLE_ORDER = (
+    Role.KIOSK,
+    Role.COUNTER,
+    Role.EXTERNAL,
+    Role.WEB,
+    Role.DISPLAY,
+    Role.SUPERVISOR,
+)
 
 
 def _params(address: str) -> dict[str, Any]:
@@ -255,8 +284,9 @@ def _command(verb: str) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]
         notes.append("Listed in the counter's `actions` while the counter may send it.")
     if spec.secret:
         notes.append(
-            "Carries a secret: only the sending counter writes this topic and only the server "
-            "reads it (the supervisor account reads every other command)."
+            "Carries a secret (a PIN or a citizen's card details): only the sending device writes "
+            "this topic and only the server reads it (the supervisor account reads every other "
+            "command)."
         )
     channel = {
         "address": address,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, SecretStr, SerializationInfo
 
@@ -30,6 +30,38 @@ Secret = Annotated[
 ]
 
 
+class CitizenCard(BaseModel):
+    """What a kiosk passes on from a scanned ID card, with the citizen's consent, for the counter.
+
+    Only the receipt form's fields; the card's other fields stay at the kiosk. Shown as *** in
+    repr, logs and the command log; in clear only on the wire.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    full_name: str = Field(min_length=1, max_length=100)
+    id_number: str = Field(pattern=r"^(\d{9}|\d{12})$", description="The 12-digit personal ID.")
+    address: str = Field("", max_length=300)
+
+    def __repr__(self) -> str:
+        """Never show the citizen's details in a repr."""
+        return f"CitizenCard({REDACTED})"
+
+    __str__ = __repr__
+
+
+def _secret_card(value: CitizenCard, info: SerializationInfo) -> Any:
+    context = info.context if isinstance(info.context, dict) else {}
+    return value.model_dump(mode="json") if context.get(REVEAL_SECRETS) else REDACTED
+
+
+# A citizen's card details: like Secret, *** everywhere but on the wire.
+SecretCard = Annotated[
+    CitizenCard,
+    PlainSerializer(_secret_card, when_used="always"),
+]
+
+
 class Command(BaseModel):
     """Fields every command carries."""
 
@@ -50,6 +82,12 @@ class IssueTicket(Command):
         max_length=200,
         description="A scanned slip, dossier code or lookup token: a return ticket for it.",
     )
+    citizen: SecretCard | None = Field(
+        None,
+        description="ID card details the citizen agreed to pass on to the counter that serves "
+        "the ticket (kept until the ticket ends).",
+        json_schema_extra={"secret": True},
+    )
 
 
 class VoidTicket(Command):
@@ -64,6 +102,18 @@ class TicketStatus(Command):
     """Ask where a ticket of today stands (for the ticket's QR)."""
 
     type: Literal["ticket_status"] = "ticket_status"
+    number: Number
+    token: str | None = Field(
+        None,
+        pattern=r"^[a-z2-7]{20}$",
+        description="The token of the ticket's link (its QR code); required from the web service.",
+    )
+
+
+class TicketCitizen(Command):
+    """A counter asks for the ID card details the citizen it serves shared at the kiosk."""
+
+    type: Literal["ticket_citizen"] = "ticket_citizen"
     number: Number
 
 
@@ -160,6 +210,7 @@ COMMAND_TYPES: dict[str, type[Command]] = {
         IssueTicket,
         VoidTicket,
         TicketStatus,
+        TicketCitizen,
         OpenCounter,
         CloseCounter,
         PauseCounter,

@@ -145,6 +145,11 @@ class LookUpDossier(Command):
 
     type: Literal["look_up_dossier"] = "look_up_dossier"
     text: Annotated[str, Field(min_length=1, max_length=200)]
+    phone_digits: Annotated[str, Field(pattern=r"^\d{4}$")] | None = Field(
+        None,
+        description="The last 4 digits of the phone number given at receipt: with a bare "
+        "dossier code, a kiosk must send them (a QR or a token needs none).",
+    )
 
 
 class DossierDetail(DossierAction):

@@ -77,6 +77,9 @@ class DossierPublic(_View):
     steps: list[StepView]
     ready: bool = Field(description="The result waits to be collected.")
     return_service: str | None = Field(None, description="Service to take a return ticket for.")
+    site_name: str = Field(
+        "", description="Name of the branch that received the dossier: its result waits there."
+    )
 
 
 class DossierFull(DossierPublic):

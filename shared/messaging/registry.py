@@ -25,6 +25,7 @@ class Role(StrEnum):
     KIOSK = "kiosk"
     DISPLAY = "display"
     COUNTER = "counter"
+    WEB = "web"
 
 
 COMMAND_TYPES: dict[str, type[Command]] = {
@@ -32,20 +33,22 @@ COMMAND_TYPES: dict[str, type[Command]] = {
     **{cls.model_fields["type"].default: cls for cls in (*DOSSIER_COMMANDS, *OFFICER_COMMANDS)},
 }
 
-K, C, E = Role.KIOSK, Role.COUNTER, Role.EXTERNAL
+K, C, E, W = Role.KIOSK, Role.COUNTER, Role.EXTERNAL, Role.WEB
 # Who may send what. A counter's commands are further checked by the server (a logged-in
 # officer, the officer's own counter, the dossier's own branch); a verb not listed is a counter's.
 _SENDERS: dict[str, frozenset[Role]] = {
     "issue_ticket": frozenset({K}),
     "void_ticket": frozenset({K}),
-    "ticket_status": frozenset({K, C, E}),
+    "ticket_status": frozenset({K, C, E, W}),
     "list_procedures": frozenset({K, C, E}),
-    "look_up_dossier": frozenset({K, C, E}),
+    "look_up_dossier": frozenset({K, C, E, W}),
     "sync_dossier": frozenset({E}),
 }
 # Default names of the accounts that are not listed in the site file one by one.
 EXTERNAL_USER = "external"
 SUPERVISOR_USER = "supervisor"
+# The citizens' web service (`motcua web`): its instances share this account.
+WEB_USER = "web"
 DISPLAY_PREFIX = "display-"
 
 
@@ -97,6 +100,8 @@ def device_role(device: str, counters: Iterable[str], externals: Iterable[str] =
         return Role.EXTERNAL
     if device == SUPERVISOR_USER:
         return Role.SUPERVISOR
+    if device == WEB_USER:
+        return Role.WEB
     if device.startswith(DISPLAY_PREFIX):
         return Role.DISPLAY
     return Role.KIOSK
@@ -104,7 +109,7 @@ def device_role(device: str, counters: Iterable[str], externals: Iterable[str] =
 
 def senders_table() -> str:
     """Render the command table as the Markdown docs/protocol.md shows (who may send what)."""
-    roles = (Role.KIOSK, Role.COUNTER, Role.EXTERNAL)
+    roles = (Role.KIOSK, Role.COUNTER, Role.EXTERNAL, Role.WEB)
     lines = ["| command | " + " | ".join(roles) + " |", "|---|" + "---|" * len(roles)]
     for verb, spec in COMMANDS.items():
         marks = " | ".join("✓" if r in spec.roles else "" for r in roles)

@@ -36,6 +36,8 @@ class ErrorCode(StrEnum):
     RATE_LIMITED = "rate_limited"
     INTERNAL = "internal_error"
     STORAGE_UNAVAILABLE = "storage_unavailable"
+    SECOND_FACTOR_REQUIRED = "second_factor_required"
+    INDEX_UNAVAILABLE = "index_unavailable"
     TIMEOUT = "timeout"
 
 
@@ -73,8 +75,8 @@ ERROR_MEANINGS: dict[ErrorCode, str] = {
         "counter, nobody logged in, another branch's dossier, a device that may not sync dossiers"
     ),
     ErrorCode.LOCKED_OUT: (
-        "too many wrong logins for this officer id or at this counter: wait `retry_after` "
-        'seconds (see "Logins")'
+        "too many wrong logins for this officer id or at this counter, or too many failed "
+        'dossier lookups at this device: wait `retry_after` seconds (see "Logins", "Lookups")'
     ),
     ErrorCode.RATE_LIMITED: (
         'this device sent more commands than its limit (see "Limits"), or a login of the same '
@@ -84,6 +86,14 @@ ERROR_MEANINGS: dict[ErrorCode, str] = {
     ErrorCode.STORAGE_UNAVAILABLE: (
         "the server's database does not answer: nothing was done; wait `retry_after` seconds "
         "and retry with the same `request_id`"
+    ),
+    ErrorCode.SECOND_FACTOR_REQUIRED: (
+        "a dossier code alone does not open a dossier at a public device: send the slip's QR "
+        'or token, or the code with `phone_digits` (see "Lookups")'
+    ),
+    ErrorCode.INDEX_UNAVAILABLE: (
+        "the dossier is not held here and the provincial index did not answer in time: nothing "
+        "was done; wait `retry_after` seconds and retry"
     ),
     ErrorCode.TIMEOUT: "(client side) no reply after the retries",
 }
@@ -97,7 +107,9 @@ class ErrorInfo(BaseModel):
     code: ErrorCode
     message: str
     retry_after: int | None = Field(
-        None, description="Seconds to wait before trying again (locked_out, rate_limited)."
+        None,
+        description="Seconds to wait before trying again (locked_out, rate_limited, "
+        "storage_unavailable, index_unavailable).",
     )
 
 

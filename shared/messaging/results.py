@@ -21,6 +21,7 @@ from pydantic import (
 
 from shared.domain.counters import CounterStatus
 from shared.domain.dossiers import DossierStatus
+from shared.messaging.commands import CitizenCard
 from shared.messaging.dossier_views import DossierFull, DossierPublic, LateDossier, ProcedureView
 from shared.messaging.replies import Reply, TicketInfo
 
@@ -44,6 +45,13 @@ class TicketResult(_Result):
     """Result of issue_ticket, void_ticket and ticket_status: the ticket as it stands now."""
 
     ticket: TicketInfo
+
+
+class TicketCitizenResult(_Result):
+    """Result of ticket_citizen: the card details shared at the kiosk for the ticket served."""
+
+    number: str
+    citizen: CitizenCard
 
 
 class CounterRef(_Result):
@@ -183,6 +191,7 @@ _BY_MODEL: dict[type[_Result], tuple[str, ...]] = {
         "hold",
         "resume",
     ),
+    TicketCitizenResult: ("ticket_citizen",),
     ProceduresResult: ("list_procedures",),
     DossierResult: (
         "receive_dossier",

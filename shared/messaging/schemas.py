@@ -16,6 +16,7 @@ from pydantic import BaseModel
 
 from shared.messaging.asyncapi import asyncapi_document
 from shared.messaging.dossier_views import DossierFull, DossierPublic, ProcedureView
+from shared.messaging.index import IndexAck, IndexAnswer, IndexEntry, IndexLookup
 from shared.messaging.registry import COMMAND_TYPES
 from shared.messaging.replies import Reply
 from shared.messaging.results import RESULT_TYPES
@@ -25,6 +26,7 @@ from shared.messaging.states import (
     DeviceStatus,
     DossierEventMessage,
     LateDossiersState,
+    LinesState,
     LoginLocksState,
     QueuesState,
     TicketEventMessage,
@@ -36,6 +38,7 @@ OTHER_MESSAGES: dict[str, type[BaseModel]] = {
     "board": BoardState,
     "counter_state": CounterStateMessage,
     "queues": QueuesState,
+    "lines": LinesState,
     "status": DeviceStatus,
     "dossier_event": DossierEventMessage,
     "late_dossiers": LateDossiersState,
@@ -43,6 +46,10 @@ OTHER_MESSAGES: dict[str, type[BaseModel]] = {
     "view.dossier_public": DossierPublic,
     "view.dossier_full": DossierFull,
     "view.procedure": ProcedureView,
+    "index.entry": IndexEntry,
+    "index.ack": IndexAck,
+    "index.lookup": IndexLookup,
+    "index.answer": IndexAnswer,
 }
 ASYNCAPI_FILE = "asyncapi.json"
 

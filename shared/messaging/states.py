@@ -86,6 +86,25 @@ class QueuesState(_Message):
     updated_at: datetime
 
 
+class ServiceLine(_Message):
+    """The waiting tickets of one service in calling order."""
+
+    service: str
+    places: list[tuple[str, int, int]] = Field(
+        default_factory=list,
+        description="[number, people ahead, estimated wait in minutes] of each waiting ticket, "
+        "first called first.",
+    )
+
+
+class LinesState(_Message):
+    """Where every waiting ticket stands: for the citizen's live page (ticket numbers only)."""
+
+    type: Literal["lines"] = "lines"
+    services: list[ServiceLine]
+    updated_at: datetime
+
+
 class CounterStateMessage(_Message):
     """A counter's state for its console and supervisors."""
 
@@ -96,6 +115,11 @@ class CounterStateMessage(_Message):
     officer_id: str | None = None
     pause_reason: str = ""
     current: TicketInfo | None = None
+    current_card: bool = Field(
+        False,
+        description="The current citizen shared their ID card's details at the kiosk: the "
+        "console fetches them with ticket_citizen (they never travel on a state topic).",
+    )
     held: list[str] = Field(default_factory=list, description="Numbers on hold at this counter.")
     actions: list[CounterAction] = Field(
         default_factory=list,

@@ -5,6 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 ROOT = "motcua/v1"
+# The provincial dossier index (`index/{kind}`), reached over the bridge to the central broker:
+# a branch sends its dossiers and look-ups, the central index answers with acks and answers.
+INDEX_TO_CENTRAL = ("dossier", "lookup")
+INDEX_FROM_CENTRAL = ("ack", "answer")
 
 
 def reply_topic_for(command_topic: str) -> str | None:
@@ -71,6 +75,10 @@ class Topics:
         """Retained queue lengths and waiting estimates of every service."""
         return f"{self.base}/state/queues"
 
+    def lines(self) -> str:
+        """Retained place and estimate of every waiting ticket (numbers only, for live pages)."""
+        return f"{self.base}/state/lines"
+
     def late_dossiers(self) -> str:
         """Retained list of dossiers near or past their due date (no personal data)."""
         return f"{self.base}/state/dossiers/late"
@@ -98,6 +106,10 @@ class Topics:
     def states(self) -> str:
         """Filter matching every retained state topic of the site."""
         return f"{self.base}/state/#"
+
+    def index(self, kind: str) -> str:
+        """Topic of the provincial dossier index, e.g. …/index/dossier (kinds listed above)."""
+        return f"{self.base}/index/{kind}"
 
     def everything(self) -> str:
         """Filter matching every topic of the site (what a listener may subscribe to)."""

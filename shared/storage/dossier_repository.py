@@ -174,6 +174,11 @@ class DossierRepository:
         row = self.session.scalars(select(DossierRow).where(DossierRow.code == code)).first()
         return None if row is None else self._dossier(row)
 
+    def by_id(self, dossier_id: int) -> Dossier | None:
+        """Find a dossier by its row id."""
+        row = self.session.get(DossierRow, dossier_id)
+        return None if row is None else self._dossier(row)
+
     def by_token(self, token: str) -> Dossier | None:
         """Find a dossier of any site by its lookup token."""
         row = self.session.scalars(select(DossierRow).where(DossierRow.token == token)).first()

@@ -11,6 +11,7 @@ from sqlalchemy import ColumnElement, Row, Table, and_, func, or_, select, updat
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from shared.domain.citizen_id import CardDetails
 from shared.domain.counters import CounterState, CounterStatus
 from shared.domain.errors import NotFound
 from shared.domain.policy import QueueEntry
@@ -25,6 +26,7 @@ from shared.storage.tables import (
     SiteStateRow,
     TicketRow,
 )
+from shared.storage.ticket_cards import attach_card, forget_cards, forget_cards_before, ticket_card
 
 
 class ConcurrentUpdate(Exception):
@@ -452,6 +454,30 @@ class QueueRepository:
         """Undo what the block changed if it raises (`database`: it may write outside the queue)."""
         with self.session.begin_nested():
             yield
+
+    # ID card details shared at the kiosk -----------------------------------------------
+
+    def attach_card(self, ticket: Ticket, card: CardDetails, at: datetime) -> None:
+        """Keep a new ticket's card details for the counter that will serve it."""
+        assert ticket.id is not None
+        self.session.flush()
+        attach_card(self.session, self.site_id, ticket.id, ticket.service_day, card, at)
+
+    def has_card(self, ticket_id: int) -> bool:
+        """Whether a ticket carries card details."""
+        return ticket_card(self.session, ticket_id) is not None
+
+    def card(self, ticket_id: int) -> CardDetails | None:
+        """The card details of a ticket, or None."""
+        return ticket_card(self.session, ticket_id)
+
+    def forget_card(self, ticket_id: int) -> None:
+        """Delete a ticket's card details (it ended)."""
+        forget_cards(self.session, [ticket_id])
+
+    def forget_cards_before(self, day: date) -> None:
+        """Delete card details of earlier service days."""
+        forget_cards_before(self.session, self.site_id, day)
 
     # Site --------------------------------------------------------------------------------
 

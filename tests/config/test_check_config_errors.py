@@ -119,3 +119,20 @@ def test_a_folder_is_not_a_site_file(tmp_path: Path, capsys: pytest.CaptureFixtu
     status, _, lines = check(capsys, tmp_path)
     assert status == 1
     assert lines and lines[0].startswith("không đọc được tệp"), lines
+
+
+def test_a_branch_on_a_shared_database_must_name_its_own_agency_code(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = DEMO_CONFIG.read_text(encoding="utf-8")
+    without = "\n".join(line for line in text.splitlines() if not line.startswith("agency_code"))
+    path = tmp_path / "site.toml"
+    shared = '\n[database]\nurl = "postgresql+psycopg://motcua@db.tinh.example/motcua"\n'
+    path.write_text(without + shared, encoding="utf-8")
+    status, _, lines = check(capsys, path)
+    assert status == 1
+    assert any("agency_code" in line and "mã đơn vị riêng" in line for line in lines), lines
+    path.write_text(without, encoding="utf-8")  # one branch with its own SQLite: the default does
+    assert check(capsys, path)[0] == 0
+    path.write_text(text + shared, encoding="utf-8")  # named: fine
+    assert check(capsys, path)[0] == 0

@@ -95,11 +95,19 @@ def console_factory(
         console.close()
 
 
-def issue(bus: PahoBus, site_id: str, service: str, priority: str | None = None) -> str:
-    """Take a number at a kiosk."""
+def issue(
+    bus: PahoBus,
+    site_id: str,
+    service: str,
+    priority: str | None = None,
+    citizen: c.CitizenCard | None = None,
+) -> str:
+    """Take a number at a kiosk (`citizen`: the card details the citizen agreed to share)."""
     client = CommandClient(bus, Topics(site_id), "kiosk-1")
     reply = client.send(
-        c.IssueTicket(request_id=new_request_id(), service=service, priority=priority)
+        c.IssueTicket(
+            request_id=new_request_id(), service=service, priority=priority, citizen=citizen
+        )
     )
     assert reply.ok, reply.error
     return str(reply.result["ticket"]["number"])

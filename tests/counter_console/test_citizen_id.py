@@ -14,6 +14,7 @@ from counter_console.build import Console
 from counter_console.live import start_scanners
 from hw.scanner.base import ScannerBase
 from shared.config.site import SiteConfig
+from shared.messaging import commands as c
 from shared.messaging.paho_bus import PahoBus
 from tests.counter_console.conftest import ConsoleFactory, issue
 
@@ -59,6 +60,50 @@ def test_scanned_card_fills_the_receive_form_without_submitting(
     assert fields["phone"].text() == "0903123456"  # what the officer typed stays
     assert "thẻ căn cước" in console.desk.message and not console.desk.message_is_error
     assert console.desk.dossier is None and not console.desk.busy  # nothing was submitted
+
+
+def test_card_shared_at_the_kiosk_fills_the_form_of_the_counter_serving_it(
+    qtbot: QtBot, console_factory: ConsoleFactory, bus_factory: Callable[..., PahoBus]
+) -> None:
+    shared = c.CitizenCard(
+        full_name="ĐỖ THỊ HỒNG NHUNG", id_number="001199000002", address="Số 2 phố Thử, Hà Nội"
+    )
+    kiosk = bus_factory("kiosk-1", "kiosk")
+    number = issue(kiosk, SITE, "ho-tich", citizen=shared)
+    console = console_factory("q01")
+    page = _receive_page_open(qtbot, console)
+    button, fields = page.from_kiosk, page.fields  # type: ignore[attr-defined]
+    assert not button.isVisible()  # nobody called yet
+    console.model.call_next()
+    qtbot.waitUntil(lambda: console.model.carded_ticket() == number, timeout=10_000)
+    qtbot.waitUntil(button.isVisible, timeout=5000)
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: fields["name"].text() != "", timeout=10_000)
+    assert fields["name"].text() == "ĐỖ THỊ HỒNG NHUNG"
+    assert fields["id_number"].text() == "001199000002"
+    assert fields["address"].text() == "Số 2 phố Thử, Hà Nội"
+    assert "ki-ốt" in console.desk.message and not console.desk.message_is_error
+    assert console.desk.dossier is None  # nothing submitted: the officer checks first
+    console.model.finish()
+    qtbot.waitUntil(lambda: console.model.carded_ticket() is None, timeout=10_000)
+    qtbot.waitUntil(lambda: not button.isVisible(), timeout=5000)
+
+
+def test_a_ticket_without_a_shared_card_offers_no_kiosk_fill(
+    qtbot: QtBot, console_factory: ConsoleFactory, bus_factory: Callable[..., PahoBus]
+) -> None:
+    number = issue(bus_factory("kiosk-1", "kiosk"), SITE, "ho-tich")
+    console = console_factory("q01")
+    page = _receive_page_open(qtbot, console)
+    console.model.call_next()
+    qtbot.waitUntil(
+        lambda: console.model.current is not None and console.model.current.number == number,
+        timeout=10_000,
+    )
+    assert console.model.carded_ticket() is None
+    assert not page.from_kiosk.isVisible()  # type: ignore[attr-defined]
+    assert not console.desk.fetch_kiosk_card(lambda card: None)
+    assert "không chia sẻ" in console.desk.message and console.desk.message_is_error
 
 
 def test_unreadable_card_says_so_and_fills_nothing(

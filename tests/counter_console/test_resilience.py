@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
@@ -12,6 +13,7 @@ from counter_console.actions import NOT_CONNECTED, SERVER_DOWN, Action
 from server.daemon import QueueServer
 from shared.domain.site import Site
 from shared.messaging.paho_bus import PahoBus
+from shared.messaging.replies import ErrorCode, Reply
 from tests.counter_console.conftest import ConsoleFactory
 from tests.helpers.clock import FakeClock
 
@@ -60,3 +62,25 @@ def test_broker_loss_blocks_actions_until_the_connection_returns(
     model.set_connected(True)
     assert model.why_not(Action.CALL_NEXT) is None
     assert model.officer is not None
+
+
+def test_a_database_that_does_not_answer_is_shown_until_the_server_writes_again(
+    qtbot: QtBot, console_factory: ConsoleFactory
+) -> None:
+    """storage_unavailable: a red line above the message, gone when the counter's state moves."""
+    console = console_factory("q03")
+    model, window = console.model, console.window
+    down = Reply.failure("r1", ErrorCode.STORAGE_UNAVAILABLE, "Cơ sở dữ liệu không trả lời.", 5)
+    model._applied(down, "call_next")  # what the runner hands back from the server
+    window.refresh()
+    assert model.storage_down and window.alert.isVisibleTo(window)
+    assert "không ghi được cơ sở dữ liệu" in window.alert.text()
+    assert model.why_not(Action.CALL_NEXT) is None  # the officer may try again at once
+    model._applied(Reply.failure("r2", ErrorCode.NOT_FOUND, "Không có số A999."), "call_number")
+    assert not model.storage_down  # the server answered: its database works
+    model._applied(down, "call_next")
+    assert model.state is not None
+    newer = model.state.model_copy(update={"updated_at": model.state.updated_at + timedelta(1)})
+    model.apply_state(newer)  # the server wrote the counter's state again
+    window.refresh()
+    assert not model.storage_down and not window.alert.isVisibleTo(window)

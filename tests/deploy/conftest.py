@@ -98,6 +98,22 @@ def stop_process(process: subprocess.Popen[bytes]) -> None:
         process.wait()
 
 
+def central_broker_config(out: Path, port: int, passwd: Path, acl: Path) -> str:
+    """A central Mosquitto as docs/deployment.md sets it up, on a loopback port, no persistence."""
+    lines = [
+        "per_listener_settings false",
+        "allow_anonymous false",
+        f"password_file {passwd}",
+        f"acl_file {acl}",
+        f"listener {port} 127.0.0.1",
+        "persistence false",
+        "log_dest stderr",
+        # As root Mosquitto would drop to `mosquitto`, who cannot read the test's files.
+        f"user {getpass.getuser()}",
+    ]
+    return "\n".join(lines) + "\n"
+
+
 @pytest.fixture(scope="module")
 def acl_broker(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AclBroker]:
     """Provision the demo site and run Mosquitto with its password file and ACL."""

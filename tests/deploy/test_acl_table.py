@@ -41,4 +41,4 @@ def test_each_role_may_write_exactly_the_commands_the_table_gives_it() -> None:
         assert written == set(verbs_for(role)), role
         assert all(t.endswith(f"/{account.user}") for t in account.write if "/cmd/" in t)
     assert set(COMMANDS) == {v for spec in COMMANDS.values() for v in [spec.verb]}
-    assert {"officer_login"} == SECRET_VERBS
+    assert {"officer_login", "issue_ticket"} == SECRET_VERBS

@@ -15,7 +15,7 @@ from shared.messaging import commands as c
 from shared.messaging.client import CommandClient, new_request_id
 from shared.messaging.paho_bus import PahoBus
 from shared.messaging.registry import COMMAND_TYPES
-from shared.messaging.topics import Topics
+from shared.messaging.topics import INDEX_FROM_CENTRAL, INDEX_TO_CENTRAL, Topics
 from shared.runtime import connect_bus
 from tests.deploy.conftest import AclBroker
 from tests.deploy.probe import NOT_AUTHORIZED, TIMEOUT, Probe
@@ -34,6 +34,7 @@ def probe_topics(broker: AclBroker) -> list[str]:
     topics += [T.reply(u) for u in users] + [T.status(u) for u in users]
     topics += [T.board("tang-1"), T.board("tang-2"), T.counter("q01"), T.counter("q02")]
     topics += [T.queues(), T.event("called"), T.event("issued"), T.status("printer-1")]
+    topics += [T.index(kind) for kind in (*INDEX_TO_CENTRAL, *INDEX_FROM_CENTRAL)]
     topics += [f"{T.base}/other", "motcua/v1/other-site/state/queues", "elsewhere"]
     return topics
 

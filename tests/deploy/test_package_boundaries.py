@@ -54,3 +54,10 @@ def test_the_queue_server_imports_nothing_of_the_admin_tools() -> None:
 def test_the_device_drivers_import_no_message_models() -> None:
     assert (ROOT / "hw" / "printer" / "status.py").is_file()
     assert offenders("hw", "shared.messaging") == {}
+
+
+def test_the_web_pages_hold_no_database_and_no_other_process() -> None:
+    """`motcua web` acts only through server commands: no storage, no server, no Qt."""
+    assert (ROOT / "web" / "main.py").is_file()
+    for forbidden in ("server", "admin", "kiosk", "shared.storage", "sqlalchemy", "PySide6"):
+        assert offenders("web", forbidden) == {}, forbidden

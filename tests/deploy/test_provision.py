@@ -36,7 +36,7 @@ def accounts() -> dict[str, Account]:
 def test_every_device_and_role_of_the_site_gets_an_account() -> None:
     config = demo_config()
     users = accounts()
-    expected = {"server-hcc-demo", "devices-hcc-demo", "supervisor", "external"}
+    expected = {"server-hcc-demo", "devices-hcc-demo", "supervisor", "external", "web"}
     expected |= {"kiosk-1", "kiosk-2"} | {f"display-{z.id}" for z in config.zones}
     expected |= {c.id for c in config.counters}
     assert set(users) == expected
@@ -51,6 +51,20 @@ def test_every_account_writes_its_own_status_and_reads_its_own_replies_only() ->
             assert not may_read(account, T.reply("someone-else")), user
         if account.role != "devices":
             assert not may_write(account, T.status("someone-else")), user
+
+
+def test_the_web_pages_read_numbers_only_and_send_two_lookups() -> None:
+    """The citizens' pages follow lines and events, ask for a ticket or a dossier, nothing else."""
+    web = accounts()["web"]
+    assert web.role == "web"
+    for topic in (T.lines(), T.queues(), T.event("called"), T.event("issued"), T.reply("web")):
+        assert may_read(web, topic), topic
+    for topic in (T.board("tang-1"), T.counter("q01"), T.command("issue_ticket", "kiosk-1")):
+        assert not may_read(web, topic), topic
+    sent = {t.split("/")[4] for t in web.write if "/cmd/" in t}
+    assert sent == {"ticket_status", "look_up_dossier"}
+    assert not may_write(web, T.command("ticket_status", "kiosk-1"))
+    assert not may_write(web, T.command("call_next", "web"))
 
 
 def test_a_kiosk_may_request_tickets_and_lookups_but_not_call() -> None:
@@ -95,6 +109,16 @@ def test_only_the_server_writes_state_events_and_replies() -> None:
         ]
         allowed = [may_write(account, topic) for topic in writes]
         assert all(allowed) if account.role == "server" else not any(allowed), user
+
+
+def test_only_the_server_feeds_the_dossier_index_and_reads_its_answers() -> None:
+    for user, account in accounts().items():
+        server = account.role == "server"
+        assert may_write(account, T.index("dossier")) is server, user
+        assert may_write(account, T.index("lookup")) is server, user
+        assert may_read(account, T.index("ack")) is server, user
+        assert may_read(account, T.index("answer")) is server, user
+        assert not may_write(account, T.index("ack")), user
 
 
 def test_acl_text_has_one_user_block_per_account_and_no_global_rule() -> None:

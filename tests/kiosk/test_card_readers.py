@@ -21,6 +21,7 @@ import numpy as np
 import pytest
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
+from sqlalchemy import select
 
 from hw.scanner.base import ScannerBase
 from hw.scanner.camera import CameraScanner
@@ -35,6 +36,7 @@ from server.daemon import QueueServer
 from shared.config.site import SiteConfig, load_site_config
 from shared.messaging.bus import Message
 from shared.messaging.paho_bus import PahoBus
+from shared.storage.ticket_cards import TicketCardRow
 from tests.helpers.cards import Card, birthday_for_age, make_card
 from tests.helpers.clock import FakeClock
 from tests.helpers.frames import FakeCapture
@@ -48,6 +50,8 @@ TODAY = date(2026, 11, 23)
 OFFER = "Ông/bà được ưu tiên: Người cao tuổi. Mời chọn lĩnh vực."
 OFFER_BUTTON = "ƯU TIÊN · Người cao tuổi — LẤY SỐ"
 READ = "Đã đọc thẻ căn cước. Mời chọn lĩnh vực."
+SHARE = "ĐỒNG Ý GỬI — LẤY SỐ"
+KEEP = "KHÔNG GỬI — LẤY SỐ"
 UNREADABLE = "Không đọc được thẻ căn cước. Mời quét lại hoặc chọn lĩnh vực."
 NOT_A_SLIP = "Mã vừa quét không phải mã hồ sơ. Vui lòng quét mã QR trên giấy hẹn trả kết quả."
 ELDERLY = make_card(
@@ -182,14 +186,52 @@ def test_serial_reader_elderly_card_offers_the_priority_and_issues_it(
     tap(qtbot, kiosk.window, "Chứng thực bản sao")
     assert model.screen is Screen.PRIORITY
     tap(qtbot, kiosk.window, OFFER_BUTTON)
+    assert model.screen is Screen.SHARE  # asked, nothing pre-selected
+    tap(qtbot, kiosk.window, KEEP)
     qtbot.waitUntil(lambda: model.ticket is not None, timeout=WAIT_MS)
     assert model.ticket is not None and model.ticket.priority == "elderly"
     assert model.ticket.service == "chung-thuc"
     assert model.offered_priority is None  # the offer was for this ticket only
+    assert model.card is None
     issue_topic = model.topics.command("issue_ticket", "kiosk-1")
     issued = [m for m in reader.traffic if m.topic == issue_topic]
     assert len(issued) == 1 and json.loads(issued[0].payload)["priority"] == "elderly"
+    assert json.loads(issued[0].payload)["citizen"] is None
     _no_trace_of(ELDERLY, reader, caplog.text)
+
+
+def test_serial_card_shared_with_consent_goes_with_the_ticket_only(
+    qtbot: QtBot,
+    serial_kiosk: tuple[CardKiosk, int],
+    running_server: QueueServer,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    reader, master = serial_kiosk
+    kiosk, model = reader.kiosk, reader.kiosk.model
+    caplog.set_level(logging.DEBUG)
+    os.write(master, YOUNG.qr.encode() + b"\r")
+    qtbot.waitUntil(lambda: model.notice == READ, timeout=WAIT_MS)
+    tap(qtbot, kiosk.window, "Sở Tư pháp")
+    tap(qtbot, kiosk.window, "Chứng thực bản sao")
+    tap(qtbot, kiosk.window, "KHÔNG — LẤY SỐ THƯỜNG")
+    assert model.screen is Screen.SHARE
+    tap(qtbot, kiosk.window, SHARE)
+    qtbot.waitUntil(lambda: model.ticket is not None, timeout=WAIT_MS)
+    assert model.ticket is not None and model.card is None  # the kiosk keeps nothing
+    issue_topic = model.topics.command("issue_ticket", "kiosk-1")
+    (issued,) = [m for m in reader.traffic if m.topic == issue_topic]
+    assert json.loads(issued.payload)["citizen"] == {
+        "full_name": YOUNG.full_name,
+        "id_number": YOUNG.id_number,
+        "address": YOUNG.address,
+    }
+    others = [m for m in reader.traffic if m.topic != issue_topic]
+    for secret in (YOUNG.id_number, YOUNG.full_name, YOUNG.address):
+        encoded = json.dumps(secret)[1:-1].encode()
+        assert not any(encoded in m.payload or secret.encode() in m.payload for m in others)
+        assert secret not in caplog.text and secret not in str(vars(model))
+    with running_server.sessions() as session:
+        assert [r.id_number for r in session.scalars(select(TicketCardRow))] == [YOUNG.id_number]
 
 
 def test_serial_reader_younger_card_is_read_without_an_offer(

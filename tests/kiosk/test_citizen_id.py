@@ -83,9 +83,11 @@ def test_elderly_card_offers_the_priority_and_is_not_looked_up(
     tap(qtbot, kiosk.window, "Chứng thực bản sao")
     assert model.screen is Screen.PRIORITY
     tap(qtbot, kiosk.window, "ƯU TIÊN · Người cao tuổi — LẤY SỐ")
+    assert model.screen is Screen.SHARE  # whether the card goes to the counter: asked
+    tap(qtbot, kiosk.window, "KHÔNG GỬI — LẤY SỐ")
     qtbot.waitUntil(lambda: model.ticket is not None, timeout=WAIT_MS)
     assert model.ticket is not None and model.ticket.priority == "elderly"
-    assert model.offered_priority is None  # for that ticket only
+    assert model.offered_priority is None and model.card is None  # for that ticket only
     assert sent.count(LookUpDossier.__name__) == 0
 
 
@@ -132,8 +134,31 @@ def test_idle_reset_forgets_the_offer(
     kiosk, scanner, _ = scanning
     scanner.deliver_text(ELDERLY_CARD)
     qtbot.waitUntil(lambda: kiosk.model.offered_priority == "elderly", timeout=WAIT_MS)
+    assert kiosk.model.card is not None
     kiosk.model.reset()
-    assert kiosk.model.offered_priority is None
+    assert kiosk.model.offered_priority is None and kiosk.model.card is None
+
+
+def test_back_from_the_share_question_and_a_site_that_does_not_share(
+    qtbot: QtBot, scanning: tuple[Kiosk, HandScanner, list[str]]
+) -> None:
+    kiosk, scanner, _ = scanning
+    model = kiosk.model
+    scanner.deliver_text(YOUNG_CARD)
+    qtbot.waitUntil(lambda: model.card is not None, timeout=WAIT_MS)
+    model.choose_service("chung-thuc")
+    model.choose_priority(None)
+    assert model.screen is Screen.SHARE and model.ticket is None
+    model.back()
+    assert model.screen is Screen.PRIORITY and model.card is not None
+    model.config = model.config.model_copy(
+        update={"kiosk": model.config.kiosk.model_copy(update={"share_card": False})}
+    )
+    scanner.deliver_text(ELDERLY_CARD)  # another card: the same one again is a repeat
+    qtbot.waitUntil(lambda: model.card is None, timeout=WAIT_MS)
+    model.choose_service("chung-thuc")
+    model.choose_priority(None)
+    qtbot.waitUntil(lambda: model.ticket is not None, timeout=WAIT_MS)  # no question asked
 
 
 def test_walking_away_after_going_home_forgets_the_offer_and_the_language(
@@ -154,5 +179,7 @@ def test_walking_away_after_going_home_forgets_the_offer_and_the_language(
     model = kiosk.model
     assert model.screen is Screen.START and model.notice == ""
     assert model.offered_priority == "elderly" and model.language == "en"  # the same citizen
+    assert model.card is not None
     qtbot.waitUntil(lambda: model.offered_priority is None, timeout=WAIT_MS)
+    assert model.card is None
     assert model.language == "vi"

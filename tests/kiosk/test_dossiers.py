@@ -95,11 +95,40 @@ def test_typed_code_finds_the_dossier(
     _, dossier = received
     kiosk = make_kiosk()
     _ready(qtbot, kiosk)
-    tap(qtbot, kiosk.window, "XEM TIẾN ĐỘ HỒ SƠ")
-    type_keys(qtbot, kiosk.window, dossier.code)
-    tap(qtbot, kiosk.window, "TRA CỨU")
+    _type_code_and_digits(qtbot, kiosk, dossier.code, "5678")
     qtbot.waitUntil(lambda: kiosk.model.screen is Screen.PROGRESS, timeout=WAIT_MS)
     assert kiosk.model.dossier is not None and kiosk.model.dossier.code == dossier.code
+    assert kiosk.model.code_for_digits is None
+
+
+def _type_code_and_digits(qtbot: QtBot, kiosk: Kiosk, code: str, digits: str) -> None:
+    """Type a dossier code, then the last 4 phone digits the kiosk asks for."""
+    tap(qtbot, kiosk.window, "XEM TIẾN ĐỘ HỒ SƠ")
+    type_keys(qtbot, kiosk.window, code)
+    tap(qtbot, kiosk.window, "TRA CỨU")
+    qtbot.waitUntil(lambda: kiosk.model.code_for_digits == code, timeout=WAIT_MS)
+    page = kiosk.window.current_page()
+    assert page.title.text() == "4 SỐ CUỐI ĐIỆN THOẠI"  # type: ignore[attr-defined]
+    assert kiosk.model.lookup_message == "Mời nhập 4 số cuối số điện thoại đã khai khi nộp hồ sơ."
+    assert page.keyboard.text() == ""  # type: ignore[attr-defined]
+    type_keys(qtbot, kiosk.window, digits)
+    tap(qtbot, kiosk.window, "TRA CỨU")
+
+
+def test_a_typed_code_with_wrong_phone_digits_shows_nothing(
+    qtbot: QtBot, received: tuple[CommandClient, DossierFull], make_kiosk: Callable[..., Kiosk]
+) -> None:
+    _, dossier = received
+    kiosk = make_kiosk()
+    _ready(qtbot, kiosk)
+    _type_code_and_digits(qtbot, kiosk, dossier.code, "1111")
+    qtbot.waitUntil(lambda: not kiosk.model.busy, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: "không khớp" in kiosk.model.lookup_message, timeout=WAIT_MS)
+    assert kiosk.model.screen is Screen.SCAN and kiosk.model.dossier is None
+    assert kiosk.model.code_for_digits == dossier.code and kiosk.model.scan_text == ""
+    type_keys(qtbot, kiosk.window, "12")  # not 4 digits: said at once, nothing sent
+    tap(qtbot, kiosk.window, "TRA CỨU")
+    assert kiosk.model.lookup_message == "Mời nhập đúng 4 chữ số cuối của số điện thoại."
 
 
 def test_ready_result_gives_a_return_counter_ticket_in_one_touch(
@@ -142,9 +171,7 @@ def test_back_from_the_progress_screen_forgets_the_code_and_the_dossier(
     _, dossier = received
     kiosk = make_kiosk()
     _ready(qtbot, kiosk)
-    tap(qtbot, kiosk.window, "XEM TIẾN ĐỘ HỒ SƠ")
-    type_keys(qtbot, kiosk.window, dossier.code)
-    tap(qtbot, kiosk.window, "TRA CỨU")
+    _type_code_and_digits(qtbot, kiosk, dossier.code, "5678")
     qtbot.waitUntil(lambda: kiosk.model.screen is Screen.PROGRESS, timeout=WAIT_MS)
     tap(qtbot, kiosk.window, "◀  QUAY LẠI")
     assert kiosk.model.screen is Screen.SCAN

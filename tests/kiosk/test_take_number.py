@@ -11,6 +11,7 @@ from kiosk.viewmodel import PrintState, Screen
 from server.daemon import QueueServer
 from shared.config.kiosk import KioskConfig
 from shared.config.site import SiteConfig
+from shared.domain.ticket_links import TicketLink, TicketLinks, parse_link
 from shared.messaging.bus import Message
 from shared.messaging.paho_bus import PahoBus
 from shared.messaging.states import DeviceStatus
@@ -88,13 +89,16 @@ def test_paper_out_shows_the_valid_ticket_with_its_qr_and_publishes_the_status(
         topics.status("kiosk-1-printer"),
         lambda m: statuses.append(DeviceStatus.model_validate_json(m.payload)),
     )
+    running_server.service.links = TicketLinks("https://hcc.example.vn", bytes(32))
     kiosk = make_kiosk(faults=("paper_out",))
     _ready(qtbot, kiosk)
     take_regular_number(qtbot, kiosk.window)
     qtbot.waitUntil(lambda: kiosk.model.print_state is PrintState.FAILED, timeout=WAIT_MS)
     page = kiosk.window.current_page()
-    assert page.number.text() == kiosk.model.ticket.number  # type: ignore[attr-defined,union-attr]
-    assert page.qr.isVisible()  # type: ignore[attr-defined]
+    ticket = kiosk.model.ticket
+    assert ticket is not None and page.number.text() == ticket.number  # type: ignore[attr-defined]
+    assert page.qr.isVisible()  # type: ignore[attr-defined]  # the page's link, for a phone
+    assert isinstance(parse_link(ticket.qr), TicketLink)
     assert "vẫn có hiệu lực" in page.paper.text()  # type: ignore[attr-defined]
     qtbot.waitUntil(lambda: any(s.detail.get("state") == "paper_out" for s in statuses))
 
@@ -107,7 +111,9 @@ def test_printer_offline_still_gives_a_ticket_on_screen(
     take_regular_number(qtbot, kiosk.window)
     qtbot.waitUntil(lambda: kiosk.model.print_state is PrintState.FAILED, timeout=WAIT_MS)
     assert kiosk.model.ticket is not None
-    assert kiosk.window.current_page().qr.isVisible()  # type: ignore[attr-defined]
+    # No citizens' pages on this site: a QR would show a phone only raw text, so none is shown.
+    assert not kiosk.window.current_page().qr.isVisible()  # type: ignore[attr-defined]
+    assert kiosk.window.current_page().number.text() == kiosk.model.ticket.number  # type: ignore[attr-defined]
 
 
 def test_paper_near_end_still_prints_and_publishes_the_status(

@@ -139,6 +139,7 @@ def test_readers_are_the_roles_the_broker_acl_lets_read(doc: dict[str, Any]) -> 
         Role.KIOSK: accounts.kiosk_account(site, "kiosk-1"),
         Role.DISPLAY: accounts.display_account(site, "display-tang-1", "tang-1"),
         Role.COUNTER: accounts.counter_account(site, "q05"),
+        Role.WEB: accounts.web_account(site),
     }
     samples = {
         "evt.ticket": site.event("called"),
@@ -146,6 +147,7 @@ def test_readers_are_the_roles_the_broker_acl_lets_read(doc: dict[str, Any]) -> 
         "state.board": site.board("tang-1"),
         "state.counter": site.counter("q05"),
         "state.queues": site.queues(),
+        "state.lines": site.lines(),
         "state.dossiers.late": site.late_dossiers(),
         "state.logins": site.logins(),
         "status": site.status("server-hcc-demo"),

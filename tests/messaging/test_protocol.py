@@ -28,6 +28,7 @@ SAMPLES: list[c.Command] = [
     c.IssueTicket(request_id="r1", service="ho-tich", priority="elderly"),
     c.VoidTicket(request_id="r2", number="A001", reason="máy in hết giấy"),
     c.TicketStatus(request_id="r3", number="A001"),
+    c.TicketCitizen(request_id="r3c", number="A001"),
     c.OpenCounter(request_id="r4", officer_id="cb01"),
     c.CloseCounter(request_id="r5"),
     c.PauseCounter(request_id="r6", reason="họp"),

@@ -88,7 +88,8 @@ def recorder(
 
 def _queue_verbs(r: Recorder) -> None:
     q = "q04"
-    first = r.do("kiosk-1", c.IssueTicket, service="can-cuoc").ticket.number
+    card = c.CitizenCard(full_name="Lê Thị Hoa", id_number="001190000009", address="Hà Nội")
+    first = r.do("kiosk-1", c.IssueTicket, service="can-cuoc", citizen=card).ticket.number
     assert r.do("kiosk-1", c.TicketStatus, number=first).ticket.state is TicketState.WAITING
     spare = r.do("kiosk-1", c.IssueTicket, service="can-cuoc").ticket.number
     assert r.do("kiosk-1", c.VoidTicket, number=spare).ticket.state is TicketState.VOIDED
@@ -98,6 +99,7 @@ def _queue_verbs(r: Recorder) -> None:
     assert r.do(q, c.UnpauseCounter).counter.status is CounterStatus.OPEN
     called: CallResult = r.do(q, c.CallNext)
     assert called.ticket is not None and called.finished is None
+    assert r.do(q, c.TicketCitizen, number=first).citizen == card
     assert r.do(q, c.Recall).ticket.recall_count == 1
     r.do(q, c.StartServing)
     done: CounterTicketResult = r.do(q, c.Finish)
@@ -130,7 +132,7 @@ def _dossier_verbs(r: Recorder) -> None:
     r.do(q, dc.SupplementReceived, code=code)
     r.do(q, dc.Reschedule, code=code, reason="Chờ xác minh", new_due=date(2026, 12, 28))
     r.do(q, dc.MarkDone, code=code)
-    r.do("kiosk-1", dc.LookUpDossier, text=code)
+    r.do("kiosk-1", dc.LookUpDossier, text=code, phone_digits="5678")
     r.do(q, dc.MarkReturned, code=code)
     r.do(q, dc.DossierDetail, code=code)
     other = r.do(q, dc.ReceiveDossier, procedure="2.000635", citizen=CITIZEN).dossier.code

@@ -148,7 +148,8 @@ def test_public_lookup_is_masked_and_accepts_qr_code_or_token(hall: Hall) -> Non
     assert login(hall, "q04", "cb04", "1234").ok
     dossier = receive(hall)
     for text in (dossier["qr"], dossier["code"], dossier["token"], dossier["token"].lower()):
-        reply = hall.do("kiosk-1", dc.LookUpDossier, text=text)
+        digits = "5678" if text == dossier["code"] else None  # a bare code needs the phone's end
+        reply = hall.do("kiosk-1", dc.LookUpDossier, text=text, phone_digits=digits)
         view = ok(reply)["dossier"]
         assert view["code"] == dossier["code"]
         assert view["citizen_masked"] == "Nguyễn V** A**"
@@ -166,6 +167,22 @@ def test_public_lookup_is_masked_and_accepts_qr_code_or_token(hall: Hall) -> Non
 def ok_error(reply: Reply) -> str:
     assert not reply.ok and reply.error
     return reply.error.code.value
+
+
+def test_the_web_opens_a_dossier_by_its_slip_link_only_and_is_never_locked_out(
+    hall: Hall,
+) -> None:
+    """Its visitors are limited by address in the web service: one must not lock out all."""
+    assert login(hall, "q04", "cb04", "1234").ok
+    dossier = receive(hall)
+    link = f"https://hcc.example.vn/d/{dossier['code']}/{dossier['token']}"
+    assert ok(hall.do("web", dc.LookUpDossier, text=link))["dossier"]["code"] == dossier["code"]
+    bare = hall.do("web", dc.LookUpDossier, text=dossier["code"], phone_digits="5678")
+    assert ok_error(bare) == "not_found"  # a bare code, even with digits, is not a link
+    forged = f"https://hcc.example.vn/d/{dossier['code']}/ABCDEFGH"
+    for _ in range(25):  # a kiosk is allowed 10 misses in 10 minutes
+        assert ok_error(hall.do("web", dc.LookUpDossier, text=forged)) == "not_found"
+    assert ok(hall.do("web", dc.LookUpDossier, text=dossier["qr"]))["dossier"]["code"]
 
 
 def test_supplement_pause_refusal_and_transitions(hall: Hall, clock: FakeClock) -> None:
@@ -223,7 +240,7 @@ def test_reschedule_with_apology_only_once(hall: Hall, clock: FakeClock) -> None
     assert moved["apology"]["reason"] == "Chờ xác minh nơi cư trú"
     twice = hall.do("q04", dc.Reschedule, code=code, reason="Lần hai", new_due="2026-12-23")
     assert ok_error(twice) == "invalid_state"
-    public = ok(hall.do("kiosk-1", dc.LookUpDossier, text=code))["dossier"]
+    public = ok(hall.do("kiosk-1", dc.LookUpDossier, text=code, phone_digits="5678"))["dossier"]
     assert public["apology"]["new_due"] == "2026-12-21" and public["apology"]["officer"] == ""
 
 
@@ -292,7 +309,7 @@ def test_external_sync_is_authorised_and_idempotent(
         "status": 2,
         "at": "2026-12-01T08:00:00+07:00",
         "procedure": "2.000200",
-        "citizen": {"name": "Đỗ Thị Hoa"},
+        "citizen": {"name": "Đỗ Thị Hoa", "phone": "0987 654 321"},
         "received_at": "2026-12-01T08:00:00+07:00",
     }
     assert ok_error(hall.do("kiosk-1", dc.SyncDossier, **record)) == "forbidden"
@@ -302,7 +319,9 @@ def test_external_sync_is_authorised_and_idempotent(
     done = {**record, "status": 9, "at": "2026-12-04T10:00:00+07:00"}
     assert ok(hall.do("igate", dc.SyncDossier, **done))["status"] == 9
     assert ok(hall.do("igate", dc.SyncDossier, **done))["status"] == 9
-    view = ok(hall.do("kiosk-1", dc.LookUpDossier, text=record["code"]))["dossier"]
+    view = ok(hall.do("kiosk-1", dc.LookUpDossier, text=record["code"], phone_digits="4321"))[
+        "dossier"
+    ]
     assert view["channel"] == 2 and view["timeliness"] == "early"
     assert [s["kind"] for s in view["steps"]] == ["received", "status_update"]
     missing = hall.do(
@@ -325,7 +344,7 @@ def test_another_branch_looks_up_but_cannot_change(
     assert login(main_hall, "q04", "cb04", "1234").ok
     assert login(other, "q04", "cb04", "1234").ok
     code = receive(main_hall)["code"]
-    seen = ok(other.do("kiosk-1", dc.LookUpDossier, text=code))["dossier"]
+    seen = ok(other.do("kiosk-1", dc.LookUpDossier, text=code, phone_digits="5678"))["dossier"]
     assert seen["site_id"] == "hcc-demo" and seen["code"] == code
     assert ok_error(other.do("q04", dc.MarkDone, code=code)) == "forbidden"
     assert receive(other)["code"] == "000.00.18.H99-261207-0001"
@@ -383,7 +402,7 @@ def test_the_public_view_shows_only_reasons_written_for_the_citizen(
     assert moved["apology"]["reason"] == public_reason
     staff = ok(hall.do("q04", dc.DossierDetail, code=code))["dossier"]
     assert any(step["note"] == note for step in staff["steps"])  # staff still read it
-    public = ok(hall.do("kiosk-1", dc.LookUpDossier, text=code))["dossier"]
+    public = ok(hall.do("kiosk-1", dc.LookUpDossier, text=code, phone_digits="5678"))["dossier"]
     shown = json.dumps(public, ensure_ascii=False)
     assert "001099000001" not in shown and "Nguyễn Văn Mẫu" not in shown
     assert public["apology"]["reason"] == public_reason  # one of the site's public reasons
@@ -395,7 +414,7 @@ def test_an_apology_reason_typed_freely_stays_for_staff(hall: Hall, clock: FakeC
     clock.set(MONDAY + timedelta(days=8))
     reason = "Anh Tú bên phòng B chưa ký, gọi 0903 000 000"
     ok(hall.do("q04", dc.Reschedule, code=code, reason=reason, new_due="2026-12-21"))
-    public = ok(hall.do("kiosk-1", dc.LookUpDossier, text=code))["dossier"]
+    public = ok(hall.do("kiosk-1", dc.LookUpDossier, text=code, phone_digits="5678"))["dossier"]
     assert public["apology"]["reason"] == "" and public["apology"]["new_due"] == "2026-12-21"
 
 
@@ -414,7 +433,9 @@ def test_another_systems_slip_finds_the_dossier_that_system_synced(
     )
     hall = Hall(demo_site, sessions, clock, settings)
     foreign = "000.00.31.H56-261201-0007"
-    missing = hall.do("kiosk-1", dc.LookUpDossier, text=foreign)
+    # Another system's code alone is no proof either: the kiosk asks for the phone's end.
+    assert ok_error(hall.do("kiosk-1", dc.LookUpDossier, text=foreign)) == "second_factor_required"
+    missing = hall.do("kiosk-1", dc.LookUpDossier, text=foreign, phone_digits="4321")
     assert ok_error(missing) == "not_found"
     assert missing.error is not None and "hệ thống khác" in missing.error.message
     record = {
@@ -422,11 +443,11 @@ def test_another_systems_slip_finds_the_dossier_that_system_synced(
         "status": 2,
         "at": "2026-12-01T08:00:00+07:00",
         "procedure": "2.000200",
-        "citizen": {"name": "Đỗ Thị Hoa"},
+        "citizen": {"name": "Đỗ Thị Hoa", "phone": "0987654321"},
         "received_at": "2026-12-01T08:00:00+07:00",
     }
     ok(hall.do("igate", dc.SyncDossier, **record))
-    view = ok(hall.do("kiosk-1", dc.LookUpDossier, text=foreign))["dossier"]
+    view = ok(hall.do("kiosk-1", dc.LookUpDossier, text=foreign, phone_digits="4321"))["dossier"]
     assert view["code"] == foreign and view["citizen_masked"] != "Đỗ Thị Hoa"
 
 
@@ -473,8 +494,13 @@ def test_a_branch_issues_no_return_ticket_for_a_result_held_at_another(
     ok(hall.do("q04", dc.MarkDone, code=code))
     other = branch_b(demo_site, sessions, clock, settings)
     service = settings.return_service or "tra-ket-qua"
+    # A bare code names a return ticket only after the kiosk found it with a second factor.
+    unproved = other.do("kiosk-1", c.IssueTicket, service=service, dossier=code)
+    assert ok_error(unproved) == "second_factor_required"
+    ok(other.do("kiosk-1", dc.LookUpDossier, text=code, phone_digits="5678"))
     refused = other.do("kiosk-1", c.IssueTicket, service=service, dossier=code)
     assert not refused.ok and refused.error is not None
     assert refused.error.code == "invalid_state" and "hcc-demo" in refused.error.message
+    ok(hall.do("kiosk-1", dc.LookUpDossier, text=code, phone_digits="5678"))
     here = hall.do("kiosk-1", c.IssueTicket, service=service, dossier=code)
     assert here.ok, here.error

@@ -24,6 +24,7 @@ from hw.printer.documents.slip import AppointmentSlipData, SubmittedDocument
 from hw.printer.documents.stop import StopNoticeData
 from shared.domain.dossiers import Apology, Citizen, Dossier, DossierStatus, StepKind
 from shared.domain.form_sets import form_set_for_dossier, form_set_in_force
+from shared.domain.ticket_links import dossier_url
 
 
 @dataclass(frozen=True)
@@ -78,6 +79,7 @@ class FormContext:
     contact: str = ""
     timezone: str = "Asia/Ho_Chi_Minh"
     parent_body: str = ""
+    public_url: str = ""  # [web] public_url: slips carry a link to the dossier's page
 
     def local(self, moment: datetime) -> datetime:
         """Return an instant in the site's local time."""
@@ -130,6 +132,9 @@ def appointment_slip(
         register_entry=_register_entry(dossier.code),
         receiver_name=context.officer_name,
         number=_register_entry(dossier.code),
+        link=dossier_url(context.public_url, dossier.code, dossier.token)
+        if context.public_url
+        else "",
     )
 
 

@@ -53,11 +53,19 @@ class AppointmentSlipData(Letterhead):
     receiver_name: str
     procedure_code: str = ""
     copy_labels: tuple[str, ...] = COPY_LABELS
+    link: str = ""  # the dossier's page, where the site has one
 
     @property
     def qr_text(self) -> str:
-        """Return the text of the slip's QR code (dossier code and lookup token)."""
-        return dossier_qr(self.dossier_code, self.lookup_token)
+        """Return the text of the slip's QR code: its page's link, else code and lookup token."""
+        return self.link or dossier_qr(self.dossier_code, self.lookup_token)
+
+    @property
+    def qr_caption(self) -> str:
+        """What the QR is for, said under or beside it."""
+        if self.link:
+            return "Quét mã QR bằng điện thoại hoặc tại ki-ốt để xem tiến độ giải quyết hồ sơ"
+        return "Quét mã QR tại ki-ốt để xem tiến độ giải quyết hồ sơ"
 
 
 def _codes(canvas: Canvas, slip: AppointmentSlipData) -> None:
@@ -73,7 +81,7 @@ def _codes(canvas: Canvas, slip: AppointmentSlipData) -> None:
                 (slip.dossier_code + "\n", True),
                 ("Mã tra cứu: ", False),
                 (slip.lookup_token + "\n", True),
-                ("Quét mã QR để xem tiến độ giải quyết hồ sơ", False),
+                (slip.qr_caption, False),
             ],
             size=21,
         )
@@ -81,7 +89,7 @@ def _codes(canvas: Canvas, slip: AppointmentSlipData) -> None:
     canvas.whole("Mã hồ sơ", slip.dossier_code, 22)
     canvas.field("Mã tra cứu", slip.lookup_token, 20)
     canvas.qr(slip.qr_text, module=5 if not canvas.style.sheet else 4)
-    canvas.text("Quét mã QR để xem tiến độ giải quyết hồ sơ", 19, align="center")
+    canvas.text(slip.qr_caption, 19, align="center")
 
 
 def _copy(slip: AppointmentSlipData, label: str, style: PageStyle) -> Image.Image:

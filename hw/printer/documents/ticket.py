@@ -30,10 +30,13 @@ class TicketData:
     priority: str = ""
     courtesy: str = DEFAULT_COURTESY
     service_day: date | None = None
+    link: str = ""  # the ticket's live page, where the site has one
 
     @property
     def qr_text(self) -> str:
-        """Return the text of the ticket's QR code (lets the citizen follow the ticket)."""
+        """Return the text of the ticket's QR code: its page's link, else the kiosks' code."""
+        if self.link:
+            return self.link
         return ticket_qr(self.site_id, self.service_day or self.issued_at.date(), self.number)
 
 
@@ -79,9 +82,10 @@ def render_ticket(ticket: TicketData, style: PageStyle) -> list[Image.Image]:
     canvas.field("Số người trước bạn", ahead, 22)
     canvas.field("Thời gian chờ dự kiến", wait_text(ticket.estimated_wait_minutes), 22)
     canvas.field("Lấy số lúc", f"{ticket.issued_at:%H:%M} ngày {ticket.issued_at:%d/%m/%Y}", 22)
-    canvas.space(8)
-    canvas.qr(ticket.qr_text, module=6)
-    canvas.text("Quét mã QR để theo dõi lượt của bạn", 19, align="center")
+    if ticket.link:  # without a page to open, a QR would only show a phone raw text
+        canvas.space(8)
+        canvas.qr(ticket.qr_text, module=5)
+        canvas.text("Quét mã QR bằng điện thoại để theo dõi lượt của bạn", 19, align="center")
     canvas.rule(thickness=2, dashed=True, gap=8)
     canvas.text(ticket.courtesy, 22, align="center")
     site_footer(canvas)

@@ -4,7 +4,13 @@ from alembic import context
 from sqlalchemy import create_engine
 
 import shared.storage.dossier_tables  # noqa: F401  (registers its tables)
-from shared.storage import agency_codes, fact_tables, personal_data  # noqa: F401  (registers their tables)
+from shared.storage import (  # noqa: F401  (registers their tables)
+    agency_codes,
+    fact_tables,
+    index_tables,
+    personal_data,
+    ticket_cards,
+)
 from shared.storage.tables import Base
 
 target_metadata = Base.metadata
