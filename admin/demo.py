@@ -41,6 +41,9 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--no-display", action="store_true", help="do not start the hall displays")
     parser.add_argument("--no-kiosk", action="store_true", help="do not start the kiosk")
     parser.add_argument(
+        "--no-web", action="store_true", help="do not start the citizens' phone pages"
+    )
+    parser.add_argument(
         "--console",
         action="append",
         default=None,
@@ -173,6 +176,14 @@ def start_apps(
             _stop_process, start_kiosk(args.config, "kiosk-1", env=_env(layout, "kiosk"))
         )
         print(f"  ki-ốt kiosk-1: {where}; vé in ra máy in mô phỏng")
+    if not args.no_web:
+        command = app_command("web", args.config, "--log-level", "WARNING")
+        stack.callback(_stop_process, start_app(command))
+        address = f"http://{config.web.listen_host}:{config.web.listen_port}"
+        print(
+            f"  trang điện thoại (motcua web): {address}; mã QR trên vé và phiếu hẹn mở "
+            f"{config.web.public_url or address}/…"
+        )
     positions = {c.id: i for i, c in enumerate(config.counters)}
     for counter_id in consoles:
         command = console_command(args.config, counter_id)

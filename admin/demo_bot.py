@@ -261,6 +261,8 @@ class HallBot:
             return
         self.out(f"  kiosk  → {self.describe_ticket(reply)}")
         ticket = reply.result["ticket"]
+        if not self.issued and str(ticket["qr"]).startswith(("http://", "https://")):
+            self.out(f"  trang của số {ticket['number']} trên điện thoại: {ticket['qr']}")
         self.issued.append(ticket["qr"])
         for desk in self.desks.values():
             if desk.idle and code in desk.services:

@@ -15,6 +15,7 @@ DEB_PACKAGES=(
   libxcb-xkb1 libxkbcommon-x11-0 libxcb-shape0 libxcb-randr0 libxcb-xinerama0
   libegl1 libgl1 libfontconfig1 libdbus-1-3 libglib2.0-0
   python3-venv
+  chromium                             # browser tests of the web pages; PDF of the report
 )
 
 missing=()

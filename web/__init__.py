@@ -1,0 +1,1 @@
+"""`motcua web`: the citizen's phone pages (a ticket's live place, a dossier's progress)."""
