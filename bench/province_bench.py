@@ -48,6 +48,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import paho.mqtt.client as mqtt  # noqa: E402
+from paho.mqtt.enums import CallbackAPIVersion  # noqa: E402
 from province_net import WanLink  # noqa: E402
 from sqlalchemy import create_engine, select, text  # noqa: E402
 
@@ -354,47 +356,52 @@ def remember_code(hall: Hall) -> Callable[[Call], None]:
 
 
 class Monitor:
-    """Counts every message on the central broker by site and kind, and keeps $SYS figures."""
+    """Counts every message on the central broker by site and kind, and keeps $SYS figures.
+
+    Subscribed at QoS 0: the broker writes to it without an in-flight window, so a slow
+    monitor never fills a queue of its own and never makes the broker drop messages.
+    """
 
     def __init__(self, port: int) -> None:
-        self.bus = PahoBus(BrokerAddress("127.0.0.1", port), "bench-monitor")
         self._lock = threading.Lock()
         self.counts: Counter[tuple[str, str]] = Counter()
         self.bytes: Counter[str] = Counter()
         self.sys: dict[str, str] = {}
-        self.bus.subscribe("motcua/v1/#", self._count)
-        self.bus.subscribe("$SYS/broker/#", self._sys)
+        self.connected = threading.Event()
+        self.client = mqtt.Client(
+            CallbackAPIVersion.VERSION2, client_id="bench-monitor", protocol=mqtt.MQTTv5
+        )
+        self.client.on_connect = self._on_connect
+        self.client.on_message = self._on_message
+        self.client.connect("127.0.0.1", port)
+        self.client.loop_start()
 
-    def _count(self, message: Message) -> None:
-        parts = message.topic.split("/")
-        if message.retain or len(parts) < 4:
+    def _on_connect(self, client: mqtt.Client, *_: object) -> None:
+        client.subscribe([("motcua/v1/#", 0), ("$SYS/broker/#", 0)])
+        self.connected.set()
+
+    def _on_message(self, client: mqtt.Client, userdata: object, msg: mqtt.MQTTMessage) -> None:
+        if msg.topic.startswith("$SYS/"):
+            with self._lock:
+                self.sys[msg.topic.removeprefix("$SYS/broker/")] = bytes(msg.payload).decode()
+            return
+        parts = msg.topic.split("/")
+        if msg.retain or len(parts) < 4:
             return  # a retained state sent because we subscribed, not traffic
         kind = "/".join(parts[3:5]) if parts[3] == "index" else parts[3]
         with self._lock:
             self.counts[(parts[2], kind)] += 1
-            self.bytes[kind] += len(message.payload)
-
-    def _sys(self, message: Message) -> None:
-        with self._lock:
-            self.sys[message.topic.removeprefix("$SYS/broker/")] = message.payload.decode()
+            self.bytes[kind] += len(msg.payload)
 
     def snapshot(self) -> tuple[Counter[tuple[str, str]], Counter[str], dict[str, str]]:
         """Copies of the counts so far and of the newest $SYS values."""
         with self._lock:
             return Counter(self.counts), Counter(self.bytes), dict(self.sys)
 
-    def sys_int(self, name: str) -> int:
-        """One $SYS counter as an integer (0 when not seen yet)."""
-        with self._lock:
-            value = self.sys.get(name, "0")
-        try:
-            return int(float(value.split()[0]))
-        except (ValueError, IndexError):
-            return 0
-
     def close(self) -> None:
         """Disconnect."""
-        self.bus.close()
+        self.client.disconnect()
+        self.client.loop_stop()
 
 
 @dataclass
@@ -501,6 +508,8 @@ class Province:
         self.wan = WanLink(self.central_port, self.wan_ms, self.folder / "wan.log")
         self.start_index()
         self.monitor = Monitor(self.central_port)
+        if not self.monitor.connected.wait(10):
+            raise RuntimeError("the monitor cannot reach the central broker")
         for branch in self.branches:
             self.start_branch_broker(branch)
         for branch in self.branches:
@@ -986,6 +995,15 @@ def print_paper(
         f"- motcua central memory: peak RSS {peak_kb / 1024:.0f} MiB with {sites} sites; it keeps "
         "no per-site state but failed-lookup counts, so about the same with more sites"
     )
+    queued = catch_costs.messages - sum(
+        n for kind, n in catch_costs.by_kind.items() if kind.startswith("index/")
+    )
+    print(
+        f"- the central broker while catching up: {catch_costs.messages} messages in "
+        f"{catch_costs.seconds:.0f} s, {queued} of them events, states and statuses the bridges "
+        f"had queued during the cut; × {target}/{sites} × 600/{cut_seconds:.0f} s = "
+        f"{catch_costs.messages * scale * 600 / cut_seconds:.0f} messages after a 600 s cut"
+    )
     catch_entries = catch_costs.by_kind["index/dossier"]
     if not (catch.backlog and catch_entries and catch.complete is not None):
         return
@@ -1100,7 +1118,13 @@ def run(province: Province, args: argparse.Namespace, command: str, began: float
     machine_start, at_start = all_cpu(), time.perf_counter()
 
     # 1. tickets with the WAN at 0 ms and at --wan-ms, alternating
+    snapshot, at = all_cpu(), time.perf_counter()
     tickets = ticket_comparison(halls, wan, 2 * args.tickets, args.wan_ms)
+    shares = {
+        "WAN 0 and 50 ms": machine_share(
+            snapshot, all_cpu(), province.pids(), time.perf_counter() - at
+        )
+    }
     wan.delay(args.wan_ms)
     print(f"tickets done, load {load_average()}", flush=True)
 
@@ -1127,7 +1151,11 @@ def run(province: Province, args: argparse.Namespace, command: str, began: float
     wan.cut()
     cut_at = time.perf_counter()
     time.sleep(2)
+    snapshot, at = all_cpu(), time.perf_counter()
     tickets["WAN cut (stream running)"] = ticket_round_trips(halls, args.tickets, "cut")
+    shares["WAN cut"] = machine_share(
+        snapshot, all_cpu(), province.pids(), time.perf_counter() - at
+    )
     while time.perf_counter() - cut_at < args.cut_seconds:
         left = args.cut_seconds - (time.perf_counter() - cut_at)
         time.sleep(min(60.0, max(0.0, left)))
@@ -1147,7 +1175,6 @@ def run(province: Province, args: argparse.Namespace, command: str, began: float
     catch_costs = province.costs(before_catch, after_catch)
     peak_kb = memory_kb(province.index.pid)[1]
     broker_rss, broker_peak = memory_kb(province.central.pid)
-    connected = province.monitor.sys_int("clients/connected")
     connections_end = established(province.central_port)
     whole_share = machine_share(
         machine_start, all_cpu(), province.pids(), time.perf_counter() - at_start
@@ -1165,6 +1192,8 @@ def run(province: Province, args: argparse.Namespace, command: str, began: float
     print("|---|---|---|---|---|---|")
     for name, (times, errors) in tickets.items():
         print(ms_row(name, times, ", ".join(f"{k} {v}" for k, v in errors.items()) or "none"))
+    for name, share in shares.items():
+        print(f"CPU while the tickets at {name} were issued, {share.describe()}")
     stream_times: dict[str, list[float]] = defaultdict(list)
     stream_errors: Counter[str] = Counter()
     for call in stream.calls:
@@ -1236,8 +1265,7 @@ def run(province: Province, args: argparse.Namespace, command: str, began: float
         f"{peak_kb / 1024:.0f} MiB; central Mosquitto RSS {broker_rss / 1024:.1f} MiB (peak "
         f"{broker_peak / 1024:.1f}); TCP connections to the central broker during the steady "
         f"stream {connections} ({args.branches} bridges through the WAN + motcua central + this "
-        f"bench's monitor), at the end {connections_end}; $SYS clients/connected at the end "
-        f"{connected}"
+        f"bench's monitor), at the end {connections_end}"
     )
     print_paper(steady_costs, catch_costs, catch, args.cut_seconds, peak_kb, args.paper_sites)
     logged = province.errors_logged()
