@@ -1,4 +1,5 @@
-"""The supervisor's view of the floor: every counter, waiting, devices, alerts, late dossiers."""
+"""The supervisor's view of the floor: counters, waiting, devices, alerts, late dossiers, and
+the messages to citizens that could not be sent (dead letters of `motcua notify`)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from PySide6.QtCore import QObject, Qt, Signal, Slot
 from counter_console.viewmodel import minutes_text
 from shared.domain.counters import CounterStatus
 from shared.domain.dossiers import Timeliness
+from shared.domain.notifications import DeliveryState
 from shared.messaging.dossier_views import LateDossier
 from shared.messaging.states import (
     CounterStateMessage,
@@ -25,6 +27,7 @@ from shared.messaging.states import (
     ServiceWaiting,
 )
 from shared.messaging.topics import Topics
+from shared.notification_state import DeadLetter, NotificationsState, notifications_topic
 from shared.qt.bridge import BusBridge
 from shared.runtime import utc_now
 
@@ -37,6 +40,7 @@ DEVICE_NAMES = {
     "counter": "Quầy",
     "server": "Máy chủ",
     "devices": "Điều khiển thiết bị",
+    "notify": "Gửi tin nhắn",
 }
 PRINTER_PROBLEMS = {
     "paper_out": "hết giấy",
@@ -81,6 +85,9 @@ class SupervisorModel(QObject):
         self.devices: dict[str, DeviceStatus] = {}
         self.late: list[LateDossier] = []
         self.login_locks: list[LoginLock] = []
+        self.dead_letters: list[DeadLetter] = []
+        self.dead_count = 0
+        self.notifications_topic = notifications_topic(site_id)
 
     def attach(self, bridge: BusBridge) -> None:
         """Subscribe to every state and status topic of the site."""
@@ -90,6 +97,7 @@ class SupervisorModel(QObject):
         bridge.subscribe(self.topics.statuses())
         bridge.subscribe(self.topics.late_dossiers())  # the server republishes it on changes
         bridge.subscribe(self.topics.logins())
+        bridge.subscribe(self.notifications_topic)  # retained by `motcua notify`
 
     @Slot(str, bytes)
     def handle_message(self, topic: str, payload: bytes) -> None:
@@ -107,6 +115,8 @@ class SupervisorModel(QObject):
                 self.late = LateDossiersState.model_validate_json(payload).dossiers
             elif topic == self.topics.logins():
                 self.login_locks = LoginLocksState.model_validate_json(payload).locks
+            elif topic == self.notifications_topic:
+                self.apply_notifications(NotificationsState.model_validate_json(payload))
             else:
                 return
         except ValidationError as exc:
@@ -114,11 +124,17 @@ class SupervisorModel(QObject):
             return
         self.changed.emit()
 
+    def apply_notifications(self, state: NotificationsState) -> None:
+        """Keep the messages to citizens that could not be sent (recipients come masked)."""
+        self.dead_letters = list(state.dead_letters)
+        self.dead_count = state.counts.get(DeliveryState.DEAD, len(state.dead_letters))
+
     def device_fault(self, status: DeviceStatus) -> str | None:
         """Return what is wrong with a device in a few words ('hết giấy'), or None."""
         if status.role == "printer":
             return PRINTER_PROBLEMS.get(str(status.detail.get("state", "")))
-        if status.state == "offline" and status.role in ("scanner", "display", "kiosk", "server"):
+        watched = ("scanner", "display", "kiosk", "server", "notify")
+        if status.state == "offline" and status.role in watched:
             return "mất kết nối"
         return None
 
@@ -163,6 +179,14 @@ class SupervisorModel(QObject):
                     )
                 )
         found.extend(self.login_alerts(now))
+        if self.dead_count:
+            found.append(
+                Alert(
+                    f"{self.dead_count} tin nhắn cho công dân không gửi được "
+                    "(xem bảng «Tin nhắn không gửi được»)",
+                    severe=True,
+                )
+            )
         overdue = [x for x in self.late if x.timeliness is Timeliness.OVERDUE]
         if self.late:
             found.append(

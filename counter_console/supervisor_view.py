@@ -1,4 +1,5 @@
-"""The supervisor page: alerts first, then counters, waiting per service, devices, late dossiers."""
+"""The supervisor page: alerts first, then counters, waiting per service, devices, late dossiers;
+below them, while there are any, the messages to citizens that could not be sent."""
 
 from __future__ import annotations
 
@@ -73,12 +74,13 @@ class SupervisorPage(QWidget):
         grid.setContentsMargins(14, 14, 14, 14)
         grid.setSpacing(12)
 
-        def section(title: str, widget: QWidget, row: int, col: int, span: int = 1) -> None:
+        def section(title: str, widget: QWidget, row: int, col: int, span: int = 1) -> QWidget:
             box = card()
             layout = QVBoxLayout(box)
             layout.addWidget(label(title, 14, bold=True, colour=GREY))
             layout.addWidget(widget)
             grid.addWidget(box, row, col, 1, span)
+            return box
 
         self.alerts = QListWidget()
         self.alerts.setFocusPolicy(Qt.FocusPolicy.NoFocus)
@@ -88,14 +90,22 @@ class SupervisorPage(QWidget):
         self.services = table(["Dịch vụ", "Chờ", "Ưu tiên", "Lâu nhất", "Quầy mở"])
         self.devices = table(["Thiết bị", "Loại", "Tình trạng"], stretch=2)
         self.late = table(["Mã hồ sơ", "Thủ tục", "Hẹn trả", "Tình trạng"], stretch=1)
+        self.messages = table(
+            ["Số", "Lúc", "Loại tin", "Người nhận", "Hồ sơ / số thứ tự", "Lý do"], stretch=5
+        )
+        self.messages.setWordWrap(False)  # one line each; the whole reason is in the tooltip
         section("CẢNH BÁO", self.alerts, 0, 0, 2)
         section("CÁC QUẦY", self.counters, 1, 0)
         section("ĐANG CHỜ THEO DỊCH VỤ", self.services, 1, 1)
         section("THIẾT BỊ", self.devices, 2, 0)
         section("HỒ SƠ SẮP ĐẾN HẠN / QUÁ HẠN", self.late, 2, 1)
+        # Shown only while there are dead letters: most days the floor keeps the room.
+        self.messages_box = section("TIN NHẮN KHÔNG GỬI ĐƯỢC", self.messages, 3, 0, 2)
+        self.messages_box.setVisible(False)
         grid.setRowStretch(0, 2)
         grid.setRowStretch(1, 4)
         grid.setRowStretch(2, 3)
+        grid.setRowStretch(3, 3)
         # Every message of the site changes the model: only a page on screen follows it.
         self._clock = QTimer(self)
         self._clock.setInterval(ALERT_CLOCK_MS)
@@ -182,3 +192,26 @@ class SupervisorPage(QWidget):
             ],
             centred=(2,),
         )
+        self._show_dead_letters()
+
+    def _show_dead_letters(self) -> None:
+        letters = self.model.dead_letters
+        self.messages_box.setVisible(bool(letters))
+        zone = self.model.timezone
+        widget = self.messages
+        widget.setRowCount(len(letters))
+        for r, x in enumerate(letters):
+            row = [
+                str(x.id),  # what `motcua notify --resend` takes
+                f"{x.at.astimezone(zone):%H:%M %d/%m}",
+                x.kind_label,
+                x.recipient or "—",
+                x.reference or "—",
+                x.error,
+            ]
+            for col, text in enumerate(row):
+                item = QTableWidgetItem(text)
+                item.setToolTip(text)
+                if col < 2:
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
+                widget.setItem(r, col, item)

@@ -72,6 +72,13 @@ def devices_account(topics: Topics, printer_ids: list[str]) -> Account:
     return _account(topics, f"devices-{topics.site}", Role.DEVICES, [], write)
 
 
+def notify_account(topics: Topics) -> Account:
+    """The sender of messages to citizens (`motcua notify`): its status and the retained
+    notifications state (counts, masked dead letters); it sends no command."""
+    user = f"notify-{topics.site}"
+    return _account(topics, user, Role.NOTIFY, [], [topics.notifications()])
+
+
 def supervisor_account(topics: Topics) -> Account:
     """A supervisor: reads everything of the site but login commands (PINs), sends nothing.
 
@@ -135,6 +142,7 @@ def site_accounts(config: SiteConfig, kiosks: int = 2) -> list[Account]:
         supervisor_account(topics),
         external_account(topics),
         web_account(topics),
+        notify_account(topics),
     ]
     # Each external system the site file names (`[dossiers] external_systems`) logs in as itself.
     accounts += [external_account(topics, u) for u in config.dossiers.external_systems]

@@ -12,6 +12,7 @@ from server.dossier_lookup import Asker, DossierFinder
 from server.dossier_projection import ViewContext, full_view, late_view, procedure_view, public_view
 from server.index_entry import IndexSettings, index_entry
 from server.outcome import DossierEvent, Outcome
+from shared.config.notify import NotifyConfig
 from shared.config.site import SiteConfig, parse_hhmm
 from shared.domain import dossiers as rules
 from shared.domain.deadlines import DeadlineRule, WorkingCalendar, snapshot
@@ -25,6 +26,7 @@ from shared.domain.dossiers import (
     masked_citizen,
 )
 from shared.domain.errors import Forbidden, InvalidInput, NotFound, WrongCounter
+from shared.domain.notifications import MessageKind
 from shared.domain.personal_data import PERSONAL_FIELDS
 from shared.domain.second_factor import LookupPolicy
 from shared.domain.site import Site
@@ -32,6 +34,7 @@ from shared.messaging import dossier_commands as dc
 from shared.messaging.commands import Command
 from shared.storage import outbox
 from shared.storage.dossier_repository import DossierRepository
+from shared.storage.notifications import queue_notification
 from shared.storage.outbox import OutboxEntry
 from shared.storage.personal_data import log_access
 from shared.storage.repository import QueueRepository
@@ -70,6 +73,8 @@ class DossierSettings:
     # The provincial index: None when this branch does not take part.
     index: IndexSettings | None = None
     lookups: LookupPolicy = field(default_factory=LookupPolicy)
+    # Messages to citizens ([notify]): None when the site sends none.
+    notify: NotifyConfig | None = None
 
     @classmethod
     def from_config(cls, config: SiteConfig) -> DossierSettings:
@@ -91,6 +96,7 @@ class DossierSettings:
                 failures=config.limits.lookup_failures,
                 window_seconds=config.limits.lookup_window_seconds,
             ),
+            notify=config.notify if config.notify.enabled else None,
         )
 
 
@@ -145,6 +151,7 @@ class DossierService:
         self._own(dossier)
         after = self._transition(dossier, officer, command, at)
         stored = repo.save(dossier, after, at)
+        self._notify(session, dossier, stored, at)
         if isinstance(command, dc.MarkReturned):
             self._link_current(queue, repo, device_id, stored, "return")
         self._log_read(session, stored, at, officer, device_id, kind)
@@ -367,6 +374,8 @@ class DossierService:
                 return Outcome(result=result, officer_id=device_id)
         after = rules.sync_status(dossier, status, command.at, device_id, command.note)
         stored = dossier if after is dossier else repo.save(dossier, after, at)
+        if after is not dossier:
+            self._notify(session, dossier, stored, at)
         outcome = Outcome(
             result={"code": stored.code, "status": int(stored.status), "created": created},
             officer_id=device_id,
@@ -438,6 +447,54 @@ class DossierService:
         repo = DossierRepository(session, self.site.id)
         found = self.near_due(repo, at, department)
         return [self._json(late_view(d, self.views, at)) for d in found]
+
+    # Messages to citizens -----------------------------------------------------------------
+
+    def _notify(self, session: Session, before: Dossier, after: Dossier, at: datetime) -> None:
+        """Queue the citizen's message when a result is ready or a late dossier gets a new date.
+
+        The message commits with the change (or not at all); `motcua notify` sends it. One
+        message per dossier and kind, whatever happens next (the dedupe key).
+        """
+        settings = self.settings.notify
+        if settings is None:
+            return
+        values = {"code": after.code, "procedure": after.procedure_name}
+        if after.status is DossierStatus.DONE and before.status is not DossierStatus.DONE:
+            kind = MessageKind.READY
+            values["place"] = after.return_place or "Bộ phận trả kết quả"
+            values["due"] = f"{after.due:%d/%m/%Y}"
+        elif after.apology is not None and before.apology is None:
+            kind = MessageKind.APOLOGY
+            values["due"] = f"{after.legal_due:%d/%m/%Y}"
+            values["new_due"] = f"{after.apology.new_due:%d/%m/%Y}"
+        else:
+            return
+        citizen = after.citizen
+        queued = queue_notification(
+            session,
+            self.site.id,
+            kind,
+            params=values,
+            dedupe_key=f"dossier:{after.code}:{kind.value}",
+            at=at,
+            recipient_phone=citizen.phone,
+            recipient_email=citizen.email,
+            channels=settings.channels_for(kind),
+            reference=after.code,
+        )
+        if queued is not None:
+            # The phone and e-mail go to a gateway (Zalo, an SMS provider, a mail server).
+            shown = [f for f in ("phone", "email") if getattr(citizen, f)]
+            log_access(
+                session,
+                site_id=self.site.id,
+                at=at,
+                actor="notify",
+                purpose=f"notify_{kind.value}",
+                fields=shown,
+                dossier_code=after.code,
+            )
 
     # The provincial index -----------------------------------------------------------------
 

@@ -34,6 +34,12 @@ class PrivacyConfig(_Model):
     access_log_days: int = Field(
         1825, ge=0, description="Days the personal-data access log is kept (0 = keep)."
     )
+    notification_days: int = Field(
+        30,
+        ge=0,
+        description="Days after a message to a citizen was sent (or given up) that its phone "
+        "number and e-mail are kept (0 = keep).",
+    )
     key_file: str = Field(
         "",
         description="File with the key that hashes ID numbers; empty = privacy.key in the data "
@@ -48,4 +54,5 @@ class PrivacyConfig(_Model):
             rating_link_days=self.rating_link_days,
             audit_payload_days=self.audit_payload_days,
             access_log_days=self.access_log_days,
+            notification_days=self.notification_days,
         )

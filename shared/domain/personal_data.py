@@ -41,6 +41,7 @@ class DataClass(StrEnum):
     RATING_LINKS = "rating_links"
     AUDIT_PAYLOADS = "audit_payloads"
     ACCESS_LOG = "access_log"
+    NOTIFICATIONS = "notifications"
 
 
 DATA_CLASS_LABELS = {
@@ -50,6 +51,7 @@ DATA_CLASS_LABELS = {
     DataClass.RATING_LINKS: "Liên kết đánh giá ↔ số thứ tự, hồ sơ",
     DataClass.AUDIT_PAYLOADS: "Dữ liệu cá nhân trong nhật ký lệnh",
     DataClass.ACCESS_LOG: "Nhật ký truy cập dữ liệu cá nhân",
+    DataClass.NOTIFICATIONS: "Số điện thoại, thư điện tử người nhận của tin nhắn đã gửi xong",
 }
 
 # The citizen fields that go when a dossier's contact retention ends or its subject asks for
@@ -73,6 +75,7 @@ class Retention:
     rating_link_days: int = 90
     audit_payload_days: int = 90
     access_log_days: int = 1825
+    notification_days: int = 30
 
     def days(self, data_class: DataClass) -> int:
         """Return the period of one class, in days."""
@@ -82,6 +85,7 @@ class Retention:
             DataClass.RATING_LINKS: self.rating_link_days,
             DataClass.AUDIT_PAYLOADS: self.audit_payload_days,
             DataClass.ACCESS_LOG: self.access_log_days,
+            DataClass.NOTIFICATIONS: self.notification_days,
         }[data_class]
 
     def cutoff(self, data_class: DataClass, now: datetime) -> datetime | None:

@@ -27,6 +27,7 @@ from shared.domain.personal_data import (
     normalise_id_number,
     redact,
 )
+from shared.storage import notifications
 from shared.storage.dossier_repository import DossierRepository
 from shared.storage.dossier_tables import DossierRow, RatingRow, TicketDossierRow
 from shared.storage.tables import Base, CommandLogRow, TicketRow, UtcDateTime
@@ -308,6 +309,10 @@ def purge(
                 & (CommandLogRow.received_at < cutoff)
             )
             counts[data_class] = _scrub_log(session, condition, apply)
+        elif data_class is DataClass.NOTIFICATIONS:
+            counts[data_class] = notifications.purge_recipients(
+                session, site_id, cutoff, now, apply
+            )
         else:
             counts[data_class] = _purge_access_log(session, site_id, cutoff, apply)
     session.flush()
@@ -466,6 +471,19 @@ def export_subject(
             }
             for r in ratings
         ],
+        "notifications": [
+            {
+                "kind": m.kind,
+                "dossier_code": m.reference,
+                "channel": m.channel,
+                "state": m.state,
+                "phone": m.phone,
+                "email": m.email,
+                "created_at": _iso(m.created_at),
+                "sent_at": _iso(m.sent_at),
+            }
+            for m in notifications.about(session, site_id, codes)
+        ],
         "access_log": [
             {
                 "at": _iso(r.at),
@@ -492,7 +510,13 @@ def erase_subject(
     ids = subject_dossier_ids(session, site_id, key, id_number)
     backfill_id_hashes(session, site_id, key)  # the hash stays when the raw number goes
     codes = _codes(session, ids)
-    counts = {"dossiers": len(ids), "ticket_links": 0, "ratings": 0, "audit_rows": 0}
+    counts = {
+        "dossiers": len(ids),
+        "ticket_links": 0,
+        "ratings": 0,
+        "audit_rows": 0,
+        "notifications": 0,
+    }
     if not ids:
         return counts
     raw_numbers = set(
@@ -518,6 +542,7 @@ def erase_subject(
     condition = (CommandLogRow.site_id == site_id) & CommandLogRow.verb.in_(DOSSIER_VERBS)
     counts["audit_rows"] = _scrub_log(session, condition & or_(*mentions), apply=True)
     _clear_contact(session, ids)
+    counts["notifications"] = notifications.erase_for(session, site_id, codes, at)
     for dossier_id, code in zip(ids, codes, strict=True):
         _privacy(session, dossier_id).erased_at = at
         log_access(
