@@ -1,4 +1,6 @@
-"""The citizen's pages as a Starlette application: a ticket's live page, a dossier's progress.
+"""The citizen's pages as a Starlette application: tickets, dossiers, appointments.
+
+A ticket's live page, a dossier's progress, and booking an appointment (web.bookings).
 
 Nothing is kept here but caches of what the broker retains: several instances can serve the
 same sites behind a load balancer.
@@ -24,6 +26,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import Scope
 
 from shared.domain.ticket_links import DossierLink, TicketLink, parse_link
+from web.bookings import BookingPages
 from web.dossier_page import dossier_page
 from web.gateway import Gateway, Unavailable
 from web.guard import Guard, GuardSettings
@@ -45,6 +48,10 @@ STREAM_HEADERS = {"cache-control": "no-store", "x-accel-buffering": "no"}
 # before it costs the queue server a command.
 DOSSIER_MISSES_PER_HOUR = 10
 DOSSIER_MISS_BURST = 5
+# Booking requests and one-time codes per address (a stricter bucket than the other pages'):
+# 10 at once, then one every two minutes.
+BOOKINGS_PER_HOUR = 30.0
+BOOKING_BURST = 10
 
 
 @dataclass(frozen=True)
@@ -60,6 +67,11 @@ class PageSettings:
     request_burst: int = 30
     max_live_pages: int = 20_000
     heartbeat_seconds: float = HEARTBEAT_SECONDS
+    # Booking requests and confirmations one address (an IPv6 /64) may send, hourly and at once.
+    booking_per_hour: float = BOOKINGS_PER_HOUR
+    booking_burst: int = BOOKING_BURST
+    # Key of the `client` hash sent with bookings; empty = a fresh one per process.
+    client_key: bytes = field(default=b"", repr=False)
 
     @property
     def base_path(self) -> str:
@@ -102,6 +114,8 @@ class Pages:
             "lang": lang,
             "other_lang": other,
             "switch_label": t("switch", lang),
+            "switch_url": f"?lang={other}",
+            "style_sheets": (),
             "site_name": self.settings.site_names.get(site, ""),
             "static_url": self.static_url,
             **values,
@@ -140,6 +154,7 @@ class CitizenPages:
         self.pages = pages
         self.settings = pages.settings
         self.misses = AddressLimiter(DOSSIER_MISSES_PER_HOUR / 60, DOSSIER_MISS_BURST)
+        self.bookings = BookingPages(gateway, pages, self.misses, self.service_name)
 
     def _missing_ticket(self, lang: str) -> HTMLResponse:
         return self.pages.message(
@@ -275,9 +290,21 @@ class CitizenPages:
         return HTMLResponse(body)
 
     async def home(self, request: Request) -> Response:
-        """What someone who typed the bare address sees."""
+        """What someone who typed the bare address sees (and where to book, if anywhere)."""
         lang = _lang(request)
-        return self.pages.message(lang, t("home_title", lang), t("home", lang), 200)
+        links = await self.bookings.home_links(lang)
+        heading = t("home_title", lang)
+        body = self.pages.render(
+            "home.html",
+            lang,
+            self.gateway.lookup_site,
+            title=heading,
+            heading=heading,
+            message=t("home", lang),
+            book_intro=t("home_book", lang),
+            book_links=links,
+        )
+        return HTMLResponse(body)
 
     async def not_found(self, request: Request, exc: Exception) -> Response:
         """Any other address."""
@@ -311,12 +338,20 @@ def build_app(gateway: Gateway, hub: LiveHub, settings: PageSettings) -> Guard:
     """The whole web application, wrapped in its guard."""
     pages = Pages(settings)
     handlers = CitizenPages(gateway, hub, pages)
+    bookings = handlers.bookings
     routes = [
         Route("/", handlers.home),
         Route("/healthz", handlers.health),
         Route("/t/{site}/{day}/{number}/{token}", handlers.ticket),
         Route("/t/{site}/{day}/{number}/{token}/events", handlers.ticket_events),
         Route("/d/{code}/{token}", handlers.dossier),
+        Route("/book/{site}", bookings.services),
+        Route("/book/{site}/{service}", bookings.service),
+        Route("/book/{site}/{service}/phone", bookings.phone, methods=["GET", "POST"]),
+        Route("/book/{site}/{service}/code/{request}", bookings.code, methods=["GET", "POST"]),
+        Route("/b/{code}/{token}", bookings.booking),
+        Route("/b/{code}/{token}/cancel", bookings.cancel, methods=["GET", "POST"]),
+        Route("/b/{code}/{token}/change", bookings.change, methods=["GET", "POST"]),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
     ]
     app = Starlette(routes=routes, exception_handlers={404: handlers.not_found})

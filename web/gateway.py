@@ -1,8 +1,10 @@
 """The web service's side of the broker: retained state into the hub, commands to the server.
 
-The web account sends only `ticket_status` (with the link's token) and `look_up_dossier`; it
-reads `state/lines`, `state/queues` and `evt/+` of the sites it serves. Commands are sent from
-worker threads (the bus's request blocks), at most `in_flight` at a time.
+The web account sends `ticket_status` (with the link's token), `look_up_dossier` and the
+booking commands (`booking_options`, `list_slots`, `request_booking`, `confirm_booking`,
+`booking_status`, `cancel_booking`, `change_booking`); it reads `state/lines`, `state/queues`
+and `evt/+` of the sites it serves. Commands are sent from worker threads (the bus's request
+blocks), at most `in_flight` at a time.
 """
 
 from __future__ import annotations
@@ -12,13 +14,15 @@ import logging
 import time
 from collections import OrderedDict
 from collections.abc import Callable
-from typing import TypeVar
+from typing import NoReturn, TypeVar
 
 from pydantic import ValidationError
 
 from shared.config.web import EVERY_SITE
 from shared.domain.codes import dossier_qr
 from shared.domain.ticket_links import TicketLink
+from shared.messaging.appointment_commands import BookingOptions, BookingStatus
+from shared.messaging.appointment_views import BookingOptionsResult, BookingResult, BookingView
 from shared.messaging.bus import Bus, Message
 from shared.messaging.client import CommandClient, new_request_id
 from shared.messaging.commands import Command, TicketStatus
@@ -39,6 +43,22 @@ MAX_CONFIRMED = 100_000
 CONFIRMED_SECONDS = 12 * 3600
 _State = TypeVar("_State", LinesState, QueuesState, TicketEventMessage)
 _NOT_FOUND = frozenset({ErrorCode.NOT_FOUND, ErrorCode.INVALID_MESSAGE, ErrorCode.INVALID_INPUT})
+# Refusals of a booking command that the pages word for the citizen (anything else: "busy").
+REFUSALS = frozenset(
+    {
+        *_NOT_FOUND,
+        ErrorCode.INVALID_STATE,
+        ErrorCode.SERVICE_UNAVAILABLE,
+        ErrorCode.RATE_LIMITED,
+        ErrorCode.WRONG_CODE,
+        ErrorCode.CODE_EXPIRED,
+        ErrorCode.SLOT_FULL,
+    }
+)
+# A site's booking options are asked again after this long (the home page links to them).
+OPTIONS_SECONDS = 30.0
+# Which site answered for a booking code (a booking's link names no site).
+MAX_BOOKING_SITES = 20_000
 
 
 class Unavailable(Exception):
@@ -74,6 +94,9 @@ class Gateway:
         self._slots = asyncio.Semaphore(in_flight)
         self._clients: dict[str, CommandClient] = {}
         self._confirmed: OrderedDict[TicketLink, float] = OrderedDict()
+        self._options: dict[str, tuple[float, BookingOptionsResult]] = {}
+        self._options_failed: dict[str, float] = {}
+        self._booking_sites: OrderedDict[str, str] = OrderedDict()
         self._loop: asyncio.AbstractEventLoop | None = None
 
     @property
@@ -154,18 +177,90 @@ class Gateway:
             log.error("look_up_dossier answered with more than the public view; not shown")
             raise Unavailable() from None
 
-    async def _send(self, site: str, command: Command) -> Reply | None:
+    # Bookings ------------------------------------------------------------------------------
+
+    async def ask(self, site: str, command: Command) -> Reply:
+        """A booking command's reply: ok, or a refusal the pages word for the citizen.
+
+        Raises Unavailable when the server did not answer usefully (timeout, database down,
+        a refusal that is no fault of the citizen's).
+        """
+        reply = await self._request(site, command)
+        error = reply.error
+        if reply.ok or (error is not None and error.code in REFUSALS):
+            return reply
+        self._refused(site, command, reply)
+
+    async def booking_options(self, site: str, quick: bool = False) -> BookingOptionsResult | None:
+        """What a site offers for booking (cached a little); None when it cannot say.
+
+        `quick`: None at once while the server did not answer lately (the home page does not
+        wait for a server that is down).
+        """
+        now = time.monotonic()
+        cached = self._options.get(site)
+        if cached is not None and now - cached[0] < OPTIONS_SECONDS:
+            return cached[1]
+        if quick and now - self._options_failed.get(site, -OPTIONS_SECONDS) < OPTIONS_SECONDS:
+            return None
+        try:
+            reply = await self.ask(site, BookingOptions(request_id=new_request_id()))
+        except Unavailable:
+            self._options_failed[site] = time.monotonic()
+            raise
+        if not reply.ok:
+            return None
+        options = reply.result_as(BookingOptionsResult)
+        self._options[site] = (time.monotonic(), options)
+        return options
+
+    def booking_sites(self, code: str) -> list[str]:
+        """The sites to ask about a booking code: the one that answered before, then the rest."""
+        served = sorted(self.hub.lines) if self.every_site else list(self.sites)
+        order = [self._booking_sites.get(code, ""), self.lookup_site, *served]
+        return [s for i, s in enumerate(order) if s and s not in order[:i] and self.serves(s)]
+
+    def booking_site(self, code: str, site: str) -> None:
+        """Remember which site answered for a booking code."""
+        self._booking_sites[code] = site
+        self._booking_sites.move_to_end(code)
+        while len(self._booking_sites) > MAX_BOOKING_SITES:
+            self._booking_sites.popitem(last=False)
+
+    async def booking_status(self, code: str, token: str) -> tuple[str, BookingView] | None:
+        """The booking a link names and the site that holds it; None when no site knows it."""
+        for site in self.booking_sites(code):
+            command = BookingStatus(request_id=new_request_id(), code=code, token=token)
+            reply = await self._request(site, command)
+            if reply.ok:
+                self.booking_site(code, site)
+                return site, reply.result_as(BookingResult).booking
+            error = reply.error
+            if error is None or error.code not in (*_NOT_FOUND, ErrorCode.SERVICE_UNAVAILABLE):
+                self._refused(site, command, reply)
+        return None
+
+    async def _request(self, site: str, command: Command) -> Reply:
+        """Send a command to a site's server; its reply whatever it says."""
         client = self._clients.get(site)
         if client is None:
             client = self._clients[site] = CommandClient(self.bus, Topics(site), WEB_USER)
         async with self._slots:
-            reply = await asyncio.to_thread(client.send, command, self.timeout, 2)
+            return await asyncio.to_thread(client.send, command, self.timeout, 2)
+
+    def _refused(self, site: str, command: Command, reply: Reply) -> NoReturn:
+        """Log a refusal that is no fault of the citizen's and raise Unavailable."""
+        error = reply.error
+        code = error.code.value if error else "?"
+        log.warning("%s to %s refused: %s", type(command).__name__, site, code)
+        retry = error.retry_after if error and error.retry_after else 30
+        raise Unavailable(retry)
+
+    async def _send(self, site: str, command: Command) -> Reply | None:
+        reply = await self._request(site, command)
         if reply.ok:
             return reply
         error = reply.error
         if error is not None and error.code in _NOT_FOUND:
             return None
-        code = error.code.value if error else "?"
-        log.warning("%s to %s refused: %s", type(command).__name__, site, code)
-        retry = error.retry_after if error and error.retry_after else 30
-        raise Unavailable(retry)
+        self._refused(site, command, reply)

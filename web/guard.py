@@ -20,7 +20,7 @@ log = logging.getLogger("motcua.web.access")
 
 CSP = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-    "connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+    "connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 )
 SECURITY_HEADERS = {
     "content-security-policy": CSP,
@@ -37,12 +37,16 @@ STATIC_CACHE = "public, max-age=31536000, immutable"
 UNLIMITED = ("/static/", "/healthz")
 _TICKET_TOKEN = re.compile(r"^(/t/[^/]+/[^/]+/[^/]+/)[^/]+")
 _DOSSIER_TOKEN = re.compile(r"^(/d/[^/]+/)[^/]+")
+_BOOKING_TOKEN = re.compile(r"^(/b/[^/]+/)[^/]+")
+_BOOKING_REQUEST = re.compile(r"^(/book/[^/]+/[^/]+/code/)[^/]+")
 
 
 def loggable(path: str) -> str:
-    """The path with any link token cut (tokens never reach a log)."""
+    """The path with any link token or booking request cut (they never reach a log)."""
     path = _TICKET_TOKEN.sub(r"\1…", path)
-    return _DOSSIER_TOKEN.sub(r"\1…", path)
+    path = _DOSSIER_TOKEN.sub(r"\1…", path)
+    path = _BOOKING_TOKEN.sub(r"\1…", path)
+    return _BOOKING_REQUEST.sub(r"\1…", path)
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from web.booking_texts import BOOKING_TEXTS
 from web.views import Stage, TicketView
 
 LANGUAGES = ("vi", "en")
@@ -125,6 +126,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "vi": "",
         "en": "Names of procedures, statuses and steps are given in Vietnamese.",
     },
+    **BOOKING_TEXTS,
 }
 
 

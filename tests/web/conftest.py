@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from typing import Any
 
 import pytest
 
+from server.appointment_service import AppointmentService, AppointmentSettings
 from server.broker import EmbeddedBroker, free_port
 from server.daemon import QueueServer
 from shared.config.site import SiteConfig
@@ -17,6 +19,8 @@ from shared.messaging import dossier_commands as dc
 from shared.messaging.client import CommandClient, new_request_id
 from shared.messaging.paho_bus import PahoBus
 from shared.messaging.topics import Topics
+from tests.helpers.appointments import KEY as BOOKING_KEY
+from tests.helpers.appointments import Phones
 from tests.helpers.sites import demo_config
 from tests.web.served import ServedWeb, links, serve_web, web_config
 
@@ -90,6 +94,26 @@ class Hall:
 @pytest.fixture
 def hall(running_server: QueueServer, bus_factory: Callable[..., PahoBus], topics: Topics) -> Hall:
     return Hall(running_server, bus_factory, topics, free_port(), demo_config())
+
+
+def bookings_on(hall: Hall, **rules: Any) -> Phones:
+    """Turn bookings on (the demo site's `[appointments]`, some rules changed); the phones.
+
+    The one-time codes never leave the server's process: the server tests' seam (a sender of
+    the test's own) keeps them for the test to type, as the citizen reads them on the phone.
+    """
+    settings = AppointmentSettings.from_config(hall.config, BOOKING_KEY)
+    if rules:
+        settings = replace(settings, rules=replace(settings.rules, **rules))
+    sent = Phones()
+    hall.server.service.appointments = AppointmentService(hall.server.site, settings, sent)
+    return sent
+
+
+@pytest.fixture
+def phones(hall: Hall) -> Phones:
+    """Bookings on, as the demo site's file says; the codes sent to phones."""
+    return bookings_on(hall)
 
 
 @pytest.fixture

@@ -7,6 +7,8 @@ from typing import Any
 
 import pytest
 
+from tests.helpers.appointments import Phones
+from tests.web.booking_steps import SITE, ask_code, book, citizen
 from tests.web.conftest import Hall
 from tests.web.served import ServedWeb
 from web.app import STATIC
@@ -25,9 +27,16 @@ TEXT_PAIRS = [
     ("late-ink", "late"),
     ("late", "paper"),
     ("accent", "panel"),
+    ("late", "panel"),
 ]
 # Borders that show where a control or a box is (1.4.11: 3:1 against what is beside them).
-EDGE_PAIRS = [("line", "paper"), ("accent", "paper"), ("late", "panel")]
+EDGE_PAIRS = [
+    ("line", "paper"),
+    ("accent", "paper"),
+    ("late", "panel"),
+    ("called", "panel"),
+    ("late", "paper"),
+]
 
 
 def palette() -> dict[str, str]:
@@ -120,3 +129,51 @@ def test_the_message_pages_follow_the_same_rules(hall: Hall, web: ServedWeb, pag
         common_rules(page, lang)
         page.set_viewport_size({"width": 320, "height": 700})
         assert no_sideways_scroll(page)
+
+
+def test_the_booking_pages_are_small_scriptless_and_usable_with_a_screen_reader(
+    hall: Hall, phones: Phones, web: ServedWeb, page: Any
+) -> None:
+    link = book(hall, phones, headers=citizen("203.0.113.1"))
+    phone_page = str(ask_code(hall, phone="0212345678").url)  # (refused: a landline)
+    pages = [
+        f"{hall.public_url}/book/{SITE}",
+        f"{hall.public_url}/book/{SITE}/can-cuoc",
+        phone_page,
+        link,
+        f"{link}/cancel",
+        f"{link}/change",
+    ]
+    for url in pages:
+        for lang in ("vi", "en"):
+            page.goto(url + ("&" if "?" in url else "?") + f"lang={lang}")
+            loaded = page.evaluate(
+                "[...performance.getEntriesByType('navigation'),"
+                " ...performance.getEntriesByType('resource')]"
+                ".map(e => [e.name, e.encodedBodySize])"
+            )
+            files = [name.split("?")[0].rsplit("/", 1)[-1] for name, _ in loaded[1:]]
+            assert files == ["app.css", "book.css"], url  # no script, nothing from elsewhere
+            assert 0 < sum(size for _, size in loaded) <= FIRST_LOAD_LIMIT, loaded
+            common_rules(page, lang)
+            labelled = page.evaluate(
+                "[...document.querySelectorAll('input:not([type=hidden])')]"
+                ".every(i => i.labels.length === 1)"
+            )
+            assert labelled, url
+            page.set_viewport_size({"width": 320, "height": 700})
+            assert no_sideways_scroll(page), url
+            page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(link)
+    tree = page.locator("main").aria_snapshot()
+    assert 'img "Mã QR của lịch hẹn' in tree
+    assert 'link "Đổi giờ hẹn"' in tree and 'link "Hủy lịch hẹn"' in tree
+    page.goto(phone_page)
+    page.fill("#phone", "0212345678")
+    with page.expect_navigation():
+        page.click("button[type=submit]")
+    common_rules(page, "vi")
+    assert page.title().startswith("Lỗi: Số điện thoại chưa đúng")
+    assert page.locator("[role=alert]").count() == 1
+    assert page.get_attribute("#phone", "aria-invalid") == "true"
+    assert "error" in page.get_attribute("#phone", "aria-describedby")
