@@ -77,6 +77,7 @@ COMMANDS: dict[str, Command] = {
         "run the touch kiosk (tickets and look-ups)",
     ),
     "web": Command("web.main", "trang số thứ tự và hồ sơ trên điện thoại", "citizens' phone pages"),
+    "notify": Command("notify.main", "gửi tin nhắn cho công dân", "send messages to citizens"),
     "provision": Command(
         "admin.provision",
         "tạo tài khoản, mật khẩu, ACL broker cho mọi thiết bị",

@@ -14,7 +14,17 @@ from shared.config.site import SiteConfig
 from shared.qt.launch import app_command, start_app
 
 DEFAULT_CONFIG = "config/demo-site.toml"
-SCREENS = ("login", "lock", "serving", "transfer", "dossier", "return", "rating", "supervisor")
+SCREENS = (
+    "login",
+    "lock",
+    "serving",
+    "appointment",
+    "transfer",
+    "dossier",
+    "return",
+    "rating",
+    "supervisor",
+)
 CONSOLE_SIZE = (1366, 768)
 RATING_SIZE = (1280, 800)
 

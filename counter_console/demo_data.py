@@ -25,12 +25,14 @@ from shared.demo_dossiers import (
 from shared.demo_hall import SAMPLE_TICKET, queues_state
 from shared.domain.counter_actions import allowed_actions
 from shared.domain.counters import CounterStatus
+from shared.domain.notifications import DeliveryState, MessageKind
 from shared.domain.tickets import TicketState
 from shared.messaging.commands import Command
 from shared.messaging.dossier_commands import DocumentData
 from shared.messaging.dossier_views import DossierFull, LateDossier, ProcedureView
 from shared.messaging.replies import ErrorCode, Reply, TicketInfo
 from shared.messaging.states import CounterStateMessage, QueuesState
+from shared.notification_state import DeadLetter, NotificationsState
 
 if TYPE_CHECKING:
     from server.dossier_projection import ViewContext
@@ -184,3 +186,33 @@ def demo_late(config: SiteConfig) -> list[LateDossier]:
     from server.dossier_projection import late_view
 
     return [late_view(sample_dossier(key), _views(config), AT) for key in ("late", "processing")]
+
+
+def demo_notifications(config: SiteConfig) -> NotificationsState:
+    """Two messages to citizens that could not be sent, as the supervisor view lists them."""
+    agency = config.dossiers.agency_code
+    letters = [
+        DeadLetter(
+            id=41,
+            kind=MessageKind.READY,
+            kind_label="Hồ sơ có kết quả",
+            recipient="09xx xxx 678",
+            reference=f"{agency}-261123-0004",
+            channel="sms",
+            error="SMS: HTTP 400 (số điện thoại không hợp lệ)",
+            at=AT - timedelta(minutes=12),
+        ),
+        DeadLetter(
+            id=38,
+            kind=MessageKind.APOLOGY,
+            kind_label="Xin lỗi, hẹn lại ngày trả",
+            recipient="n***@example.vn",
+            reference=f"{agency}-261117-0012",
+            channel="zns",
+            error="Zalo: không nhận được trả lời — không rõ tin đã đến chưa: hỏi nhà cung cấp "
+            "trước khi gửi lại",
+            at=AT - timedelta(minutes=40),
+        ),
+    ]
+    counts = dict.fromkeys(DeliveryState, 0) | {DeliveryState.DEAD: 2, DeliveryState.SENT: 57}
+    return NotificationsState(counts=counts, dead_letters=letters, channels=["zns", "sms"], at=AT)

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtWidgets import QWidget
 
@@ -18,6 +19,7 @@ from counter_console.demo_data import (
     demo_counter_state,
     demo_dossier,
     demo_late,
+    demo_notifications,
     demo_officer,
     demo_procedure,
     demo_queues,
@@ -45,8 +47,7 @@ def demo_window(
     model._now = lambda: AT
     model.set_connected(True)
     model.server_online = True
-    model.apply_state(demo_counter_state(config, counter_id))
-    model.apply_queues(demo_queues(config))
+    _demo_figures(model, config, counter_id, screen)
     window = console.window
     window.resize(*(size or CONSOLE_SIZE))
     target: QWidget = window
@@ -94,6 +95,7 @@ def demo_window(
             sup.counters[counter.id] = demo_counter_state(config, counter.id, i)
         sup.services = demo_queues(config).services
         sup.late = demo_late(config)
+        sup.apply_notifications(demo_notifications(config))
         for client, role, state, detail in (
             ("kiosk-1-printer", "printer", "online", {"state": "paper_out"}),
             ("q01-printer", "printer", "online", {"state": "ok"}),
@@ -119,6 +121,29 @@ def demo_window(
         window.deleteLater()
         console.rating_window.deleteLater()
         app.processEvents()
+
+
+def _demo_figures(model: Any, config: SiteConfig, counter_id: str, screen: str) -> None:
+    """The counter's state and its queues; with appointments on the "appointment" screen."""
+    model.apply_state(demo_counter_state(config, counter_id))
+    model.apply_queues(demo_queues(config))
+    if screen == "appointment":
+        show_appointments(model, config)
+
+
+def show_appointments(model: Any, config: SiteConfig) -> None:
+    """The citizen served came for an appointment; another waits for a later slot."""
+    quarter = AT.replace(minute=AT.minute - AT.minute % 15, second=0, microsecond=0)
+    state = model.state
+    if state is not None and state.current is not None:
+        update = {"appointment_at": quarter - timedelta(minutes=15), "priority": None}
+        current = state.current.model_copy(update=update)
+        model.apply_state(state.model_copy(update={"current": current}))
+    queues = demo_queues(config)
+    first = model.counter.services[0]
+    booked = {"appointments_waiting": 1, "next_appointment_at": quarter + timedelta(minutes=15)}
+    services = [s.model_copy(update=booked) if s.service == first else s for s in queues.services]
+    model.apply_queues(queues.model_copy(update={"services": services}))
 
 
 def screenshot(

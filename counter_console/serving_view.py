@@ -181,15 +181,17 @@ class ServingPage(QWidget):
         queues = card()
         qbox = QVBoxLayout(queues)
         qbox.addWidget(label("HÀNG CHỜ CỦA QUẦY", 14, bold=True, colour=GREY))
-        self.table = QTableWidget(0, 4)
-        self.table.setHorizontalHeaderLabels(["Dịch vụ", "Đang chờ", "Ưu tiên", "Chờ lâu nhất"])
+        self.table = QTableWidget(0, 5)
+        self.table.setHorizontalHeaderLabels(
+            ["Dịch vụ", "Đang chờ", "Ưu tiên", "Lịch hẹn", "Chờ lâu nhất"]
+        )
         self.table.verticalHeader().setVisible(False)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for col in (1, 2, 3):
+        for col in (1, 2, 3, 4):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
         qbox.addWidget(self.table)
         right.addWidget(queues, 3)
@@ -221,7 +223,10 @@ class ServingPage(QWidget):
         else:
             self.number.setText(current.number)
             self.service.setText(current.service_name)
-            self.priority.setText("ƯU TIÊN" if current.priority else "")
+            booked = m.appointment_text(current.appointment_at)
+            self.priority.setText(booked or ("ƯU TIÊN" if current.priority else ""))
+            colour = BLUE if booked else RED
+            set_style(self.priority, text_style(15, True, colour))
             self.state.setText(m.state_label())
             set_style(self.state, text_style(17, True, STATE_COLOURS.get(current.state, BLUE)))
             recalls = f" · đã gọi lại {current.recall_count} lần" if current.recall_count else ""
@@ -247,10 +252,16 @@ class ServingPage(QWidget):
         )
 
     def _fill_queues(self, queues: list[QueueLine]) -> None:
+        # The appointments column only while appointments wait: the names keep their room.
+        self.table.setColumnHidden(3, not any(line.appointments for line in queues))
         self.table.setRowCount(len(queues))
         for r, line in enumerate(queues):
             oldest = minutes_text(line.oldest_wait_seconds) if line.waiting else "—"
-            cells = [line.name, str(line.waiting), str(line.priority_waiting), oldest]
+            booked = "—"
+            if line.appointments and line.next_appointment_at is not None:
+                slot = f"{line.next_appointment_at.astimezone(self.model.timezone):%H:%M}"
+                booked = f"{slot} ({line.appointments})"
+            cells = [line.name, str(line.waiting), str(line.priority_waiting), booked, oldest]
             for col, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 if col:

@@ -53,6 +53,8 @@ class QueueLine:
     waiting: int
     priority_waiting: int
     oldest_wait_seconds: int
+    appointments: int = 0  # appointments checked in, among `waiting`
+    next_appointment_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -209,6 +211,12 @@ class CounterViewModel(QObject):
             return ""
         return minutes_text((self._now() - current.issued_at).total_seconds())
 
+    def appointment_text(self, at: datetime | None) -> str:
+        """An appointment's slot as officers read it: 'Lịch hẹn 09:30' ('' for none)."""
+        if at is None:
+            return ""
+        return f"Lịch hẹn {at.astimezone(self.timezone):%H:%M}"
+
     def state_label(self) -> str:
         """Return the current ticket's state in Vietnamese."""
         current = self.current
@@ -253,7 +261,15 @@ class CounterViewModel(QObject):
         """Keep the waiting figures of this counter's services, in the counter's calling order."""
         by_code = {s.service: s for s in queues.services}
         self.queues = [
-            QueueLine(s.service, s.name, s.waiting, s.priority_waiting, s.oldest_wait_seconds)
+            QueueLine(
+                s.service,
+                s.name,
+                s.waiting,
+                s.priority_waiting,
+                s.oldest_wait_seconds,
+                s.appointments_waiting,
+                s.next_appointment_at,
+            )
             for code in self.counter.services
             if (s := by_code.get(code)) is not None
         ]

@@ -120,9 +120,14 @@ def demo_board(config: SiteConfig, zone: str) -> BoardState:
             )
             continue
         number = f"{'ABC'[i % 3]}{12 + 7 * i:03d}"
+        booked = i in (0, 3)  # citizens who came for an appointment: the board marks them
         lines.append(
             BoardCounter(
-                counter=counter.id, label=counter.label, number=number, status=CounterStatus.OPEN
+                counter=counter.id,
+                label=counter.label,
+                number=number,
+                status=CounterStatus.OPEN,
+                appointment=booked,
             )
         )
         calls.append(
@@ -131,6 +136,7 @@ def demo_board(config: SiteConfig, zone: str) -> BoardState:
                 counter=counter.id,
                 label=counter.label,
                 at=at - timedelta(minutes=2 * i),
+                appointment=booked,
             )
         )
     zone_name = next((z.name for z in config.zones if z.id == zone), zone)

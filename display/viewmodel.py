@@ -31,6 +31,7 @@ class CounterLine:
     label: str
     number: str | None
     status: CounterStatus
+    appointment: bool = False  # the number is an appointment's (marked beside it)
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,7 @@ class CallLine:
     counter: str
     label: str
     at: datetime
+    appointment: bool = False
 
 
 def _utc_now() -> datetime:
@@ -161,14 +163,15 @@ class BoardViewModel(QObject):
         self.site_name = board.site_name
         self.zone_name = board.zone_name
         self.counters = [
-            CounterLine(c.counter, c.label, c.number, c.status) for c in board.counters
+            CounterLine(c.counter, c.label, c.number, c.status, c.appointment)
+            for c in board.counters
         ]
         self.recent_calls = [
-            CallLine(c.number, c.counter, c.label, c.at) for c in board.recent_calls
+            CallLine(c.number, c.counter, c.label, c.at, c.appointment) for c in board.recent_calls
         ][: self.max_calls]
         top = self.recent_calls[0] if self.recent_calls else None
         if top is not None and (self.current_call is None or top.at >= self.current_call.at):
-            self.current_call = top
+            self.current_call = top  # the board, right after a call's event, adds its mark
         self.changed.emit()
 
     def apply_event(self, event: TicketEventMessage) -> None:

@@ -21,6 +21,8 @@ TEXT = QColor("#ffffff")
 DIM = QColor("#c8c8c8")
 NUMBER = QColor("#ffd400")
 ALERT = QColor("#ff8c00")
+BOOKED = QColor("#2ec4ff")  # the appointment mark: light blue, readable on black and red
+BOOKED_MARK = "HẸN"
 # Numbers must stay readable across a hall: at least 8 % of the screen height.
 NUMBER_HEIGHT = 0.08
 
@@ -147,6 +149,8 @@ class BoardPainter:
             return
         colour = TEXT if self.m.highlighted else NUMBER
         self._text(number, call.number, h * 0.5, colour, bold=True)
+        if call.appointment:
+            self._mark(number, call.number, h * 0.5, h * 0.12)
         counter = QRectF(rect.left(), number.bottom(), rect.width(), h * 0.22)
         self._text(counter, f"ĐẾN QUẦY SỐ {call.label}", h * 0.15, TEXT, bold=True)
 
@@ -181,6 +185,13 @@ class BoardPainter:
                 text = line.number or "—"
                 size = max(body.height() * 0.9, self.h * NUMBER_HEIGHT)
                 self._text(body, text, size, NUMBER, bold=True)
+            if line.appointment and line.number:
+                # In the counter's title row, at its right end: the number keeps its size.
+                mark = QRectF(cell.left(), cell.top(), cell.width() - label_h * 0.3, label_h)
+                px = min(self.h * 0.032, label_h * 0.8)
+                self._text(
+                    mark, BOOKED_MARK, px, BOOKED, bold=True, align=Qt.AlignmentFlag.AlignRight
+                )
 
     def _recent(self, rect: QRectF, pad: float, columns: int) -> None:
         self.p.fillRect(rect, CELL)
@@ -209,6 +220,14 @@ class BoardPainter:
                 bold=True,
                 align=Qt.AlignmentFlag.AlignLeft,
             )
+            if call.appointment:
+                self._mark(
+                    QRectF(row.left(), row.top(), half, row_h),
+                    call.number,
+                    row_h * 0.8,
+                    row_h * 0.5,
+                    align=Qt.AlignmentFlag.AlignLeft,
+                )
             self._text(
                 QRectF(row.left() + half, row.top(), half, row_h),
                 f"Quầy {call.label}",
@@ -216,6 +235,29 @@ class BoardPainter:
                 TEXT,
                 align=Qt.AlignmentFlag.AlignRight,
             )
+
+    def _mark(
+        self,
+        rect: QRectF,
+        number: str,
+        number_px: float,
+        mark_px: float,
+        align: Qt.AlignmentFlag = Qt.AlignmentFlag.AlignHCenter,
+    ) -> None:
+        """Write the appointment mark just after a number drawn in `rect` (no personal data)."""
+        font = QFont(FONT_FAMILY)
+        font.setBold(True)
+        font.setPixelSize(int(max(number_px, 1.0)))
+        width = min(QFontMetricsF(font).horizontalAdvance(number), rect.width() * 0.94)
+        if align == Qt.AlignmentFlag.AlignLeft:
+            right = rect.left() + width
+        else:
+            right = rect.center().x() + width / 2
+        space = rect.right() - right
+        if space <= mark_px:
+            return  # no room beside this number: the number itself matters more
+        box = QRectF(right + mark_px * 0.3, rect.top(), space - mark_px * 0.3, rect.height())
+        self._text(box, BOOKED_MARK, mark_px, BOOKED, bold=True, align=Qt.AlignmentFlag.AlignLeft)
 
     def _text(
         self,

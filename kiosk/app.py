@@ -33,6 +33,8 @@ SCREENS = (
     "scan-digits",
     "progress",
     "progress-ready",
+    "appointment",
+    "ticket-appointment",
     "error",
 )
 

@@ -30,7 +30,9 @@ def ticket_document(config: SiteConfig, ticket: TicketInfo) -> TicketData:
     if service is not None:
         department = next((d.name for d in config.departments if d.id == service.department), "")
     priority = next((p.name for p in config.priorities if p.id == ticket.priority), "")
-    issued = ticket.issued_at.astimezone(ZoneInfo(config.site.timezone))
+    zone = ZoneInfo(config.site.timezone)
+    issued = ticket.issued_at.astimezone(zone)
+    slot = ticket.appointment_at
     return TicketData(
         site_id=config.site.id,
         centre_name=config.site.name,
@@ -44,6 +46,7 @@ def ticket_document(config: SiteConfig, ticket: TicketInfo) -> TicketData:
         priority=priority,
         service_day=date.fromisoformat(ticket.service_day),
         link=ticket.qr if parse_link(ticket.qr) is not None else "",
+        appointment=f"{slot.astimezone(zone):%H:%M}" if slot is not None else "",
     )
 
 

@@ -6,7 +6,7 @@ import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -52,13 +52,7 @@ def demo_model(config: SiteConfig, screen: str) -> Any:
             Screen.SHARE,
         )
     elif screen.startswith("ticket"):
-        ticket = demo_data.demo_ticket(config)
-        if screen == "ticket" and ticket.priority is None and config.priorities:
-            # The printed ticket is a priority one, to show its mark.
-            ticket = ticket.model_copy(update={"priority": config.priorities[0].id})
-        model.ticket = ticket
-        model.print_state = PrintState.PRINTED if screen == "ticket" else PrintState.FAILED
-        model.screen = Screen.TICKET
+        _show_ticket(model, config, screen)
     elif screen == "lookup":
         model.procedure_query = "ho tich"
         model.screen = Screen.LOOKUP
@@ -76,9 +70,30 @@ def demo_model(config: SiteConfig, screen: str) -> Any:
     elif screen.startswith("progress"):
         model.dossier = demo_data.demo_dossier(config, ready=screen == "progress-ready")
         model.screen = Screen.PROGRESS
+    elif screen == "appointment":  # a code typed with a letter missing
+        model.booking_text = "H7KQ2MX"
+        model.booking_message = model.t("booking_code_format")
+        model.screen = Screen.APPOINTMENT
     elif screen == "error":
         model.health.set_connected(False)
     return model
+
+
+def _show_ticket(model: Any, config: SiteConfig, screen: str) -> None:
+    """The ticket screen: printed (a priority ticket), without paper, or an appointment's."""
+    from kiosk import demo_data
+
+    ticket = demo_data.demo_ticket(config)
+    if screen == "ticket-appointment":  # checked in for the slot at 10:00
+        slot = DEMO_NOW + timedelta(minutes=30)
+        update = {"appointment_at": slot, "people_ahead": 0, "estimated_wait_minutes": 25}
+        ticket = ticket.model_copy(update=update)
+    elif screen == "ticket" and ticket.priority is None and config.priorities:
+        # The printed ticket is a priority one, to show its mark.
+        ticket = ticket.model_copy(update={"priority": config.priorities[0].id})
+    model.ticket = ticket
+    model.print_state = PrintState.FAILED if screen == "ticket-no-paper" else PrintState.PRINTED
+    model.screen = Screen.TICKET
 
 
 def set_text_size(model: Any, text_size: str) -> None:

@@ -189,6 +189,27 @@ _TEXTS: dict[str, dict[str, str]] = {
         "en": "This dossier was submitted at {site}: collect the result there ({place}), not here.",
     },
     "take_return": {"vi": "LẤY SỐ NHẬN KẾT QUẢ", "en": "TAKE A NUMBER TO COLLECT"},
+    "appointment": {"vi": "TÔI CÓ LỊCH HẸN", "en": "I HAVE AN APPOINTMENT"},
+    "appointment_detail": {
+        "vi": "Quét mã QR hoặc gõ mã lịch hẹn",
+        "en": "Scan its QR code or type its code",
+    },
+    "appointment_title": {"vi": "XÁC NHẬN LỊCH HẸN", "en": "CHECK IN FOR AN APPOINTMENT"},
+    "appointment_hint": {
+        "vi": "Quét mã QR lịch hẹn hoặc thẻ căn cước đã dùng khi đặt lịch, hoặc gõ mã lịch hẹn",
+        "en": "Scan the booking's QR code or the ID card you booked with, or type its code",
+    },
+    "check_in": {"vi": "XÁC NHẬN", "en": "CHECK IN"},
+    "checking_in": {"vi": "Đang xác nhận lịch hẹn…", "en": "Checking you in…"},
+    "booking_code_format": {
+        "vi": "Mã lịch hẹn gồm 8 ký tự chữ và số. Mời kiểm tra lại.",
+        "en": "A booking code has 8 letters and digits. Please check it.",
+    },
+    "appointment_mark": {"vi": "LỊCH HẸN {time}", "en": "APPOINTMENT {time}"},
+    "appointment_late_mark": {
+        "vi": "ĐẾN SAU GIỜ HẸN — XẾP NHƯ SỐ THƯỜNG",
+        "en": "LATE FOR THE APPOINTMENT — A REGULAR NUMBER",
+    },
     "steps": {"vi": "Các bước đã qua", "en": "Steps so far"},
     "unavailable_title": {"vi": "HỆ THỐNG TẠM THỜI GIÁN ĐOẠN", "en": "TEMPORARILY UNAVAILABLE"},
     "unavailable_text": {

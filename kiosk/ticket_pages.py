@@ -300,9 +300,8 @@ class TicketPage(Page):
         self._place_paper()
         self.caption.setText(m.t("your_number"))
         self.number.setText(ticket.number)
-        group = m.priority_name(ticket.priority)
-        self.priority.setText(m.t("priority_mark", name=group) if group else m.t("priority"))
-        self.priority.setVisible(ticket.priority is not None)
+        self.priority.setText(self._mark())
+        self.priority.setVisible(bool(self.priority.text()))
         self.service.setText(m.service_name(ticket.service, ticket.service_name))
         labels = ", ".join(ticket.counters)
         self.counters.setText(m.t("counters", labels=labels) if labels else m.t("counters_none"))
@@ -324,6 +323,22 @@ class TicketPage(Page):
         self.qr.set_data(ticket.qr if show_qr else "")
         self.done.set_title(m.t("done"))
         self._fit_number()
+
+    def _mark(self) -> str:
+        """The line under the number: an appointment and its time, or the priority group."""
+        m = self.model
+        ticket = m.ticket
+        if ticket is None:
+            return ""
+        if ticket.appointment_at is not None:
+            local = ticket.appointment_at.astimezone(m.local_time().tzinfo)
+            return m.t("appointment_mark", time=f"{local:%H:%M}")
+        if m.late_booking:
+            return m.t("appointment_late_mark")
+        if ticket.priority is None:
+            return ""
+        group = m.priority_name(ticket.priority)
+        return m.t("priority_mark", name=group) if group else m.t("priority")
 
     def _place_paper(self) -> None:
         """The paper's message under the number in landscape, under the wait in portrait."""

@@ -20,10 +20,13 @@ from kiosk.connection import ServerHealth
 from kiosk.tasks import UiTasks
 from kiosk.texts import VIETNAMESE, text
 from shared.config.site import SiteConfig
+from shared.domain.appointments import normalise_booking_code
 from shared.domain.citizen_id import CitizenId, CitizenIdError
 from shared.domain.codes import CodeKind, ScannedCode, classify, clean_scan
 from shared.domain.ticket_links import parse_link
 from shared.messaging import commands as cmd
+from shared.messaging.appointment_commands import CheckIn
+from shared.messaging.appointment_views import CheckInResult
 from shared.messaging.bus import Bus
 from shared.messaging.client import CommandClient, new_request_id
 from shared.messaging.dossier_commands import ListProcedures, LookUpDossier
@@ -62,6 +65,7 @@ class Screen(StrEnum):
     SCAN = "scan"
     PROGRESS = "progress"
     SHARE = "share"
+    APPOINTMENT = "appointment"
     ERROR = "error"
 
 
@@ -143,6 +147,11 @@ class KioskViewModel(QObject):
         # address), until the ticket is issued or the kiosk resets; sent only if they agree.
         self.card: cmd.CitizenCard | None = None
         self.chosen_priority: str | None = None
+        # "Tôi có lịch hẹn": the booking code typed, what the check-in said, and whether the
+        # ticket shown came from a booking checked in after its grace period (a walk-in).
+        self.booking_text = ""
+        self.booking_message = ""
+        self.late_booking = False
         idle = idle_seconds if idle_seconds is not None else config.kiosk.idle_seconds
         self._idle = QTimer(self)
         self._idle.setSingleShot(True)
@@ -245,6 +254,8 @@ class KioskViewModel(QObject):
         self.offered_priority = self.card = self.chosen_priority = None
         self.print_state = PrintState.NONE
         self.print_message = self.lookup_message = self.notice = ""
+        self.booking_text = self.booking_message = ""
+        self.late_booking = False
         self._idle.stop()
         self.changed.emit()
 
@@ -275,6 +286,7 @@ class KioskViewModel(QObject):
         self.service_query = ""
         self.notice = ""
         self._forget_dossier()
+        self._forget_booking()
         self._show()
 
     def back(self) -> None:
@@ -289,9 +301,11 @@ class KioskViewModel(QObject):
             else (Screen.SERVICES if came_from_services else Screen.START),
             Screen.PROCEDURE: Screen.LOOKUP,
             Screen.PROGRESS: Screen.SCAN,
+            Screen.APPOINTMENT: Screen.START,
         }
         if self.screen in (Screen.SCAN, Screen.PROGRESS):
             self._forget_dossier()
+        self._forget_booking()
         self.screen = previous.get(self.screen, Screen.START)
         self.notice = ""
         self._show()
@@ -300,6 +314,10 @@ class KioskViewModel(QObject):
         """Drop the code and the dossier shown: the next citizen must not see them."""
         self.scan_text = self.lookup_message = ""
         self.dossier = self.code_for_digits = None
+
+    def _forget_booking(self) -> None:
+        """Drop the booking code typed and what its check-in said."""
+        self.booking_text = self.booking_message = ""
 
     def _at_rest(self) -> bool:
         """Tell whether the kiosk is as the next citizen should find it (nothing to forget)."""
@@ -407,6 +425,7 @@ class KioskViewModel(QObject):
             self._say(self.t("rate_limited"))
             return
         self.busy = True
+        self.late_booking = False
         self.notice = self.t("taking")
         self._show()
         command = cmd.IssueTicket(
@@ -461,6 +480,76 @@ class KioskViewModel(QObject):
         self.print_state = PrintState.PRINTED if result.printed else PrintState.FAILED
         self.print_message = result.message
         self.changed.emit()
+
+    # -- appointments ---------------------------------------------------------------------------
+
+    @property
+    def appointments_offered(self) -> bool:
+        """Whether the site takes appointments (the start screen offers "Tôi có lịch hẹn")."""
+        section = self.config.appointments
+        return section.enabled and any(s.slots for s in section.services)
+
+    def open_appointment(self) -> None:
+        """Show the check-in screen: scan the booking's QR or the ID card, or type the code."""
+        self._forget_booking()
+        self._show(Screen.APPOINTMENT)
+
+    def set_booking_text(self, typed: str) -> None:
+        """Record the booking code typed on the on-screen keyboard."""
+        self.booking_text = typed
+        self._show()
+
+    def submit_booking(self) -> None:
+        """Check in with the typed booking code."""
+        typed = self.booking_text.strip()
+        if normalise_booking_code(typed) is None:
+            self.booking_message = self.t("booking_code_format")
+            self._show()
+            return
+        self.check_in(code=typed)
+
+    def check_in(self, code: str | None = None, id_number: str | None = None) -> None:
+        """Ask the server to turn today's booking into a ticket, then show and print it."""
+        if self.busy or self._client is None:
+            return
+        self.busy = True
+        self.booking_message = self.t("checking_in")
+        self._show(Screen.APPOINTMENT)
+        command = CheckIn(request_id=new_request_id(), code=code, id_number=id_number)
+        client, printer = self._client, self.printer
+
+        def check_in_and_print() -> tuple[Reply, TicketInfo | None, Future[PrintResult] | None]:
+            reply = self._call(client, command)
+            if not reply.ok:
+                return reply, None, None
+            try:
+                ticket = reply.result_as(CheckInResult).ticket
+            except ValidationError:
+                log.warning("check_in reply without a valid ticket")
+                message = text(self.language, "unavailable")
+                return Reply.failure(command.request_id, ErrorCode.INTERNAL, message), None, None
+            job = printer.print_ticket(ticket) if printer is not None else None
+            return reply, ticket, job
+
+        self._tasks.run(check_in_and_print, self._checked_in)
+
+    def _checked_in(
+        self, outcome: tuple[Reply, TicketInfo | None, Future[PrintResult] | None]
+    ) -> None:
+        reply, ticket, _ = outcome
+        if reply.ok and ticket is not None:
+            self.late_booking = reply.result_as(CheckInResult).walk_in
+            self._forget_booking()
+            self._issued(outcome)
+            return
+        self.health.note_reply(reply)
+        self.busy = False
+        error = reply.error
+        if error is not None and error.code is ErrorCode.TIMEOUT:
+            self.booking_message = ""  # the health shows the unavailable screen
+        else:
+            self.booking_message = error.message if error else self.t("unavailable")
+        self._show(Screen.APPOINTMENT)
 
     # -- procedures -----------------------------------------------------------------------------
 
@@ -580,7 +669,8 @@ class KioskViewModel(QObject):
                 age = citizen.age_on(self.local_time().date())
             except CitizenIdError:  # born "tomorrow" by the centre's clock: not readable
                 citizen = None
-        if self.screen not in (Screen.START, Screen.SERVICES, Screen.PRIORITY):
+        kept = (Screen.START, Screen.SERVICES, Screen.PRIORITY, Screen.APPOINTMENT)
+        if self.screen not in kept:
             self.screen = Screen.START
             self.department = self.service = None
             self.service_query = ""
@@ -591,10 +681,16 @@ class KioskViewModel(QObject):
             return
         self.card = self._shareable(citizen)
         self.offered_priority = self.priority_for_age(age)
-        if self.offered_priority is None:
+        if self.screen is Screen.APPOINTMENT:
+            self.notice = ""
+        elif self.offered_priority is None:
             self._say(self.t("card_read"))
         else:
             self._say(self.t("card_priority", name=self.priority_name(self.offered_priority)))
+        if self.screen is Screen.APPOINTMENT and len(citizen.id_number) == 12:
+            # The citizen chose "Tôi có lịch hẹn": the ID number goes to the server (which keeps
+            # only a keyed hash) to find today's booking made with it; elsewhere it never leaves.
+            self.check_in(id_number=citizen.id_number)
 
     def _shareable(self, citizen: CitizenId) -> cmd.CitizenCard | None:
         """The receipt form's fields of a card, when the site asks to share them and they fit."""
@@ -623,6 +719,9 @@ class KioskViewModel(QObject):
         code = classify(raw, self.config.dossiers.code_regex())
         if code.kind is CodeKind.CITIZEN_ID:  # an ID card's text never goes to the server
             self.card_scanned(code)
+            return
+        if code.kind is CodeKind.BOOKING and self.appointments_offered:
+            self.check_in(code=clean_scan(raw))
             return
         self.busy = True
         self._typed = typed

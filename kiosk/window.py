@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 
 from kiosk import style
 from kiosk.admin import AdminGesture, PinGuard, PinPad, corner_rect, load_pin_hash, pin_file
+from kiosk.appointment_page import AppointmentPage
 from kiosk.dossier_pages import ErrorPage, ProgressPage, ScanPage
 from kiosk.lookup_pages import LookupPage, ProcedurePage
 from kiosk.pictures import Emblem
@@ -79,6 +80,7 @@ class KioskWindow(QWidget):
             Screen.PROCEDURE: ProcedurePage(model),
             Screen.SCAN: ScanPage(model),
             Screen.PROGRESS: ProgressPage(model),
+            Screen.APPOINTMENT: AppointmentPage(model),
             Screen.ERROR: ErrorPage(model),
         }
         for page in self.pages.values():

@@ -11,5 +11,5 @@ if [ -z "${MOTCUA_TEST_DATABASE_URL:-}" ] && command -v pg_isready >/dev/null \
 fi
 .venv/bin/ruff format --check .
 .venv/bin/ruff check .
-.venv/bin/mypy shared hw server admin kiosk display counter_console reports central web
+.venv/bin/mypy shared hw server admin kiosk display counter_console reports central web notify
 .venv/bin/pytest "$@"

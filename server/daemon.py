@@ -37,6 +37,7 @@ from shared.domain.errors import DomainError, WrongCounter
 from shared.domain.personal_data import Retention
 from shared.domain.site import Site
 from shared.messaging import commands as cmd
+from shared.messaging.appointment_commands import BookingStatus
 from shared.messaging.bus import Bus, Message
 from shared.messaging.codec import encode
 from shared.messaging.commands import Command
@@ -64,7 +65,21 @@ FORGED_REPLY_TOPIC = "forged_reply_topic"  # a metrics label: no reply carries i
 MEMORY_COMMANDS = (cmd.IssueTicket, cmd.VoidTicket, cmd.TicketStatus, *COUNTER_COMMANDS)
 # Reads whose reply holds a citizen's card details: kept out of the command log (the
 # personal-data access log records them) and answered afresh on a retry.
-UNLOGGED_COMMANDS = (cmd.TicketCitizen,)
+UNLOGGED_COMMANDS = (cmd.TicketCitizen, BookingStatus)
+
+
+def unlogged(command: Command) -> bool:
+    """Whether a command stays out of the command log: card reads, and reads by a link's token.
+
+    Reads of a booking by its token stay out too (whoever read the log could otherwise open,
+    change or cancel the booking).
+
+    A ticket page's token must not sit in the log (whoever reads the log could open the page),
+    and a read has nothing to undo or to answer again.
+    """
+    if isinstance(command, UNLOGGED_COMMANDS):
+        return True
+    return isinstance(command, cmd.TicketStatus) and command.token is not None
 
 
 @dataclass(frozen=True)
@@ -174,6 +189,7 @@ class QueueServer:
             if time.monotonic() >= next_check:
                 self._safely(self.rollover)
                 self._safely(self.late_check_if_due)
+                self._safely(self.appointments_tick)
                 next_check = time.monotonic() + ROLLOVER_CHECK_SECONDS
             wake = min(next_check, self._lines_due())
             try:
@@ -516,7 +532,7 @@ class QueueServer:
         received: datetime | None = None,
     ) -> tuple[Reply, Outcome | None]:
         received = received or self.clock()
-        if not isinstance(command, UNLOGGED_COMMANDS):
+        if not unlogged(command):
             earlier = earlier_reply(repo, device, verb, command)
             if earlier is not None:
                 return earlier, None
@@ -571,7 +587,7 @@ class QueueServer:
         reply: Reply,
         officer: str | None = None,
     ) -> None:
-        if isinstance(command, UNLOGGED_COMMANDS):
+        if unlogged(command):
             return
         officer = officer or getattr(command, "officer_id", None)
         if officer is None and device in self._counter_ids:
@@ -641,6 +657,21 @@ class QueueServer:
             self._day = None  # a new day: read it (and yesterday's closings) from storage
             log.info("new service day %s", outcome.result)
             self.publish(outcome)
+
+    def appointments_tick(self) -> None:
+        """Release appointments past their grace, follow their tickets, send reminders."""
+        at = self.clock()
+        day = self.day()
+        try:
+            with self.sessions.begin() as session:
+                repo = DayRepository(session, self.site.id, day)
+                outcome = self.service.appointments.tick(repo, at, self.service)
+                repo.write()
+            day.forget_journal()
+        except BaseException:
+            self._day = None  # memory may be ahead of what was stored: read the day again
+            raise
+        self.publish(outcome)
 
     def late_check_if_due(self) -> None:
         """Run the daily late-dossier check once the local check time has passed."""

@@ -112,6 +112,7 @@ def _tickets(connection: Connection, site_id: str, service_day: date) -> list[Ti
             target_counter=r.target_counter,
             issued_by=r.issued_by,
             id=r.id,
+            appointment_at=r.appointment_at,
         )
         for r in sorted(rows, key=lambda r: int(r.id))
     ]
@@ -236,6 +237,7 @@ def _write_tickets(connection: Connection, site_id: str, day: Day) -> None:
                     "priority": ticket.priority,
                     "issued_at": ticket.issued_at,
                     "issued_by": ticket.issued_by,
+                    "appointment_at": ticket.appointment_at,
                 }
             )
         else:

@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy.orm import Session, sessionmaker
 
 from server.accounts import acl_text, passwords_for, site_accounts, write_credentials
+from server.appointment_service import AppointmentService, AppointmentSettings
 from server.broker import LOCAL_USER, BrokerError, EmbeddedBroker
 from server.daemon import DailyPurge, QueueServer
 from server.dossier_service import DossierSettings
@@ -163,6 +164,14 @@ def build_queue_server(
     if config.web.public_url:
         key = site_key(config.web_key_path())
         server.service.links = TicketLinks(config.web.public_url, key)
+    if config.appointments.enabled:
+        settings = AppointmentSettings.from_config(config, site_key(config.privacy_key_path()))
+        server.service.appointments = AppointmentService(server.site, settings)
+        if settings.notify is None:
+            log.warning(
+                "[appointments] is on but [notify] is off: no one-time code can reach a phone, "
+                "so no booking can be made from one (kiosks still check in)"
+            )
     return server
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime
 
 from server.service_times import ServiceTimes
@@ -15,6 +16,7 @@ from shared.domain.estimate import (
     Waiting,
     ahead_in_line,
     ahead_of_new,
+    not_before_seconds,
     places_in_line,
     wait_minutes,
     wait_seconds,
@@ -116,8 +118,10 @@ def ticket_info(
         waiting = repo.waiting_entries(ticket.service_day, [service.code])
         entry = next((e for e in waiting if e.ticket_id == ticket.id), None)
         if entry is not None:
-            ahead = ahead_in_line(entry, waiting, site.rules.priority_ratio)
+            margin = site.rules.appointment_margin
+            ahead = ahead_in_line(entry, waiting, site.rules.priority_ratio, at, margin)
             wait = wait_picture(site, repo, times, ticket.service_day).wait(service, ahead)
+            wait = max(wait, not_before_seconds(entry, at, margin))
     counter = site.counter(ticket.counter_id) if ticket.counter_id else None
     return TicketInfo(
         number=ticket.number,
@@ -134,6 +138,7 @@ def ticket_info(
         counters=[c.label for c in site.counters_serving(service.code)],
         qr=qr or ticket_qr(site.id, ticket.service_day, ticket.number),
         recall_count=ticket.recall_count,
+        appointment_at=ticket.appointment_at,
     )
 
 
@@ -148,13 +153,18 @@ def board(site: Site, repo: QueueRepository, zone_id: str, day: date, at: dateti
         if (s := states.get(c.id)) is not None and s.current_ticket_id is not None
     ]
     numbers = repo.numbers_by_id(current_ids)
+    booked = _appointments(repo, day, numbers.values())
     lines = []
     for counter in counters:
         state = states.get(counter.id, CounterState(counter.id))
         number = numbers.get(state.current_ticket_id) if state.current_ticket_id else None
         lines.append(
             BoardCounter(
-                counter=counter.id, label=counter.label, number=number, status=state.status.value
+                counter=counter.id,
+                label=counter.label,
+                number=number,
+                status=state.status.value,
+                appointment=number in booked,
             )
         )
     labels = {c.id: c.label for c in counters}
@@ -166,14 +176,28 @@ def board(site: Site, repo: QueueRepository, zone_id: str, day: date, at: dateti
         if number not in seen and len(calls) < site.rules.recent_calls:
             seen.add(number)  # a recall refreshes the call, it does not add a line
             calls.append((number, counter_id, at_time))
+    booked |= _appointments(repo, day, (number for number, _, _ in calls))
     return BoardState(
         zone=zone.id,
         zone_name=zone.name,
         site_name=site.name,
         counters=lines,
-        recent_calls=[BoardCall(number=n, counter=c, label=labels[c], at=t) for n, c, t in calls],
+        recent_calls=[
+            BoardCall(number=n, counter=c, label=labels[c], at=t, appointment=n in booked)
+            for n, c, t in calls
+        ],
         updated_at=at,
     )
+
+
+def _appointments(repo: QueueRepository, day: date, numbers: Iterable[str]) -> set[str]:
+    """The numbers, among these, of appointments checked in in time (for the board's mark)."""
+    found = set()
+    for number in numbers:
+        ticket = repo.find_ticket(day, number)
+        if ticket is not None and ticket.appointment_at is not None:
+            found.add(number)
+    return found
 
 
 def counter_message(
@@ -229,15 +253,26 @@ def lines(
     by_service: dict[str, list[QueueEntry]] = {}
     for entry in waiting:
         by_service.setdefault(entry.service_code, []).append(entry)
-    numbers = {entry.ticket_id: entry.number for entry in waiting}
+    entries = {entry.ticket_id: entry for entry in waiting}
+    margin = site.rules.appointment_margin
     services = []
     for service in site.services:
-        places = places_in_line(by_service.get(service.code, []), site.rules.priority_ratio)
+        line = by_service.get(service.code, [])
+        places = places_in_line(line, site.rules.priority_ratio, at, margin)
         services.append(
             ServiceLine(
                 service=service.code,
                 places=[
-                    (numbers[ticket], ahead, wait_minutes(picture.wait(service, ahead)))
+                    (
+                        entries[ticket].number,
+                        ahead,
+                        wait_minutes(
+                            max(
+                                picture.wait(service, ahead),
+                                not_before_seconds(entries[ticket], at, margin),
+                            )
+                        ),
+                    )
                     for ticket, ahead in places
                 ],
             )
@@ -251,6 +286,7 @@ def queues(
     """Build the waiting figures and availability of every service."""
     picture = wait_picture(site, repo, times, day)
     summary, issued = picture.summary, picture.issued
+    booked = _booked_waiting(repo, day)
     services = []
     for service in site.services:
         count, priority_count, oldest = summary.get(service.code, (0, 0, None))
@@ -269,6 +305,17 @@ def queues(
                 estimated_wait_minutes=wait_minutes(wait),
                 available=reason is None,
                 reason=reason or "",
+                appointments_waiting=len(booked.get(service.code, [])),
+                next_appointment_at=min(booked.get(service.code, []), default=None),
             )
         )
     return QueuesState(services=services, updated_at=at)
+
+
+def _booked_waiting(repo: QueueRepository, day: date) -> dict[str, list[datetime]]:
+    """Per service, the slots of the appointments checked in and waiting."""
+    booked: dict[str, list[datetime]] = {}
+    for entry in repo.waiting_entries(day):
+        if entry.appointment_at is not None:
+            booked.setdefault(entry.service_code, []).append(entry.appointment_at)
+    return booked

@@ -6,9 +6,11 @@ from collections.abc import Callable
 from dataclasses import replace
 from datetime import date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from server.appointment_service import AppointmentService, AppointmentSettings
 from server.card_service import forget_card_if_ended, keep_card, read_card
 from server.dossier_service import DossierService, DossierSettings
 from server.officer_service import OfficerService
@@ -29,7 +31,13 @@ from shared.domain.errors import (
     WrongCounter,
 )
 from shared.domain.numbering import format_number, parse_number, service_day
-from shared.domain.policy import choose_next, eligible, queue_entry
+from shared.domain.policy import (
+    QueueEntry,
+    choose_next,
+    eligible,
+    next_appointment,
+    queue_entry,
+)
 from shared.domain.site import Counter, Site
 from shared.domain.ticket_facts import ticket_fact
 from shared.domain.ticket_links import TicketLinks
@@ -76,6 +84,8 @@ class QueueService:
         self.officers = OfficerService(site)
         # Ticket QR codes are links to the citizen's page where the site has `[web] public_url`.
         self.links: TicketLinks | None = None
+        # Appointments and remote tickets (`[appointments]`); none are taken until configured.
+        self.appointments = AppointmentService(site, AppointmentSettings())
 
     def today(self, at: datetime | None = None) -> date:
         """Return the current service day."""
@@ -99,6 +109,8 @@ class QueueService:
         if isinstance(command, cmd.TicketCitizen):
             counter = self._counter(device_id)
             return read_card(repo, self.site.id, counter, parse_number(command.number), at)
+        if self.appointments.handles(command):
+            return self.appointments.execute(repo, device_id, command, at, self)
         if self.dossiers.handles(command):
             return self.dossiers.execute(repo, device_id, command, at)
         if self.officers.handles(command):
@@ -124,19 +136,48 @@ class QueueService:
             self.site.priority(command.priority)
         day = self.today(at)
         check_can_issue(service, at, self.site.rules.timezone, repo.issued_count(day, service.code))
-        sequence = repo.next_sequence(day, service.prefix)
-        number = format_number(service.prefix, sequence, self.site.rules.number_width)
-        ticket, event = rules.issue(number, service.code, day, at, command.priority, device_id)
-        ticket = repo.add_ticket(ticket, service.prefix, sequence)
+        outcome = Outcome(queues=True)
+        ticket = self.new_ticket(repo, service.code, device_id, at, outcome, command.priority)
         if command.citizen is not None:
             keep_card(repo, ticket, command.citizen, at)
         if command.dossier is not None:
             self._link_return(repo, ticket, command.dossier, at)
-        return Outcome(
-            result={"ticket": self._info(repo, ticket, at)},
-            events=[replace(event, ticket=ticket)],
-            queues=True,
+        outcome.result = {"ticket": self._info(repo, ticket, at)}
+        return outcome
+
+    def new_ticket(
+        self,
+        repo: QueueRepository,
+        service_code: str,
+        device_id: str,
+        at: datetime,
+        outcome: Outcome,
+        priority: str | None = None,
+        appointment_at: datetime | None = None,
+    ) -> Ticket:
+        """Number and store a new waiting ticket (the caller checked that it may be issued)."""
+        service = self.site.service(service_code)
+        day = self.today(at)
+        sequence = repo.next_sequence(day, service.prefix)
+        number = format_number(service.prefix, sequence, self.site.rules.number_width)
+        ticket, event = rules.issue(
+            number, service.code, day, at, priority, device_id, appointment_at
         )
+        ticket = repo.add_ticket(ticket, service.prefix, sequence)
+        outcome.events.append(replace(event, ticket=ticket))
+        outcome.queues = True
+        return ticket
+
+    def withdraw(
+        self, repo: QueueRepository, ticket: Ticket, at: datetime, reason: str, outcome: Outcome
+    ) -> Ticket:
+        """Void a ticket never called (a remote ticket or a booking cancelled from the phone)."""
+        outcome.queues = True
+        return self._apply(repo, ticket, rules.void(ticket, at, reason), outcome)
+
+    def ticket_view(self, repo: QueueRepository, ticket: Ticket, at: datetime) -> dict[str, Any]:
+        """A ticket as replies show it (the `ticket` object)."""
+        return self._info(repo, ticket, at)
 
     def _link_return(self, repo: QueueRepository, ticket: Ticket, text: str, at: datetime) -> None:
         dossiers = DossierRepository(repo.session, self.site.id)
@@ -304,13 +345,15 @@ class QueueService:
                 waiting,
                 state.priority_streak,
                 self.site.rules.priority_ratio,
+                at,
+                self.site.rules.appointment_margin,
             )
             if choice is None:
                 if "finished" in out.result:
                     out.result["ticket"] = None
                     out.queues = True
                     return state
-                raise QueueEmpty("Không có công dân nào đang chờ tại quầy này.")
+                raise QueueEmpty(self._nobody_waits(counter, waiting))
             ticket = repo.get_ticket(choice.entry.ticket_id)
             streak = choice.priority_streak
         called = self._apply(
@@ -319,6 +362,18 @@ class QueueService:
         out.queues = True
         out.result["ticket"] = self._info(repo, called, at)
         return replace(state, current_ticket_id=called.id, priority_streak=streak)
+
+    def _nobody_waits(self, counter: Counter, waiting: list[QueueEntry]) -> str:
+        """Why call_next found nobody: nobody waits, or only appointments whose time is to come."""
+        booked = next_appointment(counter.id, counter.services, waiting)
+        if booked is None or booked.appointment_at is None:
+            return "Không có công dân nào đang chờ tại quầy này."
+        zone = ZoneInfo(self.site.rules.timezone)
+        slot = f"{booked.appointment_at.astimezone(zone):%H:%M}"
+        return (
+            f"Chưa có ai đến lượt: số {booked.number} có lịch hẹn lúc {slot}, được gọi từ "
+            f"{self.site.rules.appointment_margin_minutes} phút trước giờ hẹn (hoặc gọi theo số)."
+        )
 
     def _callable(
         self, repo: QueueRepository, counter: Counter, number: str, at: datetime

@@ -128,6 +128,18 @@ def reference_problems(data: Mapping[str, Any]) -> list[ReferenceProblem]:
                 f"unknown service '{returned}'",
             )
         )
+    appointments = data.get("appointments")
+    booked = _items(appointments, "services") if isinstance(appointments, dict) else []
+    for position, item in enumerate(booked):
+        code = item.get("service") if isinstance(item, dict) else None
+        if isinstance(code, str) and code not in services:
+            problems.append(
+                ReferenceProblem(
+                    ("appointments", "services", position, "service"),
+                    f"không có dịch vụ '{code}'",
+                    f"unknown service '{code}'",
+                )
+            )
     for position, counter in enumerate(_items(data, "counters")):
         if not isinstance(counter, dict):
             continue

@@ -282,6 +282,7 @@ class SiteConfig(_Model):
                 priority_ratio=self.queue.priority_ratio,
                 recent_calls=self.queue.recent_calls,
                 estimate_sample=self.queue.estimate_sample,
+                appointment_margin_minutes=self.appointments.call_margin_minutes,
             ),
         )
 

@@ -4,6 +4,8 @@ Formats (plain ASCII so every reader and every QR version handles them):
 * ticket QR: ``MCT1:{site}:{yyyymmdd}:{number}``, e.g. ``MCT1:hcc-demo:20261123:A012``
 * slip QR: ``MCD1:{dossier code}:{lookup token}``,
   e.g. ``MCD1:000.00.17.H12-250701-0001:K7M2Q9XD``
+* booking QR: ``MCB1:{booking code}:{token}`` (or the booking's link where the site has pages),
+  e.g. ``MCB1:H7KQ2MXA:abcdefghijklmnopqrst``
 A bare dossier code or a bare lookup token (typed, or a Code128 slip of another system) is
 accepted too. Also recognised: the QR of a citizen ID card (see shared.domain.citizen_id; the
 raw payload is dropped once parsed) and dossier codes of the province's other systems (the
@@ -18,6 +20,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
 
+from shared.domain.appointments import BOOKING_CODE_PATTERN, BOOKING_TOKEN_PATTERN
 from shared.domain.citizen_id import (
     CitizenId,
     CitizenIdError,
@@ -25,10 +28,11 @@ from shared.domain.citizen_id import (
     parse_citizen_qr,
 )
 from shared.domain.dossier_codes import TOKEN_ALPHABET, TOKEN_LENGTH, DossierCodePattern
-from shared.domain.ticket_links import DossierLink, TicketLink, parse_link
+from shared.domain.ticket_links import BookingLink, DossierLink, TicketLink, parse_link
 
 TICKET_TAG = "MCT1"
 DOSSIER_TAG = "MCD1"
+BOOKING_TAG = "MCB1"
 MAX_SCAN_LENGTH = 200
 # An ID card QR with a long address and the Căn cước card's extra fields runs to ~250
 # characters: it is recognised from this much, then only its masked number travels on.
@@ -49,6 +53,7 @@ class CodeKind(StrEnum):
     LOOKUP_TOKEN = "lookup_token"
     CITIZEN_ID = "citizen_id"
     FOREIGN_DOSSIER = "foreign_dossier"
+    BOOKING = "booking"
     UNKNOWN = "unknown"
 
 
@@ -70,6 +75,8 @@ class ScannedCode:
     lookup_token: str = ""
     citizen: CitizenId | None = None
     problem: str = ""
+    booking_code: str = ""
+    booking_token: str = ""
 
     @property
     def recognised(self) -> bool:
@@ -87,6 +94,11 @@ def ticket_qr(site_id: str, day: date, number: str) -> str:
 def dossier_qr(dossier_code: str, lookup_token: str) -> str:
     """Return the text of an appointment slip's QR code."""
     return f"{DOSSIER_TAG}:{dossier_code}:{lookup_token}"
+
+
+def booking_qr(code: str, token: str) -> str:
+    """Return the text of a booking's QR code where the site has no phone pages."""
+    return f"{BOOKING_TAG}:{code}:{token}"
 
 
 def clean_scan(text: str, limit: int = MAX_SCAN_LENGTH) -> str:
@@ -125,6 +137,9 @@ def classify(
             service_day=link.service_day,
             number=link.number,
         )
+    booking = _booking(cleaned, link)
+    if booking is not None:
+        return booking
     if isinstance(link, DossierLink) and re.fullmatch(dossier_pattern, link.dossier_code):
         return ScannedCode(
             CodeKind.DOSSIER,
@@ -155,6 +170,22 @@ def classify(
     if re.fullmatch(TOKEN_PATTERN, upper):
         return ScannedCode(CodeKind.LOOKUP_TOKEN, cleaned, lookup_token=upper)
     return ScannedCode(CodeKind.UNKNOWN, cleaned)
+
+
+def _booking(cleaned: str, link: object) -> ScannedCode | None:
+    """A booking's QR: its link, or MCB1:{code}:{token} (None when it is not one)."""
+    if isinstance(link, BookingLink):
+        return ScannedCode(
+            CodeKind.BOOKING, cleaned, booking_code=link.code, booking_token=link.token
+        )
+    found = re.fullmatch(
+        rf"{BOOKING_TAG}:({BOOKING_CODE_PATTERN}):({BOOKING_TOKEN_PATTERN})", cleaned
+    )
+    if found is None:
+        return None
+    return ScannedCode(
+        CodeKind.BOOKING, cleaned, booking_code=found.group(1), booking_token=found.group(2)
+    )
 
 
 def foreign_code(text: str, patterns: Sequence[str]) -> str:

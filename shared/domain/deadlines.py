@@ -69,6 +69,15 @@ class WorkingCalendar:
             return national
         return _WEEKEND.get(day.weekday())
 
+    def holiday(self, day: date) -> str | None:
+        """Name a public holiday or a site day off on this day (weekends aside), or None."""
+        if day in self._work:
+            return None
+        if day in self._off:
+            return self._off[day]
+        national: str | None = self._national.get(day)
+        return national or None
+
     def is_working_day(self, day: date) -> bool:
         """Tell whether the centre works on this day."""
         return self.day_off_reason(day) is None

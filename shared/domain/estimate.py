@@ -13,7 +13,11 @@ The model (explained for directors and technicians in docs/estimates.md):
   services, normal tickets of the services it lists before this one); a counter serving
   several services thereby gives this one only the time the others leave;
 * **wait**: the counters then take the service's tickets one typical service apart; the
-  estimate is the moment of the turn after the people ahead.
+  estimate is the moment of the turn after the people ahead;
+* **appointments** (docs/appointments.md): one whose time has come is ahead of every walk-in,
+  earliest slot first; one whose time has not come yet counts the appointments before it and
+  waits at least until its time; a walk-in counts the appointments already due, not those
+  still to come (they pass it when their time comes: its estimate grows then).
 """
 
 from __future__ import annotations
@@ -22,9 +26,10 @@ import heapq
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from statistics import fmean
 
-from shared.domain.policy import QueueEntry
+from shared.domain.policy import NO_MARGIN, QueueEntry, appointment_order
 
 MIN_SAMPLES = 5
 TRIM = 0.1
@@ -61,9 +66,32 @@ def _order(entry: QueueEntry) -> tuple[bool, object, int]:
     return (not entry.front, entry.issued_at, entry.ticket_id)
 
 
-def ahead_in_line(entry: QueueEntry, waiting: Sequence[QueueEntry], priority_ratio: int) -> int:
-    """Count the same-service tickets called before a waiting one, priority interleave included."""
+def ahead_in_line(
+    entry: QueueEntry,
+    waiting: Sequence[QueueEntry],
+    priority_ratio: int,
+    now: datetime | None = None,
+    margin: timedelta = NO_MARGIN,
+) -> int:
+    """Count the same-service tickets called before a waiting one, priority interleave included.
+
+    Appointments (docs/appointments.md): one whose time has come goes before every walk-in;
+    one whose time has not come counts the appointments before it and those already due.
+    """
     same = [e for e in waiting if e.service_code == entry.service_code and e is not entry]
+    due = [e for e in same if e.due(now, margin)]
+    if entry.appointment_at is not None:
+        key = appointment_order(entry)
+        if entry.due(now, margin):
+            return sum(1 for e in due if appointment_order(e) < key)
+        later = [e for e in same if e.appointment_at is not None and not e.due(now, margin)]
+        return len(due) + sum(1 for e in later if appointment_order(e) < key)
+    walk_ins = [e for e in same if e.appointment_at is None]
+    return len(due) + _walk_in_ahead(entry, walk_ins, priority_ratio)
+
+
+def _walk_in_ahead(entry: QueueEntry, same: Sequence[QueueEntry], priority_ratio: int) -> int:
+    """Walk-ins of the same service called before a walk-in (priority interleave included)."""
     earlier = [e for e in same if _order(e) < _order(entry)]
     if entry.priority:
         priority_ahead = sum(1 for e in earlier if e.priority)
@@ -75,20 +103,40 @@ def ahead_in_line(entry: QueueEntry, waiting: Sequence[QueueEntry], priority_rat
     return normal_ahead + priority_passing(priority_waiting, normal_ahead, priority_ratio)
 
 
-def places_in_line(waiting: Sequence[QueueEntry], priority_ratio: int) -> list[tuple[int, int]]:
+def places_in_line(
+    waiting: Sequence[QueueEntry],
+    priority_ratio: int,
+    now: datetime | None = None,
+    margin: timedelta = NO_MARGIN,
+) -> list[tuple[int, int]]:
     """Each waiting ticket of one service with how many are called before it, in that order.
 
     The same count as `ahead_in_line` for every ticket, in one pass over the sorted line.
     """
-    priority = sorted((e for e in waiting if e.priority), key=_order)
-    normal = sorted((e for e in waiting if not e.priority), key=_order)
-    places: list[tuple[int, int]] = []
+    due = sorted((e for e in waiting if e.due(now, margin)), key=appointment_order)
+    later = sorted(
+        (e for e in waiting if e.appointment_at is not None and not e.due(now, margin)),
+        key=appointment_order,
+    )
+    walk_ins = [e for e in waiting if e.appointment_at is None]
+    priority = sorted((e for e in walk_ins if e.priority), key=_order)
+    normal = sorted((e for e in walk_ins if not e.priority), key=_order)
+    places: list[tuple[int, int]] = [(e.ticket_id, i) for i, e in enumerate(due)]
+    places += [(e.ticket_id, len(due) + i) for i, e in enumerate(later)]
     for j, entry in enumerate(priority):
         slipped = j // priority_ratio if priority_ratio > 0 else 0
-        places.append((entry.ticket_id, j + min(len(normal), slipped)))
+        places.append((entry.ticket_id, len(due) + j + min(len(normal), slipped)))
     for i, entry in enumerate(normal):
-        places.append((entry.ticket_id, i + priority_passing(len(priority), i, priority_ratio)))
+        ahead = i + priority_passing(len(priority), i, priority_ratio)
+        places.append((entry.ticket_id, len(due) + ahead))
     return sorted(places, key=lambda place: place[1])
+
+
+def not_before_seconds(entry: QueueEntry, now: datetime, margin: timedelta = NO_MARGIN) -> float:
+    """Seconds until an appointment's time comes (0 for walk-ins and appointments due)."""
+    if entry.appointment_at is None:
+        return 0.0
+    return max(0.0, (entry.appointment_at - margin - now).total_seconds())
 
 
 def ahead_of_new(normal_waiting: int, priority_waiting: int, priority_ratio: int) -> int:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import time
+from datetime import time, timedelta
 
 from shared.domain.errors import NotFound
 
@@ -83,6 +83,13 @@ class QueueRules:
     priority_ratio: int = 3
     recent_calls: int = 8
     estimate_sample: int = 20
+    # A checked-in appointment goes ahead of walk-ins from this long before its slot.
+    appointment_margin_minutes: int = 5
+
+    @property
+    def appointment_margin(self) -> timedelta:
+        """How long before its slot a checked-in appointment goes ahead of walk-ins."""
+        return timedelta(minutes=self.appointment_margin_minutes)
 
 
 @dataclass(frozen=True)

@@ -1,8 +1,10 @@
-"""Links a citizen opens on a phone: a ticket's live page and a slip's dossier page.
+"""Links a citizen opens on a phone: a ticket's live page, a slip's dossier page, a booking.
 
 A ticket's link carries a keyed token (HMAC-SHA256 with the site's web key): only the queue
 server, which holds the key, makes and checks it, so ticket pages cannot be found by counting.
-A slip's link carries the dossier's own lookup token, as its QR always did.
+A slip's link carries the dossier's own lookup token, as its QR always did. A booking's link
+carries its code and its keyed token (shared.domain.appointments); the kiosk's reader checks
+the citizen in with it.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from shared.domain.appointments import BOOKING_CODE_PATTERN, BOOKING_TOKEN_PATTERN
 from shared.domain.dossier_codes import TOKEN_ALPHABET, TOKEN_LENGTH
 
 TICKET_TOKEN_LENGTH = 20  # base32: 100 bits
@@ -25,6 +28,9 @@ _TICKET_PATH = re.compile(
     rf"/t/(?P<site>{_SITE})/(?P<day>\d{{8}})/(?P<number>{_NUMBER})/(?P<token>{TICKET_TOKEN_PATTERN})"
 )
 _DOSSIER_PATH = re.compile(r"/d/(?P<code>[A-Za-z0-9.\-]{1,60})/(?P<token>" + _DOSSIER_TOKEN + ")")
+_BOOKING_PATH = re.compile(
+    rf"/b/(?P<code>{BOOKING_CODE_PATTERN})/(?P<token>{BOOKING_TOKEN_PATTERN})"
+)
 _ORIGIN = re.compile(r"^https?://[A-Za-z0-9.\-]+(:\d{1,5})?(/[A-Za-z0-9._~\-/]*)?$")
 
 
@@ -56,6 +62,11 @@ def dossier_url(public_url: str, dossier_code: str, lookup_token: str) -> str:
     return f"{public_url.rstrip('/')}/d/{dossier_code}/{lookup_token}"
 
 
+def booking_url(public_url: str, code: str, token: str) -> str:
+    """The address of a booking's page (its QR, which the kiosk's reader also takes)."""
+    return f"{public_url.rstrip('/')}/b/{code}/{token}"
+
+
 @dataclass(frozen=True)
 class TicketLink:
     """What a ticket's link names."""
@@ -74,8 +85,16 @@ class DossierLink:
     lookup_token: str
 
 
-def parse_link(text: str) -> TicketLink | DossierLink | None:
-    """Read a ticket or slip link (any host: the path decides), or None."""
+@dataclass(frozen=True)
+class BookingLink:
+    """What a booking's link names."""
+
+    code: str
+    token: str
+
+
+def parse_link(text: str) -> TicketLink | DossierLink | BookingLink | None:
+    """Read a ticket, slip or booking link (any host: the path decides), or None."""
     if not text.lower().startswith(("http://", "https://")):
         return None
     path = "/" + text.split("://", 1)[1].split("/", 1)[-1].split("?", 1)[0].split("#", 1)[0]
@@ -89,6 +108,9 @@ def parse_link(text: str) -> TicketLink | DossierLink | None:
     dossier = next(_DOSSIER_PATH.finditer(path), None)
     if dossier is not None and path.endswith(dossier.group(0)):
         return DossierLink(dossier["code"].upper(), dossier["token"])
+    booking = next(_BOOKING_PATH.finditer(path), None)
+    if booking is not None and path.endswith(booking.group(0)):
+        return BookingLink(booking["code"], booking["token"])
     return None
 
 

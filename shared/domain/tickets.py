@@ -92,6 +92,8 @@ class Ticket:
     target_counter: str | None = None
     issued_by: str = ""
     id: int | None = None
+    # An appointment checked in in time: its slot's start (UTC); it goes ahead of walk-ins.
+    appointment_at: datetime | None = None
 
     @property
     def current(self) -> Period:
@@ -138,8 +140,9 @@ def issue(
     at: datetime,
     priority: str | None = None,
     issued_by: str = "",
+    appointment_at: datetime | None = None,
 ) -> tuple[Ticket, TicketEvent]:
-    """Create a waiting ticket."""
+    """Create a waiting ticket (`appointment_at`: the slot of an appointment checked in)."""
     ticket = Ticket(
         number=number,
         service_day=service_day,
@@ -147,6 +150,7 @@ def issue(
         periods=(Period(PeriodKind.WAITING, at, service_code),),
         priority=priority,
         issued_by=issued_by,
+        appointment_at=appointment_at,
     )
     return ticket, TicketEvent(TicketEventKind.ISSUED, ticket, at)
 

@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
+from shared.messaging.appointment_commands import APPOINTMENT_COMMANDS
 from shared.messaging.commands import COMMAND_TYPES as QUEUE_COMMANDS
 from shared.messaging.commands import Command
 from shared.messaging.dossier_commands import DOSSIER_COMMANDS, OFFICER_COMMANDS
@@ -26,11 +27,15 @@ class Role(StrEnum):
     DISPLAY = "display"
     COUNTER = "counter"
     WEB = "web"
+    NOTIFY = "notify"
 
 
 COMMAND_TYPES: dict[str, type[Command]] = {
     **QUEUE_COMMANDS,
-    **{cls.model_fields["type"].default: cls for cls in (*DOSSIER_COMMANDS, *OFFICER_COMMANDS)},
+    **{
+        cls.model_fields["type"].default: cls
+        for cls in (*DOSSIER_COMMANDS, *OFFICER_COMMANDS, *APPOINTMENT_COMMANDS)
+    },
 }
 
 K, C, E, W = Role.KIOSK, Role.COUNTER, Role.EXTERNAL, Role.WEB
@@ -43,6 +48,15 @@ _SENDERS: dict[str, frozenset[Role]] = {
     "list_procedures": frozenset({K, C, E}),
     "look_up_dossier": frozenset({K, C, E, W}),
     "sync_dossier": frozenset({E}),
+    # Appointments: the citizens' pages book; a kiosk checks in (docs/appointments.md).
+    "booking_options": frozenset({W}),
+    "list_slots": frozenset({W}),
+    "request_booking": frozenset({W}),
+    "confirm_booking": frozenset({W}),
+    "booking_status": frozenset({W}),
+    "cancel_booking": frozenset({W}),
+    "change_booking": frozenset({W}),
+    "check_in": frozenset({K}),
 }
 # Default names of the accounts that are not listed in the site file one by one.
 EXTERNAL_USER = "external"

@@ -38,6 +38,9 @@ class ErrorCode(StrEnum):
     STORAGE_UNAVAILABLE = "storage_unavailable"
     SECOND_FACTOR_REQUIRED = "second_factor_required"
     INDEX_UNAVAILABLE = "index_unavailable"
+    WRONG_CODE = "wrong_code"
+    CODE_EXPIRED = "code_expired"
+    SLOT_FULL = "slot_full"
     TIMEOUT = "timeout"
 
 
@@ -76,11 +79,13 @@ ERROR_MEANINGS: dict[ErrorCode, str] = {
     ),
     ErrorCode.LOCKED_OUT: (
         "too many wrong logins for this officer id or at this counter, or too many failed "
-        'dossier lookups at this device: wait `retry_after` seconds (see "Logins", "Lookups")'
+        "dossier lookups or check-ins at this device: wait `retry_after` seconds (see "
+        '"Logins", "Lookups", "Appointments")'
     ),
     ErrorCode.RATE_LIMITED: (
-        'this device sent more commands than its limit (see "Limits"), or a login of the same '
-        "officer or counter is still being checked: wait `retry_after` seconds"
+        'this device sent more commands than its limit (see "Limits"), a login of the same '
+        "officer or counter is still being checked, or a phone or web client asked for too "
+        'many bookings (see "Appointments"): wait `retry_after` seconds'
     ),
     ErrorCode.INTERNAL: "the server failed; retry",
     ErrorCode.STORAGE_UNAVAILABLE: (
@@ -95,6 +100,14 @@ ERROR_MEANINGS: dict[ErrorCode, str] = {
         "the dossier is not held here and the provincial index did not answer in time: nothing "
         "was done; wait `retry_after` seconds and retry"
     ),
+    ErrorCode.WRONG_CODE: (
+        "the one-time code sent to the phone does not match (the message says how many tries "
+        'are left; see "Appointments")'
+    ),
+    ErrorCode.CODE_EXPIRED: (
+        "the one-time code expired or its tries are used up: request the booking again"
+    ),
+    ErrorCode.SLOT_FULL: "the slot has no place left or is no longer offered: choose another",
     ErrorCode.TIMEOUT: "(client side) no reply after the retries",
 }
 
@@ -132,6 +145,11 @@ class TicketInfo(BaseModel):
     counters: list[str] = Field(default_factory=list, description="Labels of counters serving it.")
     qr: str = Field("", description="Text of the ticket's QR code.")
     recall_count: int = 0
+    appointment_at: datetime | None = Field(
+        None,
+        description="Start of the slot of an appointment checked in in time: it is called at "
+        "its time, ahead of walk-ins. Null for a walk-in (and a late appointment).",
+    )
 
 
 class Reply(BaseModel):

@@ -21,6 +21,13 @@ from pydantic import (
 
 from shared.domain.counters import CounterStatus
 from shared.domain.dossiers import DossierStatus
+from shared.messaging.appointment_views import (
+    BookingOptionsResult,
+    BookingRequestResult,
+    BookingResult,
+    CheckInResult,
+    SlotsResult,
+)
 from shared.messaging.commands import CitizenCard
 from shared.messaging.dossier_views import DossierFull, DossierPublic, LateDossier, ProcedureView
 from shared.messaging.replies import Reply, TicketInfo
@@ -172,7 +179,7 @@ class SyncResult(_Result):
     created: bool = Field(description="The dossier was new here.")
 
 
-_BY_MODEL: dict[type[_Result], tuple[str, ...]] = {
+_BY_MODEL: dict[type[BaseModel], tuple[str, ...]] = {
     TicketResult: ("issue_ticket", "void_ticket", "ticket_status"),
     CounterResult: (
         "open_counter",
@@ -210,6 +217,11 @@ _BY_MODEL: dict[type[_Result], tuple[str, ...]] = {
     LoginResult: ("officer_login",),
     RatingResult: ("rate_service",),
     SummaryResult: ("counter_summary",),
+    BookingOptionsResult: ("booking_options",),
+    SlotsResult: ("list_slots",),
+    BookingRequestResult: ("request_booking",),
+    BookingResult: ("confirm_booking", "booking_status", "cancel_booking", "change_booking"),
+    CheckInResult: ("check_in",),
 }
 # verb → the model of its ok reply's result; a test checks it names every command verb.
 RESULT_TYPES: dict[str, type[BaseModel]] = {

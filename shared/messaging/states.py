@@ -41,6 +41,7 @@ class BoardCounter(_Message):
     label: str
     number: str | None = None
     status: CounterStatus = CounterStatus.CLOSED
+    appointment: bool = Field(False, description="The number is an appointment's.")
 
 
 class BoardCall(_Message):
@@ -50,6 +51,7 @@ class BoardCall(_Message):
     counter: str
     label: str
     at: datetime
+    appointment: bool = Field(False, description="The number is an appointment's.")
 
 
 class BoardState(_Message):
@@ -76,6 +78,12 @@ class ServiceWaiting(_Message):
     estimated_wait_minutes: int = 0
     available: bool = True
     reason: str = ""
+    appointments_waiting: int = Field(
+        0, description="Appointments checked in and waiting for their time (among `waiting`)."
+    )
+    next_appointment_at: datetime | None = Field(
+        None, description="Slot of the earliest appointment waiting, if any."
+    )
 
 
 class QueuesState(_Message):

@@ -79,6 +79,10 @@ class Topics:
         """Retained place and estimate of every waiting ticket (numbers only, for live pages)."""
         return f"{self.base}/state/lines"
 
+    def notifications(self) -> str:
+        """Retained counts and dead letters of the messages sent to citizens (masked)."""
+        return f"{self.base}/state/notifications"
+
     def late_dossiers(self) -> str:
         """Retained list of dossiers near or past their due date (no personal data)."""
         return f"{self.base}/state/dossiers/late"

@@ -7,7 +7,7 @@ from contextlib import contextmanager
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Row, Table, and_, func, or_, select, update
+from sqlalchemy import ColumnElement, Row, Table, and_, case, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -126,6 +126,7 @@ class QueueRepository:
             issued_at=ticket.issued_at,
             issued_by=ticket.issued_by,
             version=len(ticket.periods),
+            appointment_at=ticket.appointment_at,
         )
         self.session.add(row)
         self.session.flush()
@@ -138,6 +139,7 @@ class QueueRepository:
             priority=ticket.priority,
             issued_by=ticket.issued_by,
             id=row.id,
+            appointment_at=ticket.appointment_at,
         )
 
     def _ticket(self, row: TicketRow) -> Ticket:
@@ -155,6 +157,7 @@ class QueueRepository:
             target_counter=row.target_counter,
             issued_by=row.issued_by,
             id=row.id,
+            appointment_at=row.appointment_at,
         )
 
     def get_ticket(self, ticket_id: int) -> Ticket:
@@ -210,6 +213,8 @@ class QueueRepository:
             TicketRow.priority,
             TicketRow.front,
             TicketRow.target_counter,
+            # The appointment goes ahead of walk-ins on its first wait only (see policy).
+            case((TicketRow.version == 1, TicketRow.appointment_at), else_=None),
         ).where(
             TicketRow.site_id == self.site_id,
             TicketRow.service_day == day,

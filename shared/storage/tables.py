@@ -69,6 +69,8 @@ class TicketRow(Base):
     issued_at: Mapped[datetime] = mapped_column(UtcDateTime)
     issued_by: Mapped[str] = mapped_column(String(64), default="")
     version: Mapped[int] = mapped_column(Integer, default=1)
+    # An appointment checked in in time: the start of its slot (it goes ahead of walk-ins).
+    appointment_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
 
 
 class PeriodRow(Base):

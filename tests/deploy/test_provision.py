@@ -11,7 +11,7 @@ from paho.mqtt.client import topic_matches_sub
 
 from admin import provision as p
 from server.accounts import Account, acl_text, credential_path, site_accounts
-from shared.messaging.registry import COMMAND_TYPES
+from shared.messaging.registry import COMMAND_TYPES, Role, verbs_for
 from shared.messaging.topics import Topics
 from tests.helpers.sites import DEMO_CONFIG, demo_config
 
@@ -36,7 +36,14 @@ def accounts() -> dict[str, Account]:
 def test_every_device_and_role_of_the_site_gets_an_account() -> None:
     config = demo_config()
     users = accounts()
-    expected = {"server-hcc-demo", "devices-hcc-demo", "supervisor", "external", "web"}
+    expected = {
+        "server-hcc-demo",
+        "devices-hcc-demo",
+        "supervisor",
+        "external",
+        "web",
+        "notify-hcc-demo",
+    }
     expected |= {"kiosk-1", "kiosk-2"} | {f"display-{z.id}" for z in config.zones}
     expected |= {c.id for c in config.counters}
     assert set(users) == expected
@@ -53,8 +60,8 @@ def test_every_account_writes_its_own_status_and_reads_its_own_replies_only() ->
             assert not may_write(account, T.status("someone-else")), user
 
 
-def test_the_web_pages_read_numbers_only_and_send_two_lookups() -> None:
-    """The citizens' pages follow lines and events, ask for a ticket or a dossier, nothing else."""
+def test_the_web_pages_read_numbers_only_and_send_their_own_commands() -> None:
+    """The citizens' pages follow lines and events; they send lookups and bookings, no more."""
     web = accounts()["web"]
     assert web.role == "web"
     for topic in (T.lines(), T.queues(), T.event("called"), T.event("issued"), T.reply("web")):
@@ -62,14 +69,23 @@ def test_the_web_pages_read_numbers_only_and_send_two_lookups() -> None:
     for topic in (T.board("tang-1"), T.counter("q01"), T.command("issue_ticket", "kiosk-1")):
         assert not may_read(web, topic), topic
     sent = {t.split("/")[4] for t in web.write if "/cmd/" in t}
-    assert sent == {"ticket_status", "look_up_dossier"}
+    assert sent == set(verbs_for(Role.WEB))
+    assert {"ticket_status", "look_up_dossier", "request_booking", "cancel_booking"} <= sent
+    assert not sent & {"issue_ticket", "check_in", "call_next", "receive_dossier"}
     assert not may_write(web, T.command("ticket_status", "kiosk-1"))
     assert not may_write(web, T.command("call_next", "web"))
 
 
 def test_a_kiosk_may_request_tickets_and_lookups_but_not_call() -> None:
     kiosk = accounts()["kiosk-1"]
-    lookups = {"issue_ticket", "void_ticket", "ticket_status", "list_procedures", "look_up_dossier"}
+    lookups = {
+        "issue_ticket",
+        "void_ticket",
+        "ticket_status",
+        "list_procedures",
+        "look_up_dossier",
+        "check_in",
+    }
     for verb in lookups:
         assert may_write(kiosk, T.command(verb, "kiosk-1"))
         assert not may_write(kiosk, T.command(verb, "kiosk-2"))

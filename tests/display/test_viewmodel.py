@@ -248,3 +248,24 @@ def test_clock_and_date_in_local_time(qapp: object) -> None:
     model = BoardViewModel(SITE, ZONE, now=lambda: T0)
     assert (model.clock_text, model.date_text) == ("09:10", "Thứ Hai, 23/11/2026")
     model.stop()
+
+
+def test_an_appointments_number_keeps_its_mark_on_the_board(qtbot: QtBot) -> None:
+    """The board marks an appointment's number (no personal data); a call's event then the board."""
+    model = BoardViewModel(SITE, ZONE)
+    board = BoardState(
+        zone=ZONE,
+        zone_name="Tầng 1",
+        site_name="Trung tâm",
+        counters=[BoardCounter(counter="q01", label="1", number="A012", appointment=True)],
+        recent_calls=[
+            BoardCall(number="A012", counter="q01", label="1", at=T0, appointment=True),
+            BoardCall(number="B003", counter="q02", label="2", at=T0 - timedelta(minutes=1)),
+        ],
+        updated_at=T0,
+    )
+    model.apply_board(board)
+    assert model.counters[0].appointment and model.recent_calls[0].appointment
+    assert not model.recent_calls[1].appointment
+    assert model.current_call is not None and model.current_call.appointment
+    model.stop()

@@ -282,13 +282,16 @@ def test_a_result_held_at_another_branch_names_it_and_offers_no_return_ticket(
     window.show()
     model.health.set_connected(True)
     model.handle_message(model.topics.queues(), demo_queues(site_config).model_dump_json().encode())
-    for site_id, here in ((site_config.site.id, True), ("hcc-cam-ranh", False)):
-        model.dossier = dossier.model_copy(update={"site_id": site_id, "ready": True})
+    branches = ((site_config.site.id, site_config.site.name, True),)
+    branches += (("hcc-cam-ranh", "Chi nhánh Cam Ranh", False),)
+    for site_id, name, here in branches:
+        update = {"site_id": site_id, "site_name": name, "ready": True}
+        model.dossier = dossier.model_copy(update=update)
         model.screen = Screen.PROGRESS
         model.changed.emit()
         QApplication.processEvents()
         shown = " ".join(shown_texts(window))
-        assert ("Hồ sơ này nộp tại điểm hcc-cam-ranh" in shown) is not here
+        assert ("Hồ sơ này nộp tại điểm Chi nhánh Cam Ranh" in shown) is not here  # its name
         assert (model.return_service is not None) is here
         assert ("LẤY SỐ NHẬN KẾT QUẢ" in shown) is here
     model.stop()

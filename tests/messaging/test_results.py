@@ -15,8 +15,10 @@ from server.dossier_service import DossierSettings
 from shared.domain.counters import CounterStatus
 from shared.domain.site import Site
 from shared.domain.tickets import TicketState
+from shared.messaging import appointment_commands as ac
 from shared.messaging import commands as c
 from shared.messaging import dossier_commands as dc
+from shared.messaging.appointment_views import BookingRequestResult, BookingResult
 from shared.messaging.registry import COMMAND_TYPES
 from shared.messaging.replies import ErrorCode, Reply
 from shared.messaging.results import (
@@ -29,6 +31,7 @@ from shared.messaging.results import (
 )
 from shared.storage.catalogue import CatalogueRepository
 from shared.storage.officer_repository import OfficerRepository, hash_password
+from tests.helpers.appointments import Phones, with_appointments
 from tests.helpers.clock import FakeClock
 from tests.helpers.memory_server import Hall
 from tests.helpers.procedures import PROCEDURES
@@ -42,9 +45,10 @@ CITIZEN = {"name": "Nguyễn Văn An", "id_number": "001090000001", "phone": "09
 class Recorder:
     """Sends commands through the hall and keeps every ok reply by verb."""
 
-    def __init__(self, hall: Hall, clock: FakeClock) -> None:
+    def __init__(self, hall: Hall, clock: FakeClock, phones: Phones) -> None:
         self.hall = hall
         self.clock = clock
+        self.phones = phones
         self.replies: dict[str, list[Reply]] = {}
 
     def do(self, device: str, kind: type[c.Command], **fields: Any) -> Any:
@@ -83,7 +87,9 @@ def recorder(
     settings = replace(
         DossierSettings.from_config(demo_config()), external_devices=frozenset({"igate"})
     )
-    yield Recorder(Hall(demo_site, sessions, clock, settings), clock)
+    hall = Hall(demo_site, sessions, clock, settings)
+    _, phones = with_appointments(hall)
+    yield Recorder(hall, clock, phones)
 
 
 def _queue_verbs(r: Recorder) -> None:
@@ -153,6 +159,26 @@ def _dossier_verbs(r: Recorder) -> None:
     r.do(q, dc.OfficerLogout)
 
 
+def _appointment_verbs(r: Recorder) -> None:
+    r.do("web", ac.BookingOptions)
+    r.do("web", ac.ListSlots, service="ho-tich", days=2)
+    slot = datetime(2026, 12, 8, 2, 30, tzinfo=UTC)  # Tuesday 09:30 in Hà Nội
+    asked: BookingRequestResult = r.do(
+        "web", ac.RequestBooking, service="ho-tich", slot=slot, phone="0912345678"
+    )
+    otp = r.phones.code(asked.request)
+    booked: BookingResult = r.do("web", ac.ConfirmBooking, request=asked.request, otp=otp)
+    code, token = booked.booking.code, booked.booking.token
+    r.do("web", ac.BookingStatus, code=code, token=token)
+    r.do("web", ac.ChangeBooking, code=code, token=token, slot=slot.replace(minute=45))
+    r.do("web", ac.CancelBooking, code=code, token=token)
+    today = datetime(2026, 12, 7, 6, 30, tzinfo=UTC)  # 13:30 today
+    asked = r.do("web", ac.RequestBooking, service="ho-tich", slot=today, phone="0912345679")
+    otp = r.phones.code(asked.request)
+    booked = r.do("web", ac.ConfirmBooking, request=asked.request, otp=otp)
+    r.do("kiosk-1", ac.CheckIn, code=booked.booking.code)
+
+
 def test_every_command_verb_has_a_result_model() -> None:
     assert sorted(RESULT_TYPES) == sorted(COMMAND_TYPES)
 
@@ -160,6 +186,7 @@ def test_every_command_verb_has_a_result_model() -> None:
 def test_every_verb_replies_exactly_what_its_result_model_describes(recorder: Recorder) -> None:
     _queue_verbs(recorder)
     _dossier_verbs(recorder)
+    _appointment_verbs(recorder)
     assert sorted(recorder.replies) == sorted(COMMAND_TYPES), "a verb was not exercised"
     for verb, replies in recorder.replies.items():
         for reply in replies:

@@ -5,11 +5,13 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from shared.domain.site import Site
 from shared.domain.ticket_links import TicketLink, TicketLinks, parse_link
 from shared.messaging import commands as c
+from shared.storage.tables import CommandLogRow
 from tests.helpers.clock import FakeClock
 from tests.helpers.memory_server import Hall
 
@@ -66,3 +68,16 @@ def test_the_web_may_not_take_tickets_or_act_as_a_counter(hall: Hall) -> None:
     for kind, fields in ((c.IssueTicket, {"service": "ho-tich"}), (c.CallNext, {})):
         refused = hall.do("web", kind, **fields)
         assert not refused.ok and refused.error is not None and refused.error.code == "forbidden"
+
+
+def test_a_link_token_never_reaches_the_command_log(
+    hall: Hall, sessions: sessionmaker[Session]
+) -> None:
+    """Whoever reads the audit log must not be able to open citizens' ticket pages."""
+    link = _issued_link(hall)
+    for _ in range(2):  # a page opened twice: answered afresh each time
+        assert hall.do("web", c.TicketStatus, number=link.number, token=link.token).ok
+    with sessions() as session:
+        rows = list(session.scalars(select(CommandLogRow)))
+    assert [r.verb for r in rows] == ["issue_ticket"]
+    assert all(link.token not in r.payload + r.reply for r in rows)

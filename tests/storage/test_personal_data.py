@@ -132,6 +132,7 @@ def test_dry_run_counts_then_purge_anonymises_only_what_expired(
         DataClass.RATING_LINKS: 1,
         DataClass.AUDIT_PAYLOADS: 5,  # receive ×2, mark_done, mark_returned, dossier_detail
         DataClass.ACCESS_LOG: 0,
+        DataClass.NOTIFICATIONS: 0,
     }
     with sessions() as session:
         assert row(session, code).citizen_phone == SUBJECT["phone"], "a dry run changes nothing"
@@ -191,7 +192,13 @@ def test_subject_export_holds_everything_and_erase_keeps_the_record(
     json.dumps(data, ensure_ascii=False)  # the export is plain JSON
     with sessions.begin() as session:
         counts = erase_subject(session, SITE, KEY, "000000000011", at, "cli:test")
-    assert counts == {"dossiers": 1, "ticket_links": 1, "ratings": 1, "audit_rows": 4}
+    assert counts == {
+        "dossiers": 1,
+        "ticket_links": 1,
+        "ratings": 1,
+        "audit_rows": 4,
+        "notifications": 0,
+    }
     with sessions() as session:
         erased, untouched = row(session, code), row(session, other)
         privacy = session.get(DossierPrivacyRow, erased.id)

@@ -31,6 +31,7 @@ class TicketData:
     courtesy: str = DEFAULT_COURTESY
     service_day: date | None = None
     link: str = ""  # the ticket's live page, where the site has one
+    appointment: str = ""  # local time of an appointment's slot (HH:MM), when it is one
 
     @property
     def qr_text(self) -> str:
@@ -72,6 +73,9 @@ def render_ticket(ticket: TicketData, style: PageStyle) -> list[Image.Image]:
     canvas.space(14)
     if ticket.priority:
         canvas.inverse(f"ƯU TIÊN · {ticket.priority}", 22)
+        canvas.space(6)
+    if ticket.appointment:
+        canvas.inverse(f"LỊCH HẸN {ticket.appointment}", 22)
         canvas.space(6)
     canvas.text(ticket.service_name, 26, bold=True, align="center")
     canvas.text(ticket.department_name, 22, align="center")

@@ -6,8 +6,10 @@ from sqlalchemy import create_engine
 import shared.storage.dossier_tables  # noqa: F401  (registers its tables)
 from shared.storage import (  # noqa: F401  (registers their tables)
     agency_codes,
+    appointments,
     fact_tables,
     index_tables,
+    notifications,
     personal_data,
     ticket_cards,
 )
