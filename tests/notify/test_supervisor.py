@@ -69,6 +69,10 @@ def test_the_page_shows_the_table_only_while_there_are_dead_letters(
     config = demo_config()
     with demo_window(config, "q07", "supervisor", (1366, 768)) as window:
         page = window.extra_pages[Action.SUPERVISOR]  # type: ignore[attr-defined]
+        assert page.messages_box.isVisibleTo(page)  # the demo shows two dead letters
+        none = NotificationsState(counts=dict.fromkeys(DeliveryState, 0), at=AT)
+        page.model.handle_message(notifications_topic(SITE), encode(none))
+        page.refresh()
         assert not page.messages_box.isVisibleTo(page)
         page.model.handle_message(notifications_topic(SITE), encode(dead_letters()))
         page.refresh()
