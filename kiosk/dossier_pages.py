@@ -6,12 +6,13 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QBoxLayout, QHBoxLayout, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 
+from kiosk.code_entry import CodeEntryPage, Entry
 from kiosk.texts import place_text
-from kiosk.ticket_pages import Page, side_by_side
+from kiosk.ticket_pages import Page
 from kiosk.viewmodel import KioskViewModel
-from kiosk.widgets import Keyboard, WrapButton, clear, label, scroll_area
+from kiosk.widgets import WrapButton, clear, label, scroll_area
 from shared.domain.dossiers import LATE_TIMELINESS
 from shared.messaging.dossier_views import DossierPublic, StepView
 
@@ -31,59 +32,26 @@ def is_late(dossier: DossierPublic) -> bool:
     return dossier.timeliness in LATE_TIMELINESS or dossier.apology is not None
 
 
-class ScanPage(Page):
+class ScanPage(CodeEntryPage):
     """Ask for the appointment slip's code: hold it to the reader, or type it."""
 
     def __init__(self, model: KioskViewModel) -> None:
-        super().__init__(model)
-        column = QVBoxLayout(self)
-        column.setSpacing(14)
-        self.title = label("", "title", centre=True)
-        self.hint = label("", "prompt", centre=True)
-        self.code = label("", "query")
-        self.code.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
-        self.message = label("", "panel", centre=True)
-        # Where the kiosk may read personal data, it says what for (Luật 91/2025/QH15).
-        self.notice = label("", "fine", centre=True)
-        self.keyboard = Keyboard("", "", upper=True)
-        self.keyboard.text_changed.connect(model.set_scan_text)
-        self.submit = WrapButton("", role="go", on_click=model.submit_code)
-        # Portrait: everything in one column; landscape: the keyboard beside the rest.
-        self.split = QBoxLayout(QBoxLayout.Direction.TopToBottom)
-        self.split.setSpacing(24)
-        ask = QVBoxLayout()
-        ask.setSpacing(14)
-        ask.addWidget(self.title)
-        ask.addWidget(self.hint)
-        ask.addStretch(1)
-        ask.addWidget(self.message)
-        ask.addWidget(self.code)
-        ask.addWidget(self.notice)
-        typing = QVBoxLayout()
-        typing.setSpacing(14)
-        typing.addWidget(self.keyboard)
-        typing.addWidget(self.submit)
-        typing.addStretch(1)
-        self.split.addLayout(ask, 1)
-        self.split.addLayout(typing, 0)
-        column.addLayout(self.split, 1)
+        super().__init__(model, model.set_scan_text, model.submit_code, notice=True)
 
     def refresh(self) -> None:
         """Show what was typed and the outcome of the last lookup."""
         m = self.model
-        self.split.setDirection(side_by_side(self.landscape))
-        self.split.setStretch(1, 1 if self.landscape else 0)
         code = m.code_for_digits
-        self.title.setText(m.t("progress") if code is None else m.t("phone_digits_title"))
-        self.hint.setText(m.t("scan_hint") if code is None else code)
         self.notice.setText(m.t("privacy_notice"))
-        self.keyboard.set_labels(m.t("space"), m.t("clear"))
-        self.keyboard.set_text(m.scan_text)
-        self.code.setText(m.scan_text + "▏")
-        self.message.setText(m.lookup_message)
-        self.message.setVisible(bool(m.lookup_message))
-        self.submit.set_title(m.t("look_up"))
-        self.submit.setEnabled(bool(m.scan_text.strip()) and not m.busy)
+        self.show_entry(
+            Entry(
+                title=m.t("progress") if code is None else m.t("phone_digits_title"),
+                hint=m.t("scan_hint") if code is None else code,
+                typed=m.scan_text,
+                message=m.lookup_message,
+                submit=m.t("look_up"),
+            )
+        )
 
 
 class ProgressPage(Page):

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from shared.dossier_words import PROGRESS_WORDS
+
 VIETNAMESE = "vi"
 ENGLISH = "en"
 WEEKDAYS = {
@@ -171,17 +173,6 @@ _TEXTS: dict[str, dict[str, str]] = {
     "dossier_of": {"vi": "Hồ sơ {code}", "en": "Dossier {code}"},
     "submitted_by": {"vi": "Người nộp: {name}", "en": "Submitted by: {name}"},
     "due": {"vi": "Hẹn trả kết quả: {date}", "en": "Result due: {date}"},
-    "on_time": {"vi": "Hồ sơ đang đúng hạn", "en": "On schedule"},
-    "late": {"vi": "Hồ sơ bị chậm so với hẹn", "en": "Running late"},
-    "apology": {
-        "vi": "Chúng tôi xin lỗi vì sự chậm trễ. Lý do: {reason}. Hẹn lại ngày {date}.",
-        "en": "We apologise for the delay. Reason: {reason}. New date: {date}.",
-    },
-    "apology_no_reason": {
-        "vi": "Chúng tôi xin lỗi vì sự chậm trễ. Hẹn lại ngày {date}.",
-        "en": "We apologise for the delay. New date: {date}.",
-    },
-    "ready": {"vi": "Đã có kết quả — mời bạn nhận", "en": "Your result is ready"},
     "collect_at": {"vi": "Nhận kết quả tại: {place}", "en": "Collect at: {place}"},
     "elsewhere": {
         "vi": "Hồ sơ này nộp tại điểm {site}: kết quả được trả tại điểm đó ({place}), "
@@ -210,7 +201,6 @@ _TEXTS: dict[str, dict[str, str]] = {
         "vi": "ĐẾN SAU GIỜ HẸN — XẾP NHƯ SỐ THƯỜNG",
         "en": "LATE FOR THE APPOINTMENT — A REGULAR NUMBER",
     },
-    "steps": {"vi": "Các bước đã qua", "en": "Steps so far"},
     "unavailable_title": {"vi": "HỆ THỐNG TẠM THỜI GIÁN ĐOẠN", "en": "TEMPORARILY UNAVAILABLE"},
     "unavailable_text": {
         "vi": "Xin lỗi, hiện chưa lấy được số tại máy này.\nVui lòng liên hệ bàn hướng dẫn.\n"
@@ -245,6 +235,7 @@ _TEXTS: dict[str, dict[str, str]] = {
         "vi": "khoảng {h}\u00a0giờ {m}\u00a0phút",
         "en": "about {h}\u00a0h {m}\u00a0min",
     },
+    **PROGRESS_WORDS,
 }
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from shared.dossier_words import PROGRESS_WORDS
 from web.booking_texts import BOOKING_TEXTS
 from web.views import Stage, TicketView
 
@@ -110,23 +111,12 @@ TEXTS: dict[str, dict[str, str]] = {
     "due_label": {"vi": "Hẹn trả kết quả", "en": "Result due"},
     "status_label": {"vi": "Trạng thái", "en": "Status"},
     "collect_label": {"vi": "Nơi nhận kết quả", "en": "Where to collect the result"},
-    "on_time": {"vi": "Hồ sơ đang đúng hạn", "en": "On schedule"},
-    "late": {"vi": "Hồ sơ bị chậm so với hẹn", "en": "Running late"},
-    "ready": {"vi": "Đã có kết quả — mời bạn nhận", "en": "Your result is ready"},
-    "apology": {
-        "vi": "Chúng tôi xin lỗi vì sự chậm trễ. Lý do: {reason}. Hẹn lại ngày {date}.",
-        "en": "We apologise for the delay. Reason: {reason}. New date: {date}.",
-    },
-    "apology_no_reason": {
-        "vi": "Chúng tôi xin lỗi vì sự chậm trễ. Hẹn lại ngày {date}.",
-        "en": "We apologise for the delay. New date: {date}.",
-    },
-    "steps": {"vi": "Các bước đã qua", "en": "Steps so far"},
     "vietnamese_note": {
         "vi": "",
         "en": "Names of procedures, statuses and steps are given in Vietnamese.",
     },
     **BOOKING_TEXTS,
+    **PROGRESS_WORDS,
 }
 
 
