@@ -24,6 +24,7 @@ from server.booking_messages import (
 from server.booking_rules import BookingCheck
 from server.booking_views import booking_view
 from server.check_in import CheckInDesk
+from server.day_repository import note_phone
 from server.outcome import Outcome
 from shared.config.notify import NotifyConfig
 from shared.config.site import SiteConfig
@@ -309,6 +310,7 @@ class AppointmentService:
                 raise ServiceUnavailable(f"{service.name}: {refusal}")
             ticket = desk.new_ticket(repo, row.service_code, WEB_USER, at, outcome)
             row.ticket_number = ticket.number
+            note_phone(repo, ticket)
         else:
             notice = self._notice(row, at)
             queue_confirmation(repo.session, self.settings.notify, notice, row.changes)

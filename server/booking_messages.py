@@ -1,4 +1,5 @@
-"""What a booking sends to the citizen's phone: the one-time code, the confirmation, reminders.
+"""What a booking sends to the citizen's phone: the one-time code, the confirmation, reminders,
+and, for the ticket it became, "few people ahead of you" and "your turn, counter X".
 
 Messages go through the notification outbox (`shared.storage.notifications`), in the writer's
 transaction: a message is queued with the booking change it announces, or not at all, and
@@ -11,14 +12,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
 from shared.config.notify import NotifyConfig
 from shared.domain.errors import ServiceUnavailable
-from shared.domain.notifications import MessageKind
+from shared.domain.notifications import ChannelKind, MessageKind
+from shared.storage.appointments import BookingRepository
 from shared.storage.notifications import queue_notification
 from shared.storage.personal_data import log_access
 
@@ -125,6 +127,83 @@ def queue_reminder(session: Session, notify: NotifyConfig | None, notice: Bookin
     )
 
 
+@dataclass(frozen=True)
+class TicketCall:
+    """A ticket from a booking called (or recalled) to a counter: the "turn" message."""
+
+    site_id: str
+    service_day: date
+    number: str
+    counter_label: str
+    calls: int  # the ticket's calls so far, this one included: one message per call
+    at: datetime
+
+
+def queue_turn(session: Session, notify: NotifyConfig, call: TicketCall) -> None:
+    """Queue "your turn, counter X" to the phone the ticket was booked from (if it has one)."""
+    channels = notify.usable_channels(MessageKind.TURN)
+    if not channels:
+        return
+    bookings = BookingRepository(session, call.site_id)
+    phone = bookings.ticket_phones(call.service_day, [call.number]).get(call.number)
+    if not phone:
+        return
+    _queue(
+        session,
+        notify,
+        MessageKind.TURN,
+        {"number": call.number, "counter": call.counter_label},
+        _Recipient(call.site_id, phone, call.number, call.at),
+        dedupe_key=f"turn:{call.service_day.isoformat()}:{call.number}:{call.calls}",
+        expires_at=None,
+        channels=channels,
+    )
+
+
+@dataclass(frozen=True)
+class TicketAhead:
+    """A waiting ticket from a booking with few people ahead: the "ahead" message."""
+
+    number: str
+    ahead: int
+    service_name: str
+
+
+def queue_ahead(
+    session: Session,
+    notify: NotifyConfig,
+    site_id: str,
+    service_day: date,
+    tickets: list[TicketAhead],
+    at: datetime,
+) -> None:
+    """Queue "N people ahead of you" once per ticket (the dedupe key holds across restarts)."""
+    channels = notify.usable_channels(MessageKind.AHEAD)
+    if not channels or not tickets:
+        return
+    bookings = BookingRepository(session, site_id)
+    phones = bookings.ticket_phones(service_day, [t.number for t in tickets])
+    for ticket in tickets:
+        phone = phones.get(ticket.number)
+        if not phone:
+            continue
+        params = {
+            "ahead": str(ticket.ahead),
+            "number": ticket.number,
+            "service": ticket.service_name,
+        }
+        _queue(
+            session,
+            notify,
+            MessageKind.AHEAD,
+            params,
+            _Recipient(site_id, phone, ticket.number, at),
+            dedupe_key=f"ahead:{service_day.isoformat()}:{ticket.number}",
+            expires_at=None,
+            channels=channels,
+        )
+
+
 @dataclass(frozen=True, repr=False)
 class _Recipient:
     site_id: str
@@ -141,7 +220,8 @@ def _queue(
     to: _Recipient,
     *,
     dedupe_key: str,
-    expires_at: datetime,
+    expires_at: datetime | None,
+    channels: list[ChannelKind] | None = None,
 ) -> None:
     queued = queue_notification(
         session,
@@ -151,7 +231,7 @@ def _queue(
         dedupe_key=dedupe_key,
         at=to.at,
         recipient_phone=to.phone,
-        channels=[c.value for c in notify.channels_for(kind)],
+        channels=[c.value for c in (channels or notify.channels_for(kind))],
         reference=to.reference,
         expires_at=expires_at,
     )

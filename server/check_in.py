@@ -13,6 +13,7 @@ from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from server.booking_messages import BookingNotice, queue_reminder
+from server.day_repository import note_phone
 from server.outcome import Outcome
 from shared.domain import appointments as booking
 from shared.domain.appointments import BookingKind, BookingState
@@ -82,6 +83,8 @@ class CheckInDesk:
             )
             row.state, row.checked_in_at = BookingState.CHECKED_IN.value, at
             row.ticket_number = ticket.number
+            if row.phone:
+                note_phone(repo, ticket)
         repo.session.flush()
         walk_in = row.kind == BookingKind.SLOT.value and ticket.appointment_at is None
         outcome.result = {

@@ -779,10 +779,14 @@ class QueueServer:
         self._lines_dirty, self._lines_at = False, now
         at = self.clock()
         day = self.service.today(at)
+        today = self.day()
         with self.sessions() as session:
-            repo = DayRepository(session, self.site.id, self.day())
+            repo = DayRepository(session, self.site.id, today)
             places = projections.lines(self.site, repo, self.service.service_times, day, at)
         self.bus.publish(self.topics.lines(), encode(places), retain=True)
+        # The places are worked out: phoned tickets near the front get "N people ahead" (in a
+        # short transaction of its own, only when one is due; see server/queue_messages.py).
+        self.service.messages.ahead(self.sessions, today, places, at)
 
 
 def storage_down(exc: BaseException) -> bool:

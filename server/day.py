@@ -64,6 +64,12 @@ class Day:
         self.busy_seconds: dict[str, float] = defaultdict(float)
         self.calls: deque[Call] = deque(maxlen=RECENT_CALLS)
         self.carded: set[int] = set()  # tickets carrying ID card details shared at the kiosk
+        # Tickets that came from a booking with a phone (a remote ticket, a checked-in
+        # appointment): they get the "ahead" and "turn" messages. The phone stays in the database.
+        self.phoned: set[int] = set()
+        # Phoned tickets whose "ahead" message is queued (or was, before a restart: the outbox's
+        # dedupe key says so); not undone, as it is noted after its own transaction committed.
+        self.told_ahead: set[int] = set()
         # What the database does not have yet.
         self.stored_periods: dict[int, int] = {}
         self.numbering: dict[int, tuple[str, int]] = {}  # new tickets: prefix and sequence
@@ -117,6 +123,13 @@ class Day:
             self.carded.discard(ticket_id)
             self._remember(lambda: self.carded.add(ticket_id))
         self.changes += 1
+
+    def set_phoned(self, ticket_id: int) -> None:
+        """Note that a ticket came from a booking with a phone (undone with the command)."""
+        if ticket_id in self.phoned:
+            return
+        self.phoned.add(ticket_id)
+        self._remember(lambda: self.phoned.discard(ticket_id))
 
     def take_ticket_id(self) -> int:
         """Allocate the id of a new ticket (this writer is the only one adding tickets)."""

@@ -80,6 +80,10 @@ class DayRepository(QueueRepository):
         self.day.set_carded(ticket_id, False)
         self.day.after_write(lambda session: forget_cards(session, [ticket_id]))
 
+    def has_phone(self, ticket_id: int) -> bool:
+        """Whether one of today's tickets came from a booking with a phone (from memory)."""
+        return ticket_id in self.day.phoned
+
     def get_ticket(self, ticket_id: int) -> Ticket:
         """A ticket with its whole history."""
         ticket = self.day.tickets.get(ticket_id)
@@ -285,3 +289,15 @@ class DayRepository(QueueRepository):
                 fresh = load_day(self.session, self.site_id, self.day.service_day)
                 self.day.adopt(fresh)
             raise
+
+
+def note_phone(repo: QueueRepository, ticket: Ticket) -> None:
+    """Note that today's ticket came from a booking with a phone (it gets queue messages)."""
+    if isinstance(repo, DayRepository) and ticket.id in repo.day.tickets:
+        assert ticket.id is not None
+        repo.day.set_phoned(ticket.id)
+
+
+def has_phone(repo: QueueRepository, ticket_id: int) -> bool:
+    """Whether a ticket of today's queue in memory came from a booking with a phone."""
+    return isinstance(repo, DayRepository) and repo.has_phone(ticket_id)

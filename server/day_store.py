@@ -15,6 +15,7 @@ from server.day import Day
 from server.request_log import RequestLog
 from shared.domain.counters import CounterState, CounterStatus
 from shared.domain.tickets import Period, PeriodKind, Ticket, TicketState
+from shared.storage.appointments import BookingRepository
 from shared.storage.fact_tables import TicketFactRow
 from shared.storage.repository import period_of, period_values, ticket_values
 from shared.storage.tables import (
@@ -80,6 +81,8 @@ def load_day(session: Session, site_id: str, service_day: date) -> Day:
     day.order_calls()
     day.sequences.update(_sequences(connection, site_id, service_day))
     day.carded = carded_tickets(session, site_id, service_day)
+    phones = BookingRepository(session, site_id).ticket_phones(service_day)
+    day.phoned = {day.by_number[n] for n in phones if n in day.by_number}
     for state, updated_at in _counters(connection, site_id):
         day.counters[state.counter_id] = state
         day.counter_updated[state.counter_id] = updated_at

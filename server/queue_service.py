@@ -16,6 +16,7 @@ from server.dossier_service import DossierService, DossierSettings
 from server.officer_service import OfficerService
 from server.outcome import Outcome
 from server.projections import ticket_info
+from server.queue_messages import QueueMessages
 from server.service_times import ServiceTimes
 from shared.domain import counters as counter_rules
 from shared.domain import tickets as rules
@@ -86,6 +87,8 @@ class QueueService:
         self.links: TicketLinks | None = None
         # Appointments and remote tickets (`[appointments]`); none are taken until configured.
         self.appointments = AppointmentService(site, AppointmentSettings())
+        # "Ahead" and "turn" messages to tickets taken from a phone (the bookings' `[notify]`).
+        self.messages = QueueMessages(site, lambda: self.appointments.settings.notify)
 
     def today(self, at: datetime | None = None) -> date:
         """Return the current service day."""
@@ -298,6 +301,7 @@ class QueueService:
         if fact is not None and after.id is not None:
             repo.add_fact(after.id, fact)
         outcome.events.append(event)
+        self.messages.called(repo, after, event)
         if event.kind is TicketEventKind.FINISHED:
             seconds = rules.service_seconds(after)
             self.service_times.record(after.service_code, seconds, repo.recent_service_seconds)

@@ -240,6 +240,13 @@ class NotifyConfig(_Model):
         description="Minutes after which an unsent message is dropped (0 = never; default "
         "15 for 'turn', 30 for 'ahead', 10 for 'otp').",
     )
+    ahead_people: int = Field(
+        3,
+        ge=0,
+        le=50,
+        description="A ticket taken from a phone (a remote ticket, a checked-in appointment) "
+        "gets the 'ahead' message once this many people or fewer are ahead of it.",
+    )
     retry: RetryConfig = Field(default_factory=lambda: RetryConfig())
     zns: ZnsConfig | None = Field(None, description="Zalo ZNS; unset = not used.")
     sms: SmsConfig | None = Field(None, description="SMS gateway; unset = not used.")
@@ -290,6 +297,15 @@ class NotifyConfig(_Model):
     def channels_for(self, kind: MessageKind) -> list[ChannelKind]:
         """The channels of a kind, best first."""
         return list(self.channels.get(kind) or DEFAULT_CHANNELS[kind])
+
+    def usable_channels(self, kind: MessageKind) -> list[ChannelKind]:
+        """The channels of a kind whose gateway is set up, best first (none: nothing to send)."""
+        ready = {
+            ChannelKind.ZNS: self.zns is not None and kind in self.zns.templates,
+            ChannelKind.SMS: self.sms is not None,
+            ChannelKind.EMAIL: self.smtp is not None,
+        }
+        return [c for c in self.channels_for(kind) if ready[c]]
 
     def template(self, kind: MessageKind) -> MessageTemplate:
         """The wording of a kind: the site's, else the default."""

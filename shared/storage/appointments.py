@@ -94,6 +94,21 @@ class BookingRepository:
             select(BookingRow).where(BookingRow.site_id == self.site_id, BookingRow.code == code)
         ).one_or_none()
 
+    def ticket_phones(self, day: date, numbers: Iterable[str] | None = None) -> dict[str, str]:
+        """A day's ticket numbers that came from a booking with a phone, and that phone.
+
+        All of the day's (loading the queue), or only those of `numbers` (a message to send).
+        """
+        query = select(BookingRow.ticket_number, BookingRow.phone).where(
+            BookingRow.site_id == self.site_id,
+            BookingRow.service_day == day,
+            BookingRow.ticket_number.is_not(None),
+            BookingRow.phone != "",
+        )
+        if numbers is not None:
+            query = query.where(BookingRow.ticket_number.in_(list(numbers)))
+        return {str(number): str(phone) for number, phone in self.session.execute(query)}
+
     def by_id_hash(self, id_hash: str, day: date) -> list[BookingRow]:
         """A day's bookings made with this ID number's hash, earliest slot first."""
         return list(
