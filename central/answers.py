@@ -78,7 +78,7 @@ def answer(
             if not lookup.token_hash and not lookup.phone_hash:
                 raise SecondFactorRequired()
     except DomainError as exc:
-        return _failure(lookup, ErrorCode(exc.code), exc.message, getattr(exc, "retry_after", None))
+        return _failure(lookup, ErrorCode(exc.code), exc.message, exc.retry_after)
     found = _match(session, lookup)
     if found is None:
         if not lookup.trusted:

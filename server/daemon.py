@@ -493,8 +493,9 @@ class QueueServer:
             checks.append(self.logins.start(officers, message, parts.device, command, received))
             return None
         except DomainError as exc:
-            retry_after = getattr(exc, "retry_after", None)
-            reply = Reply.failure(command.request_id, ErrorCode(exc.code), exc.message, retry_after)
+            reply = Reply.failure(
+                command.request_id, ErrorCode(exc.code), exc.message, exc.retry_after
+            )
             self._log(repo, parts.device, parts.verb, command, received, reply)
             self.metrics.command(parts.verb, reply, None, time.perf_counter() - started_at)
             return reply
@@ -555,9 +556,8 @@ class QueueServer:
                     command.request_id, ErrorCode.CONFLICT, "Hệ thống đang bận, vui lòng thử lại."
                 )
             except DomainError as exc:
-                retry_after = getattr(exc, "retry_after", None)
                 reply = Reply.failure(
-                    command.request_id, ErrorCode(exc.code), exc.message, retry_after
+                    command.request_id, ErrorCode(exc.code), exc.message, exc.retry_after
                 )
                 break
             except RemoteLookup:

@@ -25,7 +25,6 @@ from shared.domain.second_factor import (
     phone_hash,
     token_hash,
 )
-from shared.messaging.registry import WEB_USER
 from shared.storage.dossier_repository import DossierRepository
 
 NOT_FOUND = "Không tìm thấy hồ sơ với mã này. Vui lòng hỏi bàn hướng dẫn."
@@ -45,6 +44,9 @@ class Asker:
     digits: str | None = None
     # A return ticket may name a code the same device found with a second factor just before.
     allow_proved: bool = False
+    # The web service: a slip's link (token included) only, and its misses are not counted
+    # against one device (it limits each visitor's address itself).
+    links_only: bool = False
 
 
 class DossierFinder:
@@ -78,10 +80,7 @@ class DossierFinder:
             code and asker.allow_proved and self.guard.has_proved(asker.device, code, now)
         )
         trusted = asker.trusted or proved
-        # The web service opens a dossier by its slip's link only (token included); its
-        # visitors are rate-limited by address there, so its misses are not counted here (one
-        # visitor's guesses must not lock every phone out).
-        web = asker.device == WEB_USER
+        web = asker.links_only
         if web and token is None:
             raise NotFound(self._missing(scanned, None))
         if not trusted and not web:

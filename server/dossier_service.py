@@ -32,6 +32,7 @@ from shared.domain.second_factor import LookupPolicy
 from shared.domain.site import Site
 from shared.messaging import dossier_commands as dc
 from shared.messaging.commands import Command
+from shared.messaging.registry import WEB_USER
 from shared.storage import outbox
 from shared.storage.dossier_repository import DossierRepository
 from shared.storage.notifications import queue_notification
@@ -127,7 +128,12 @@ class DossierService:
         if isinstance(command, dc.ListProcedures):
             return self._procedures(session, command)
         if isinstance(command, dc.LookUpDossier):
-            asker = Asker(device_id, self._trusted(queue, device_id), command.phone_digits)
+            asker = Asker(
+                device_id,
+                self._trusted(queue, device_id),
+                command.phone_digits,
+                links_only=device_id == WEB_USER,  # one device for every visitor's phone
+            )
             dossier = self.finder.find(repo, command.text, asker, at)
             return Outcome(result={"dossier": self._json(public_view(dossier, self.views, at))})
         if isinstance(command, dc.SyncDossier):

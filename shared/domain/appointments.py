@@ -98,10 +98,6 @@ class TooManyBookings(DomainError):
 
     code = "rate_limited"
 
-    def __init__(self, message: str, retry_after: int) -> None:
-        super().__init__(message)
-        self.retry_after = retry_after
-
 
 @dataclass(frozen=True)
 class SlotPlan:

@@ -17,9 +17,9 @@ class LockedOut(DomainError):
     def __init__(self, retry_after: int) -> None:
         super().__init__(
             f"Đăng nhập sai nhiều lần: vui lòng chờ {retry_after} giây rồi thử lại, "
-            "hoặc báo giám sát viên."
+            "hoặc báo giám sát viên.",
+            retry_after,
         )
-        self.retry_after = retry_after
 
 
 class WeakPin(DomainError):

@@ -2,13 +2,17 @@
 
 
 class DomainError(Exception):
-    """A domain rule was broken; `code` is stable, `message` is for people."""
+    """A domain rule was broken; `code` is stable, `message` is for people.
+
+    `retry_after`: seconds after which trying again may succeed (lockouts, rate limits).
+    """
 
     code = "domain_error"
 
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: str, retry_after: int | None = None) -> None:
         super().__init__(message)
         self.message = message
+        self.retry_after = retry_after
 
 
 class NotFound(DomainError):

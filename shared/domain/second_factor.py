@@ -48,9 +48,9 @@ class LookupsLocked(DomainError):
     def __init__(self, retry_after: int) -> None:
         super().__init__(
             f"Tra cứu không đúng nhiều lần tại máy này: vui lòng chờ {retry_after} giây rồi thử "
-            "lại, hoặc hỏi bàn hướng dẫn."
+            "lại, hoặc hỏi bàn hướng dẫn.",
+            retry_after,
         )
-        self.retry_after = retry_after
 
 
 def phone_tail(phone: str) -> str | None:
