@@ -55,7 +55,7 @@ class CentralDatabase(_Model):
 
 
 class CentralIndexSettings(_Model):
-    """Where the branches' topics are, how much one batch holds, how guessing is limited."""
+    """Where the branches' topics are, batch size, guessing limits, resending result notices."""
 
     prefixes: list[str] = Field(
         default_factory=lambda: [f"{ROOT}/+"],
@@ -75,6 +75,13 @@ class CentralIndexSettings(_Model):
     )
     lookup_window_seconds: int = Field(
         600, ge=10, le=86_400, description="The window failed lookups are counted in."
+    )
+    handover_resend_seconds: int = Field(
+        60,
+        ge=5,
+        le=3600,
+        description="A result notice the dossier's own branch has not applied yet is sent to it "
+        "again after this long (and once whenever the index starts).",
     )
 
 

@@ -65,7 +65,14 @@ def build_index(
     """The index a config file describes, on a connected bus."""
     section = config.index
     policy = LookupPolicy(section.lookup_failures, section.lookup_window_seconds)
-    return CentralIndex(sessions, bus, list(section.prefixes), policy, section.max_batch)
+    return CentralIndex(
+        sessions,
+        bus,
+        list(section.prefixes),
+        policy,
+        section.max_batch,
+        handover_resend_seconds=section.handover_resend_seconds,
+    )
 
 
 def run(args: argparse.Namespace) -> int:

@@ -2,9 +2,11 @@
 
 One worker thread takes what the broker delivers in batches: the batch's entries are upserted
 in one transaction and acknowledged (one `index/ack` per branch) only after its commit; then the
-batch's lookups are answered, each on the asking branch's `index/answer` with its
-CorrelationData. Nothing is kept but the database: a restarted index goes on where it was, and
-what a branch sent meanwhile comes again (its outbox resends what was not acknowledged).
+batch's result notices are stored and passed on (central.relay); then its lookups are answered,
+each on the asking branch's `index/answer` with its CorrelationData. A timer only puts ticks in
+the worker's inbox (notices to send again): the worker alone touches the database. Nothing is
+kept but the database: a restarted index goes on where it was, and what a branch sent meanwhile
+comes again (its outbox resends what was not acknowledged).
 """
 
 from __future__ import annotations
@@ -13,14 +15,17 @@ import logging
 import queue
 import threading
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from enum import Enum
 
 from pydantic import ValidationError
 from sqlalchemy.orm import Session, sessionmaker
 
-from central import answers, store
+from central import answers, handovers, store
+from central.counts import Counts
+from central.relay import HandoverRelay, acknowledge
 from shared.domain.second_factor import LookupGuard, LookupPolicy
 from shared.messaging.bus import Bus, Message
 from shared.messaging.codec import encode
@@ -28,8 +33,8 @@ from shared.messaging.index import (
     ACK,
     ANSWER,
     DOSSIER,
+    HANDOVER,
     LOOKUP,
-    IndexAck,
     IndexAcked,
     IndexEntry,
     IndexLookup,
@@ -38,26 +43,34 @@ from shared.messaging.index import (
     parse_index_topic,
 )
 
+__all__ = ["CentralIndex", "Counts", "Tick"]
 log = logging.getLogger("motcua.central")
-MAX_ACKS = 1000  # acknowledgements per message
 
 
 def _utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-@dataclass
-class Counts:
-    """What the index did since it started (logged, and read by tests and benches)."""
+class Tick(Enum):
+    """Work the worker is given by the index itself rather than by the broker."""
 
-    stored: int = 0
-    known: int = 0
-    conflicts: int = 0
-    rejected: int = 0
-    acks_sent: int = 0
-    lookups: int = 0
-    found: int = 0
-    by_kind: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    RESEND_DUE = "resend_due"  # the timer: notices not applied, sent long enough ago
+    RESEND_ALL = "resend_all"  # the start: every notice not applied
+
+
+def tick_seconds(resend_seconds: float) -> float:
+    """How often the timer ticks: a quarter of the resend interval, at most 15 s."""
+    return min(max(resend_seconds / 4, 0.01), 15.0)
+
+
+@dataclass
+class _Batch:
+    """One batch's messages by kind, and the ticks in it."""
+
+    entries: list[tuple[IndexTopic, IndexEntry]] = field(default_factory=list)
+    notices: list[tuple[IndexTopic, Message]] = field(default_factory=list)
+    lookups: list[tuple[IndexTopic, Message]] = field(default_factory=list)
+    ticks: set[Tick] = field(default_factory=set)
 
 
 class CentralIndex:
@@ -71,6 +84,7 @@ class CentralIndex:
         policy: LookupPolicy | None = None,
         max_batch: int = 200,
         clock: Callable[[], datetime] = _utc_now,
+        handover_resend_seconds: float = 60.0,
     ) -> None:
         self.sessions = sessions
         self.bus = bus
@@ -79,21 +93,41 @@ class CentralIndex:
         self.clock = clock
         self.guard = LookupGuard(policy or LookupPolicy())
         self.counts = Counts()
-        self._inbox: queue.Queue[Message | None] = queue.Queue()
+        self.relay = HandoverRelay(sessions, bus, self.counts, clock, handover_resend_seconds)
+        self._inbox: queue.Queue[Message | Tick | None] = queue.Queue()
         self._worker = threading.Thread(target=self._run, name="central-index", daemon=True)
+        self._tick_every = tick_seconds(handover_resend_seconds)
+        self._stopping = threading.Event()
+        self._timer = threading.Thread(target=self._tick, name="central-index-timer", daemon=True)
 
     def start(self) -> None:
-        """Subscribe to every branch's entries and lookups and start the worker."""
+        """Subscribe to every branch's entries, lookups and result notices; start the worker.
+
+        The worker first sends again every result notice the owners have not applied.
+        """
+        self._inbox.put(Tick.RESEND_ALL)
         self._worker.start()
         for prefix in self.prefixes:
             base = prefix.rstrip("/")
-            self.bus.subscribe(every_site(DOSSIER, base), self._inbox.put)
-            self.bus.subscribe(every_site(LOOKUP, base), self._inbox.put)
+            for kind in (DOSSIER, LOOKUP, HANDOVER):
+                self.bus.subscribe(every_site(kind, base), self._inbox.put)
+        self._timer.start()
 
     def stop(self) -> None:
-        """Finish the batch in hand and stop."""
+        """Stop the timer, finish the batch in hand and stop."""
+        self._stopping.set()
+        if self._timer.is_alive():
+            self._timer.join(timeout=10)
         self._inbox.put(None)
         self._worker.join(timeout=10)
+
+    def tick(self) -> None:
+        """Have the worker send again the notices due (what the timer does)."""
+        self._inbox.put(Tick.RESEND_DUE)
+
+    def _tick(self) -> None:
+        while not self._stopping.wait(self._tick_every):
+            self.tick()
 
     def _run(self) -> None:
         while True:
@@ -103,38 +137,60 @@ class CentralIndex:
                     batch.append(self._inbox.get_nowait())
                 except queue.Empty:
                     break
-            messages = [m for m in batch if m is not None]
+            items = [m for m in batch if m is not None]
             try:
-                self.handle_batch(messages)
+                self.handle_batch(items)
             except Exception:  # never let one batch stop the index
                 log.exception("a batch failed; the index keeps running")
             if None in batch:
                 return
 
-    def handle_batch(self, messages: list[Message]) -> None:
-        """Store the batch's entries, acknowledge them after the commit, answer its lookups."""
-        entries: list[tuple[IndexTopic, IndexEntry]] = []
-        lookups: list[tuple[IndexTopic, Message]] = []
-        for message in messages:
-            topic = parse_index_topic(message.topic)
-            if topic is None:
-                continue
-            if topic.kind == LOOKUP:
-                lookups.append((topic, message))
-            elif topic.kind == DOSSIER:
-                entry = self._entry(topic, message)
-                if entry is not None:
-                    entries.append((topic, entry))
+    def handle_batch(self, items: Sequence[Message | Tick]) -> None:
+        """Store the entries and notices, acknowledge them after the commits, answer lookups.
+
+        Then, on a tick, send again the result notices the owners have not applied.
+        """
+        batch = self._sort(items)
         try:
-            if entries:
-                self._store(entries)
+            if batch.entries:
+                self._store(batch.entries)
         except Exception:  # the database: nothing acknowledged, the branches send them again
-            log.exception("%d entries not stored; the branches will send them again", len(entries))
-        for topic, message in lookups:
+            log.exception(
+                "%d entries not stored; the branches will send them again", len(batch.entries)
+            )
+        try:
+            self.relay.take(batch.notices)
+        except Exception:  # not acknowledged: the holding branches send them again
+            log.exception("%d result notices not stored; they will come again", len(batch.notices))
+        for topic, message in batch.lookups:
             try:
                 self._answer(topic, message)
             except Exception:  # unanswered: the branch tells its device index_unavailable
                 log.exception("a lookup from %s could not be answered", topic.site)
+        if batch.ticks:
+            try:
+                self.relay.resend(everything=Tick.RESEND_ALL in batch.ticks)
+            except Exception:  # tried again at the next tick
+                log.exception("result notices could not be sent again")
+
+    def _sort(self, items: Sequence[Message | Tick]) -> _Batch:
+        batch = _Batch()
+        for item in items:
+            if isinstance(item, Tick):
+                batch.ticks.add(item)
+                continue
+            topic = parse_index_topic(item.topic)
+            if topic is None:
+                continue
+            if topic.kind == LOOKUP:
+                batch.lookups.append((topic, item))
+            elif topic.kind == HANDOVER:
+                batch.notices.append((topic, item))
+            elif topic.kind == DOSSIER:
+                entry = self._entry(topic, item)
+                if entry is not None:
+                    batch.entries.append((topic, entry))
+        return batch
 
     def _entry(self, topic: IndexTopic, message: Message) -> IndexEntry | None:
         try:
@@ -153,8 +209,8 @@ class CentralIndex:
         acks: dict[str, list[IndexAcked]] = defaultdict(list)
         now = self.clock()
         with self.sessions.begin() as session:
-            for entry in {e.site_id: e for _, e in entries}.values():  # one per branch
-                store.note_site(session, entry, now)
+            for base, entry in {e.site_id: (t.base, e) for t, e in entries}.values():
+                store.note_site(session, entry, base, now)  # once per branch
             for topic, entry in entries:
                 stored = store.upsert(session, entry, now)
                 self.counts.by_kind[stored.value] += 1
@@ -170,12 +226,10 @@ class CentralIndex:
                     self.counts.known += 1
                 else:
                     self.counts.stored += 1
+                self.counts.handovers_applied += handovers.apply(session, entry, now)
                 acks[topic.sibling(ACK)].append(IndexAcked(code=entry.code, version=entry.version))
-        for ack_topic, items in acks.items():  # only after the commit: an ack means stored
-            for start in range(0, len(items), MAX_ACKS):
-                ack = IndexAck(acks=items[start : start + MAX_ACKS])
-                self.bus.publish(ack_topic, encode(ack), qos=1)
-                self.counts.acks_sent += 1
+        # Only after the commit: an ack means stored.
+        self.counts.acks_sent += acknowledge(self.bus, acks)
 
     def _answer(self, topic: IndexTopic, message: Message) -> None:
         if message.correlation_data is None:

@@ -46,7 +46,8 @@ class Found:
     entry: str
 
 
-def _insert(session: Session) -> type[postgresql.Insert] | type[sqlite.Insert]:
+def insert_for(session: Session) -> type[postgresql.Insert] | type[sqlite.Insert]:
+    """The INSERT … ON CONFLICT construct of the session's database (PostgreSQL or SQLite)."""
     dialect = session.get_bind().dialect.name
     return postgresql.Insert if dialect == "postgresql" else sqlite.Insert
 
@@ -56,7 +57,7 @@ def upsert(session: Session, entry: IndexEntry, now: datetime) -> Stored:
 
     The branch is recorded apart (`note_site`), once per batch.
     """
-    insert = _insert(session)(CentralDossierRow)
+    insert = insert_for(session)(CentralDossierRow)
     values = {
         "code": entry.code,
         "site_id": entry.site_id,
@@ -89,13 +90,18 @@ def upsert(session: Session, entry: IndexEntry, now: datetime) -> Stored:
     return Stored.NEWER if version < entry.version else Stored.KNOWN
 
 
-def note_site(session: Session, entry: IndexEntry, now: datetime) -> None:
-    """Record the branch an entry came from: its name, its key's fingerprint, when last heard."""
-    insert = _insert(session)(CentralSiteRow)
+def note_site(session: Session, entry: IndexEntry, base: str, now: datetime) -> None:
+    """Record the branch an entry came from: its name, its key's fingerprint, when last heard.
+
+    `base` is the branch's topic prefix on the central broker (motcua/v1/{site}, or a remapped
+    one): what central sends the branch on its own goes there.
+    """
+    insert = insert_for(session)(CentralSiteRow)
     statement = insert.values(
         site_id=entry.site_id,
         name=entry.site_name,
         key_id=entry.key_id,
+        base=base,
         first_seen_at=now,
         last_seen_at=now,
     )
@@ -105,6 +111,7 @@ def note_site(session: Session, entry: IndexEntry, now: datetime) -> None:
             set_={
                 "name": statement.excluded.name,
                 "key_id": statement.excluded.key_id,
+                "base": statement.excluded.base,
                 "last_seen_at": statement.excluded.last_seen_at,
             },
         )

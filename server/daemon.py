@@ -23,7 +23,7 @@ from server.day_store import load_day, load_requests, recent_service_seconds
 from server.dossier_service import DossierSettings
 from server.health import INVALID_VERB, ServerMetrics
 from server.index_feed import AckReceived, IndexTick
-from server.index_link import IndexItem, IndexLink
+from server.index_link import HandoverReceived, IndexItem, IndexLink
 from server.index_lookups import LookupAnswered, reply_for
 from server.index_query import RemoteLookup
 from server.intake import Decoded, Senders, admit, decode, earlier_reply
@@ -41,7 +41,8 @@ from shared.messaging.appointment_commands import BookingStatus
 from shared.messaging.bus import Bus, Message
 from shared.messaging.codec import encode
 from shared.messaging.commands import Command
-from shared.messaging.dossier_commands import OfficerLogin
+from shared.messaging.dossier_commands import AcceptResult, OfficerLogin
+from shared.messaging.dossier_views import DossierPublic
 from shared.messaging.registry import COMMAND_TYPES, SECRET_VERBS
 from shared.messaging.replies import ErrorCode, Reply
 from shared.messaging.states import DossierEventMessage, LateDossiersState, TicketEventMessage
@@ -381,7 +382,7 @@ class QueueServer:
                 for message in _messages_of(item):
                     self._reply(message, answer)
         # Commands only: a login's check and news from the index were counted with their command.
-        news = LoginCheck | AckReceived | IndexTick | LookupAnswered
+        news = LoginCheck | AckReceived | IndexTick | LookupAnswered | HandoverReceived
         self.handled += sum(not isinstance(item, news) for item in items)
         self.publish(merged)
         self.metrics.batch(time.perf_counter() - batch_started)
@@ -448,12 +449,23 @@ class QueueServer:
             return None
         try:
             with repo.savepoint():
+                dossiers = self.service.dossiers
+                if isinstance(item, HandoverReceived):
+                    merged.merge(dossiers.apply_handover(repo.session, item.message, self.clock()))
+                    return None
                 if not isinstance(item, LookupAnswered):
                     self.index.step(repo.session, item, merged)
                     return None
+                found = item.answer.dossier if item.answer is not None else None
+                if isinstance(item.parked.command, AcceptResult) and found is not None:
+                    return self._accept_answered(repo, item, found, merged)
                 parked, started = item.parked, time.perf_counter()
-                guard = self.service.dossiers.finder.guard
-                reply, keep = reply_for(item, guard, self.clock().timestamp())
+                guard = dossiers.finder.guard
+
+                def told(view: DossierPublic) -> DossierPublic:
+                    return dossiers.transfers.merged(repo.session, view)
+
+                reply, keep = reply_for(item, guard, self.clock().timestamp(), told)
                 if keep:
                     device, verb = parked.parts.device, parked.parts.verb
                     self._log(repo, device, verb, parked.command, parked.received, reply)
@@ -464,6 +476,22 @@ class QueueServer:
                 raise
             log.exception("news from the provincial index failed; the batch goes on")
             return None
+
+    def _accept_answered(
+        self, repo: QueueRepository, item: LookupAnswered, view: DossierPublic, merged: Outcome
+    ) -> Reply:
+        """Finish a counter's `accept_result` with the index's view of the dossier."""
+        parked, started = item.parked, time.perf_counter()
+        device, verb = parked.parts.device, parked.parts.verb
+
+        def accept() -> Outcome:
+            return self.service.dossiers.accept_answered(repo, device, view, self.clock())
+
+        reply, outcome = self._apply(repo, device, verb, parked.command, accept, parked.received)
+        self.metrics.command(verb, reply, outcome, time.perf_counter() - started)
+        if outcome is not None:
+            merged.merge(outcome)
+        return reply
 
     # Logins ------------------------------------------------------------------------------
 
@@ -824,7 +852,7 @@ def _touches_database(item: Decoded | LoginCheck) -> bool:
 
 def _message_of(item: Item) -> Message | None:
     """The message an item of the writer's queue came in (its reply goes back to it)."""
-    if isinstance(item, LoginCheck | AckReceived):
+    if isinstance(item, LoginCheck | AckReceived | HandoverReceived):
         return item.message
     if isinstance(item, LookupAnswered):
         return item.parked.messages[-1]

@@ -116,6 +116,11 @@ class DossierFinder:
             )
         )
 
+    def code_in(self, text: str) -> str | None:
+        """The dossier code a scan or typed text names, if any."""
+        scanned = classify(text, self.code_regex, self.foreign_patterns)
+        return scanned.dossier_code or None
+
     def missed(self, device: str, guessed: bool, message: str, now: float) -> NotFound:
         """A lookup that found nothing: counted against the device when it was a guess."""
         if guessed:

@@ -128,9 +128,15 @@ def _public_fields(
         "return_place": dossier.return_place,
         "steps": [_step(dossier, s, context, staff) for s in dossier.steps],
         "ready": ready,
-        "return_service": context.return_service if ready else None,
+        # A result transferred to another branch is returned there, not here.
+        "return_service": context.return_service
+        if ready and dossier.result_site_id is None
+        else None,
         # Another branch's dossier (a shared database) names its branch by id only.
         "site_name": context.site.name if dossier.site_id == context.site.id else "",
+        "result_site_id": dossier.result_site_id,
+        "result_site_name": dossier.result_site_name,
+        "result_arrived": dossier.result_arrived_at is not None,
     }
 
 

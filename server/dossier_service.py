@@ -12,6 +12,7 @@ from server.dossier_lookup import Asker, DossierFinder
 from server.dossier_projection import ViewContext, full_view, late_view, procedure_view, public_view
 from server.index_entry import IndexSettings, index_entry
 from server.outcome import DossierEvent, Outcome
+from server.result_transfers import ResultTransfers
 from shared.config.notify import NotifyConfig
 from shared.config.site import SiteConfig, parse_hhmm
 from shared.domain import dossiers as rules
@@ -31,7 +32,9 @@ from shared.domain.personal_data import PERSONAL_FIELDS
 from shared.domain.second_factor import LookupPolicy
 from shared.domain.site import Site
 from shared.messaging import dossier_commands as dc
+from shared.messaging.bus import Message
 from shared.messaging.commands import Command
+from shared.messaging.dossier_views import DossierPublic
 from shared.messaging.registry import WEB_USER
 from shared.storage import outbox
 from shared.storage.dossier_repository import DossierRepository
@@ -49,6 +52,9 @@ STAFF_COMMANDS = (
     dc.RefuseDossier,
     dc.MarkDone,
     dc.MarkReturned,
+    dc.TransferResult,
+    dc.AcceptResult,
+    dc.ReturnHeldResult,
     dc.Reschedule,
     dc.DossierDetail,
     dc.LateDossiers,
@@ -76,6 +82,8 @@ class DossierSettings:
     lookups: LookupPolicy = field(default_factory=LookupPolicy)
     # Messages to citizens ([notify]): None when the site sends none.
     notify: NotifyConfig | None = None
+    # Branches this one may transfer a ready result to (site id → name): the province's rule.
+    return_branches: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def from_config(cls, config: SiteConfig) -> DossierSettings:
@@ -98,6 +106,7 @@ class DossierSettings:
                 window_seconds=config.limits.lookup_window_seconds,
             ),
             notify=config.notify if config.notify.enabled else None,
+            return_branches=dict(config.index.return_branches),
         )
 
 
@@ -114,6 +123,7 @@ class DossierService:
         self.finder = DossierFinder(
             settings.pattern.regex(), settings.foreign_patterns, settings.index, settings.lookups
         )
+        self.transfers = ResultTransfers(self.views, settings.index, settings.return_branches)
 
     def handles(self, command: Command) -> bool:
         """Tell whether the command is a dossier command."""
@@ -146,6 +156,10 @@ class DossierService:
         if isinstance(command, dc.LateDossiers):
             views = self.late_list(session, at, command.department)
             return Outcome(result={"dossiers": views}, officer_id=officer)
+        if isinstance(command, dc.AcceptResult | dc.ReturnHeldResult):  # another branch's result
+            outcome = self.transfers.execute(session, officer, device_id, command, at)
+            outcome.officer_id = officer
+            return outcome
         assert isinstance(command, dc.DossierAction)
         dossier = self._get(repo, command.code)
         kind = str(type(command).model_fields["type"].default)
@@ -192,6 +206,22 @@ class DossierService:
         """Find the dossier a return ticket names: a QR or token, or a code the device proved."""
         asker = Asker(device_id, device_id in self.settings.external_devices, None, True)
         return self.finder.find(repo, text, asker, at)
+
+    def held_for_return(
+        self, session: Session, text: str, device_id: str, at: datetime
+    ) -> str | None:
+        """The code of another branch's result held here that a return ticket names, if any.
+
+        The device must have found that code with its token or phone digits a moment ago
+        (checked by the provincial index); the result must be here and not yet returned.
+        """
+        code = self.finder.code_in(text)
+        if code is None or not self.transfers.may_issue_return(session, code):
+            return None
+        trusted = device_id in self.settings.external_devices
+        if not trusted and not self.finder.guard.has_proved(device_id, code, at.timestamp()):
+            return None
+        return code
 
     def _trusted(self, queue: QueueRepository, device_id: str) -> bool:
         """A counter with an officer logged in, or an external system: a bare code is enough."""
@@ -342,6 +372,8 @@ class DossierService:
             return rules.mark_done(dossier, at, officer, command.note)
         if isinstance(command, dc.MarkReturned):
             return rules.mark_returned(dossier, at, officer, command.note)
+        if isinstance(command, dc.TransferResult):
+            return self.transfers.transfer(dossier, officer, command, at)
         if isinstance(command, dc.Reschedule):
             return rules.reschedule(dossier, at, officer, command.reason, command.new_due)
         raise InvalidInput(f"Lệnh {type(command).__name__} chưa được hỗ trợ.")
@@ -466,9 +498,19 @@ class DossierService:
         if settings is None:
             return
         values = {"code": after.code, "procedure": after.procedure_name}
+        dedupe = ""
         if after.status is DossierStatus.DONE and before.status is not DossierStatus.DONE:
             kind = MessageKind.READY
             values["place"] = after.return_place or "Bộ phận trả kết quả"
+            values["due"] = f"{after.due:%d/%m/%Y}"
+        elif (
+            after.status is DossierStatus.DONE
+            and after.result_arrived_at != before.result_arrived_at
+        ):
+            # The result reached the branch it was transferred to: collect it there.
+            kind, dedupe = MessageKind.READY, f":{after.result_site_id}"
+            place = after.return_place or "Bộ phận trả kết quả"
+            values["place"] = f"{place}, {after.result_site_name}"
             values["due"] = f"{after.due:%d/%m/%Y}"
         elif after.apology is not None and before.apology is None:
             kind = MessageKind.APOLOGY
@@ -482,7 +524,7 @@ class DossierService:
             self.site.id,
             kind,
             params=values,
-            dedupe_key=f"dossier:{after.code}:{kind.value}",
+            dedupe_key=f"dossier:{after.code}:{kind.value}{dedupe}",
             at=at,
             recipient_phone=citizen.phone,
             recipient_email=citizen.email,
@@ -514,6 +556,27 @@ class DossierService:
         return [
             outbox.put(session, dossier.id, self.site.id, dossier.code, dossier.version, entry, at)
         ]
+
+    def apply_handover(self, session: Session, message: Message, at: datetime) -> Outcome:
+        """Log what the branch holding one of our results reports (`index/handed`)."""
+        applied = self.transfers.apply_notice(DossierRepository(session, self.site.id), message, at)
+        if applied is None:
+            return Outcome()
+        before, stored, kind = applied
+        self._notify(session, before, stored, at)
+        outcome = Outcome()
+        outcome.dossier_events.append(self._event(stored, at, kind))
+        outcome.index_entries += self._index(session, stored, at)
+        return outcome
+
+    def accept_answered(
+        self, queue: QueueRepository, device_id: str, view: DossierPublic, at: datetime
+    ) -> Outcome:
+        """Finish `accept_result` with the index's view of the other branch's dossier."""
+        officer = self._officer(queue, device_id)
+        outcome = self.transfers.accept(queue.session, view, officer, at)
+        outcome.officer_id = officer
+        return outcome
 
     def reindex(self, session: Session, at: datetime, limit: int = 500) -> list[OutboxEntry]:
         """Write outbox entries for dossiers whose newest version has none; return them.

@@ -1,5 +1,8 @@
 """The branch's outbox sent to the provincial index: at least once, newest version per dossier.
 
+The same goes for the notices about results transferred here (`index/handover`, from the
+held-results table): they share the flights, the acknowledgements and the resends.
+
 The writer commits each dossier change with its outbox row; after the commit the entry is
 published (QoS 1) on `index/dossier`. Central acknowledges on `index/ack` after its own commit,
 and only then is the row marked done (by the writer, in its next batch). Entries not
@@ -22,8 +25,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from server.index_entry import IndexSettings
 from shared.messaging.bus import Bus, Message
-from shared.messaging.index import ACK, DOSSIER, IndexAck, index_topic
-from shared.storage import outbox
+from shared.messaging.index import ACK, DOSSIER, HANDOVER, IndexAck, index_topic
+from shared.storage import held_results, outbox
 from shared.storage.outbox import OutboxEntry
 
 log = logging.getLogger(__name__)
@@ -50,6 +53,7 @@ class _Flight:
     version: int
     entry: str
     sent_at: float
+    kind: str
 
 
 class IndexFeed:
@@ -69,6 +73,7 @@ class IndexFeed:
         self.settings = settings
         self.monotonic = monotonic
         self.topic = index_topic(site_id, DOSSIER)
+        self.topics = {DOSSIER: self.topic, HANDOVER: index_topic(site_id, HANDOVER)}
         self.ack_topic = index_topic(site_id, ACK)
         self.sent_count = 0
         self.acked_count = 0
@@ -105,7 +110,7 @@ class IndexFeed:
         """Publish entries just committed, while there is room in flight (the rest wait)."""
         for entry in entries:
             if entry.code in self._flights or len(self._flights) < self.settings.in_flight:
-                self._send(entry.code, entry.version, entry.entry)
+                self._send(entry.code, entry.version, entry.entry, entry.kind)
 
     def acknowledge(self, session: Session, message: Message) -> int:
         """Mark the outbox rows central acknowledged (in the writer's transaction)."""
@@ -115,8 +120,9 @@ class IndexFeed:
             log.warning("ignored a malformed index acknowledgement: %s", exc.error_count())
             return 0
         done = 0
-        for item in ack.acks:
+        for item in ack.acks:  # a code is a dossier of this branch or a result held here
             outbox.acknowledge(session, self.site_id, item.code, item.version)
+            held_results.acknowledge(session, self.site_id, item.code, item.version)
             flight = self._flights.get(item.code)
             if flight is not None and flight.version <= item.version:
                 del self._flights[item.code]
@@ -133,21 +139,24 @@ class IndexFeed:
             return
         with self.sessions() as session:
             waiting = outbox.pending(session, self.site_id, room, list(self._flights))
+            if len(waiting) < room:
+                skip = list(self._flights)
+                waiting += held_results.pending(session, self.site_id, room - len(waiting), skip)
         for entry in waiting:
-            self._send(entry.code, entry.version, entry.entry)
+            self._send(entry.code, entry.version, entry.entry, entry.kind)
 
     def resend_due(self) -> None:
         """Send again what central did not acknowledge in time; wait longer while it is silent."""
         now = self.monotonic()
         late = [(c, f) for c, f in self._flights.items() if now - f.sent_at >= self._wait]
         for code, flight in late:
-            self._send(code, flight.version, flight.entry)
+            self._send(code, flight.version, flight.entry, flight.kind)
         if late:
             log.info("index: %d entries sent again (no acknowledgement yet)", len(late))
             longest = min(MAX_RESEND_SECONDS, RESEND_BACKOFF * self.settings.resend_seconds)
             self._wait = min(self._wait * 2, max(longest, self.settings.resend_seconds))
 
-    def _send(self, code: str, version: int, entry: str) -> None:
-        self._flights[code] = _Flight(version, entry, self.monotonic())
-        self.bus.publish(self.topic, entry.encode("utf-8"), qos=1)
+    def _send(self, code: str, version: int, entry: str, kind: str = DOSSIER) -> None:
+        self._flights[code] = _Flight(version, entry, self.monotonic(), kind)
+        self.bus.publish(self.topics[kind], entry.encode("utf-8"), qos=1)
         self.sent_count += 1

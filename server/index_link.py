@@ -1,13 +1,14 @@
 """The queue server's link to the provincial index: its outbox feed and its remote lookups.
 
 Everything here runs on the writer's thread except the bus callbacks and two timers, which only
-queue items for the writer (`AckReceived`, `IndexTick`, `LookupAnswered`).
+queue items for the writer (`AckReceived`, `IndexTick`, `LookupAnswered`, `HandoverReceived`).
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy.orm import Session, sessionmaker
@@ -17,11 +18,20 @@ from server.index_entry import IndexSettings
 from server.index_feed import AckReceived, IndexFeed, IndexTick
 from server.index_lookups import LookupAnswered, RemoteLookups
 from server.outcome import Outcome
-from shared.messaging.bus import Bus
-from shared.storage import outbox
+from shared.messaging.bus import Bus, Message
+from shared.messaging.index import HANDED, index_topic
+from shared.storage import held_results, outbox
+
+
+@dataclass(frozen=True)
+class HandoverReceived:
+    """An `index/handed` message: news of one of this branch's results held elsewhere."""
+
+    message: Message
+
 
 # What the index puts in the writer's queue.
-IndexItem = AckReceived | IndexTick | LookupAnswered
+IndexItem = AckReceived | IndexTick | LookupAnswered | HandoverReceived
 # Outbox rows written per transaction while catching up (start, after a purge).
 CATCH_UP_BATCH = 500
 
@@ -39,13 +49,17 @@ class IndexLink:
     ) -> None:
         self.site_id = site_id
         self.sessions = sessions
+        self.bus = bus
+        self.settings = settings
         self.feed = IndexFeed(site_id, sessions, bus, settings, monotonic)
         self.lookups = RemoteLookups(site_id, bus, settings, monotonic)
 
     def start(self, deliver: Callable[[IndexItem], None]) -> None:
-        """Subscribe to acknowledgements and answers, start the timers."""
+        """Subscribe to acknowledgements, answers and result news; start the timers."""
         self.feed.start(deliver)
         self.lookups.start(deliver)
+        handed = index_topic(self.site_id, HANDED)
+        self.bus.subscribe(handed, lambda message: deliver(HandoverReceived(message)))
 
     def stop(self) -> None:
         """Stop the timers."""
@@ -83,6 +97,7 @@ class IndexLink:
             self.feed.pump()
 
     def pending(self) -> int:
-        """How many dossiers wait for the index's acknowledgement (for /metrics and tests)."""
+        """How many dossiers and notices wait for the index's acknowledgement (/metrics, tests)."""
         with self.sessions() as session:
-            return outbox.count_pending(session, self.site_id)
+            own = outbox.count_pending(session, self.site_id)
+            return own + held_results.count_pending(session, self.site_id)

@@ -26,6 +26,7 @@ from shared.messaging import commands as cmd
 from shared.messaging.bus import Bus, Message
 from shared.messaging.codec import encode
 from shared.messaging.commands import Command
+from shared.messaging.dossier_views import DossierPublic
 from shared.messaging.index import ANSWER, LOOKUP, IndexAnswer, IndexLookup, index_topic
 from shared.messaging.replies import ErrorCode, Reply
 from shared.messaging.topics import CommandTopic
@@ -197,11 +198,21 @@ def unavailable(request_id: str) -> Reply:
     )
 
 
-def reply_for(answered: LookupAnswered, guard: LookupGuard, now: float) -> tuple[Reply, bool]:
+def _as_found(view: DossierPublic) -> DossierPublic:
+    return view.model_copy(update={"return_service": None})
+
+
+def reply_for(
+    answered: LookupAnswered,
+    guard: LookupGuard,
+    now: float,
+    told: Callable[[DossierPublic], DossierPublic] = _as_found,
+) -> tuple[Reply, bool]:
     """The device's reply to an answered (or unanswered) lookup, and whether to log it.
 
-    A logged reply is what a retry with the same request id gets; waits and `index_unavailable`
-    are not logged, so a retry asks again.
+    `told` turns the index's view into what this branch says of it (a result transferred here
+    and kept here can be collected here). A logged reply is what a retry with the same
+    request id gets; waits and `index_unavailable` are not logged, so a retry asks again.
     """
     parked, answer = answered.parked, answered.answer
     request_id, device = parked.command.request_id, parked.parts.device
@@ -218,13 +229,21 @@ def reply_for(answered: LookupAnswered, guard: LookupGuard, now: float) -> tuple
     dossier = answer.dossier
     if parked.query.guessed:
         guard.proved(device, dossier.code, now)
+    view = told(dossier)
     if isinstance(parked.command, cmd.IssueTicket):  # a return ticket: the result waits there
-        where = dossier.site_name or dossier.site_id
-        text = (
-            f"Kết quả hồ sơ {dossier.code} được trả tại {where}, không trả tại đây."
-            if dossier.status is DossierStatus.DONE
-            else f"Hồ sơ {dossier.code} chưa có kết quả để trả."
-        )
+        text = _not_returned_here(view)
         return Reply.failure(request_id, ErrorCode.INVALID_STATE, text), True
-    view = dossier.model_copy(update={"return_service": None})
     return Reply.success(request_id, {"dossier": view.model_dump(mode="json")}), True
+
+
+def _not_returned_here(view: DossierPublic) -> str:
+    """Why a return ticket for another branch's dossier is not issued at this branch."""
+    if view.status is not DossierStatus.DONE:
+        return f"Hồ sơ {view.code} chưa có kết quả để trả."
+    if view.return_service is not None:  # held here: the kiosk must look the slip up first
+        return f"Vui lòng quét lại phiếu hẹn của hồ sơ {view.code} để lấy số nhận kết quả."
+    if view.result_site_id is not None and view.result_arrived is False and view.result_site_name:
+        where = view.result_site_name
+        return f"Kết quả hồ sơ {view.code} đang được chuyển đến {where}, chưa nhận được."
+    where = view.result_site_name or view.site_name or view.site_id
+    return f"Kết quả hồ sơ {view.code} được trả tại {where}, không trả tại đây."

@@ -45,6 +45,7 @@ from shared.domain.ticket_links import TicketLinks
 from shared.domain.tickets import Ticket, TicketEvent, TicketEventKind, TicketState
 from shared.messaging import commands as cmd
 from shared.messaging.registry import WEB_USER
+from shared.storage import held_results
 from shared.storage.dossier_repository import DossierRepository
 from shared.storage.officer_repository import Officer, OfficerRepository
 from shared.storage.repository import QueueRepository
@@ -183,20 +184,30 @@ class QueueService:
         return self._info(repo, ticket, at)
 
     def _link_return(self, repo: QueueRepository, ticket: Ticket, text: str, at: datetime) -> None:
-        dossiers = DossierRepository(repo.session, self.site.id)
+        session, site_id = repo.session, self.site.id
+        held = self.dossiers.held_for_return(session, text, ticket.issued_by, at)
+        if held is not None:  # another branch's result, transferred here and kept here
+            code, number = held, ticket.number
+            repo.after_write(lambda s: held_results.note_ticket(s, site_id, code, number))
+            return
+        dossiers = DossierRepository(session, site_id)
         # Not held here: the provincial index is asked (RemoteLookup) and answers the kiosk
         # with the branch where the result waits; no return ticket is issued here for it.
         dossier = self.dossiers.look_up_for_return(dossiers, text, ticket.issued_by, at)
         if dossier.status is not DossierStatus.DONE:
             raise InvalidTransition(f"Hồ sơ {dossier.code} chưa có kết quả để trả.")
-        if dossier.site_id != self.site.id:  # the result waits where the dossier was received
+        if dossier.result_site_id is not None:  # transferred: returned at that branch only
+            raise InvalidTransition(
+                f"Kết quả hồ sơ {dossier.code} đã chuyển đến {dossier.result_site_name}, "
+                "vui lòng nhận kết quả tại đó."
+            )
+        if dossier.site_id != site_id:  # the result waits where the dossier was received
             raise InvalidTransition(
                 f"Kết quả hồ sơ {dossier.code} được trả tại điểm đã tiếp nhận hồ sơ "
                 f"({dossier.site_id}), không trả tại đây."
             )
         ticket_id, dossier_id = ticket.id, dossier.id
         if ticket_id is not None and dossier_id is not None:
-            site_id = self.site.id
 
             def link(session: Session) -> None:
                 DossierRepository(session, site_id).link_ticket(ticket_id, dossier_id, "return")

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 # The shortest key accepted: 32 characters, e.g. `head -c 32 /dev/urandom | base64`.
 MIN_KEY_CHARS = 32
+SiteId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=40)]
+BranchName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 
 
 class IndexKeyError(Exception):
@@ -43,10 +46,20 @@ class IndexConfig(BaseModel):
         200, ge=1, le=1000, description="Most entries sent and not yet acknowledged at a time."
     )
 
+    return_branches: dict[SiteId, BranchName] = Field(
+        default_factory=dict,
+        description="Branches this one may transfer a ready result to, so the citizen collects "
+        "it there (site id → the name citizens are told). Empty: results are returned only "
+        "where the dossier was received. Set it only where the province allows returning at "
+        "another point.",
+    )
+
     @model_validator(mode="after")
     def _key_when_enabled(self) -> IndexConfig:
         if self.enabled and not self.key_file:
             raise ValueError("key_file is required when the index is enabled")
+        if self.return_branches and not self.enabled:
+            raise ValueError("return_branches needs the provincial index (enabled = true)")
         return self
 
     def key(self) -> bytes:

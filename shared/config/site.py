@@ -240,6 +240,11 @@ class SiteConfig(_Model):
                 "[dossiers] agency_code: mỗi điểm (chi nhánh) dùng chung cơ sở dữ liệu hoặc chỉ "
                 'mục hồ sơ của tỉnh cần mã đơn vị riêng, ví dụ agency_code = "000.00.17.H12"'
             )
+        if self.site.id in self.index.return_branches:
+            raise ValueError(
+                f"[index] return_branches: {self.site.id!r} là chính điểm này; chỉ liệt kê "
+                "các chi nhánh khác có thể nhận kết quả chuyển đến"
+            )
         return self
 
     @model_validator(mode="after")

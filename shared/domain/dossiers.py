@@ -96,6 +96,8 @@ class StepKind(StrEnum):
     DONE = "done"
     RETURNED = "returned"
     STATUS_UPDATE = "status_update"
+    RESULT_SENT = "result_sent"
+    RESULT_ARRIVED = "result_arrived"
 
 
 STEP_LABELS = {
@@ -111,6 +113,8 @@ STEP_LABELS = {
     StepKind.DONE: "Có kết quả giải quyết",
     StepKind.RETURNED: "Trả kết quả cho công dân",
     StepKind.STATUS_UPDATE: "Cập nhật trạng thái",
+    StepKind.RESULT_SENT: "Chuyển kết quả đến chi nhánh trả kết quả",
+    StepKind.RESULT_ARRIVED: "Chi nhánh trả kết quả đã nhận kết quả",
 }
 
 
@@ -151,6 +155,8 @@ class DossierEventKind(StrEnum):
     REFUSE_DOSSIER = "refuse_dossier"
     MARK_DONE = "mark_done"
     MARK_RETURNED = "mark_returned"
+    TRANSFER_RESULT = "transfer_result"
+    RESULT_ARRIVED = "result_arrived"
     RESCHEDULE = "reschedule"
     LATE_NOTICE = "late_notice"
     SYNCED = "synced"
@@ -230,6 +236,10 @@ class Dossier:
     counter_id: str | None = None
     ticket_number: str | None = None
     late_notice_at: datetime | None = None
+    # Where the result was transferred to be returned (another branch), and when it arrived.
+    result_site_id: str | None = None
+    result_site_name: str = ""
+    result_arrived_at: datetime | None = None
     id: int | None = None
     version: int = 0
 
@@ -438,9 +448,86 @@ def mark_done(dossier: Dossier, at: datetime, officer: str, note: str = "") -> D
 def mark_returned(dossier: Dossier, at: datetime, officer: str, note: str = "") -> Dossier:
     """The result was handed to the citizen."""
     _require(dossier, frozenset({DossierStatus.DONE}), "trả kết quả")
+    if dossier.result_site_id is not None:
+        raise InvalidTransition(
+            f"Kết quả hồ sơ {dossier.code} đã chuyển đến {dossier.result_site_name}; "
+            "chi nhánh đó trả kết quả cho công dân."
+        )
     _after(dossier, at)
     step = Step(StepKind.RETURNED, at, DossierStatus.RETURNED, actor=officer, note=note)
     return _log(dossier, step, returned_at=at)
+
+
+def transfer_result(
+    dossier: Dossier, at: datetime, officer: str, site_id: str, site_name: str, note: str = ""
+) -> Dossier:
+    """Send the ready result to another branch, where the citizen will collect it (audited)."""
+    _require(dossier, frozenset({DossierStatus.DONE}), "chuyển kết quả")
+    if dossier.result_site_id is not None:
+        raise InvalidTransition(
+            f"Kết quả hồ sơ {dossier.code} đã chuyển đến {dossier.result_site_name}."
+        )
+    if site_id == dossier.site_id:
+        raise InvalidInput("Kết quả đang ở chính chi nhánh này; chọn chi nhánh khác.")
+    _after(dossier, at)
+    step = Step(
+        StepKind.RESULT_SENT,
+        at,
+        DossierStatus.DONE,
+        actor=officer,
+        to_unit=site_name,
+        receiver=site_id,
+        note=note,
+    )
+    return _log(dossier, step, result_site_id=site_id, result_site_name=site_name)
+
+
+def _elsewhere(dossier: Dossier, site_id: str) -> None:
+    if dossier.result_site_id != site_id:
+        raise InvalidTransition(f"Kết quả hồ sơ {dossier.code} không được chuyển đến {site_id}.")
+
+
+def _not_before(dossier: Dossier, at: datetime) -> datetime:
+    # Another branch's clock: its news is logged after the dossier's last step, never before.
+    return max(at, dossier.steps[-1].at)
+
+
+def result_arrived(dossier: Dossier, at: datetime, site_id: str, actor: str) -> Dossier:
+    """The branch the result was sent to holds it now; the same news again changes nothing."""
+    _elsewhere(dossier, site_id)
+    if dossier.result_arrived_at is not None or dossier.status is DossierStatus.RETURNED:
+        return dossier
+    _require(dossier, frozenset({DossierStatus.DONE}), "ghi nhận kết quả đã đến")
+    at = _not_before(dossier, at)
+    step = Step(
+        StepKind.RESULT_ARRIVED,
+        at,
+        DossierStatus.DONE,
+        actor=actor,
+        to_unit=dossier.result_site_name,
+        receiver=site_id,
+    )
+    return _log(dossier, step, result_arrived_at=at)
+
+
+def returned_at_branch(dossier: Dossier, at: datetime, site_id: str, actor: str) -> Dossier:
+    """The branch the result was sent to handed it to the citizen; idempotent like arrival."""
+    _elsewhere(dossier, site_id)
+    if dossier.status is DossierStatus.RETURNED:
+        return dossier
+    _require(dossier, frozenset({DossierStatus.DONE}), "trả kết quả")
+    at = _not_before(dossier, at)
+    step = Step(
+        StepKind.RETURNED,
+        at,
+        DossierStatus.RETURNED,
+        actor=actor,
+        to_unit=dossier.result_site_name,
+        receiver=site_id,
+        note=f"Trả tại {dossier.result_site_name}",
+    )
+    arrived = dossier.result_arrived_at or at
+    return _log(dossier, step, returned_at=at, result_arrived_at=arrived)
 
 
 def reschedule(dossier: Dossier, at: datetime, officer: str, reason: str, new_due: date) -> Dossier:

@@ -132,6 +132,27 @@ class MarkReturned(DossierAction):
     note: Note = ""
 
 
+class TransferResult(DossierAction):
+    """Send a ready result to another branch, where the citizen collects it (audited)."""
+
+    type: Literal["transfer_result"] = "transfer_result"
+    to_site: Annotated[str, Field(min_length=1, max_length=40, pattern=r"^[a-z0-9][a-z0-9_-]*$")]
+    note: Note = ""
+
+
+class AcceptResult(DossierAction):
+    """At the branch a result was transferred to: the result arrived and is kept here."""
+
+    type: Literal["accept_result"] = "accept_result"
+
+
+class ReturnHeldResult(DossierAction):
+    """At the branch a result was transferred to: it was handed to the citizen."""
+
+    type: Literal["return_held_result"] = "return_held_result"
+    note: Note = ""
+
+
 class Reschedule(DossierAction):
     """Apologise and set the one new return date (Mẫu 04)."""
 
@@ -218,6 +239,9 @@ DOSSIER_COMMANDS: tuple[type[Command], ...] = (
     RefuseDossier,
     MarkDone,
     MarkReturned,
+    TransferResult,
+    AcceptResult,
+    ReturnHeldResult,
     Reschedule,
     LookUpDossier,
     DossierDetail,

@@ -80,6 +80,11 @@ class DossierPublic(_View):
     site_name: str = Field(
         "", description="Name of the branch that received the dossier: its result waits there."
     )
+    result_site_id: str | None = Field(
+        None, description="The branch the result was transferred to: it is returned there."
+    )
+    result_site_name: str = Field("", description="That branch's name, said to citizens.")
+    result_arrived: bool = Field(False, description="That branch holds the result now.")
 
 
 class DossierFull(DossierPublic):

@@ -7,7 +7,11 @@ Under each branch's `motcua/v1/{site}/`, bridged to the central broker:
 * `index/ack` (central → branch, QoS 1): an `IndexAck`, the versions central has stored;
 * `index/lookup` (branch → central, QoS 0, ResponseTopic `…/index/answer` + CorrelationData):
   an `IndexLookup`, asking for a dossier the branch does not hold;
-* `index/answer` (central → branch, QoS 0): the `IndexAnswer`, with the same CorrelationData.
+* `index/answer` (central → branch, QoS 0): the `IndexAnswer`, with the same CorrelationData;
+* `index/handover` (branch → central, QoS 1): a `ResultHandover`, news from the branch a result
+  was transferred to (it arrived; it was returned), acknowledged on `index/ack`;
+* `index/handed` (central → the dossier's own branch, QoS 1): the same `ResultHandover`, sent
+  again until that branch's next entry shows it applied.
 
 No personal data beyond the masked name crosses: the token and the phone's last digits only
 as keyed hashes (shared.domain.second_factor).
@@ -17,6 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -29,8 +34,10 @@ DOSSIER = "dossier"
 LOOKUP = "lookup"
 ACK = "ack"
 ANSWER = "answer"
-TO_CENTRAL = (DOSSIER, LOOKUP)
-FROM_CENTRAL = (ACK, ANSWER)
+HANDOVER = "handover"
+HANDED = "handed"
+TO_CENTRAL = (DOSSIER, LOOKUP, HANDOVER)
+FROM_CENTRAL = (ACK, ANSWER, HANDED)
 KINDS = (*TO_CENTRAL, *FROM_CENTRAL)
 _INDEX = "index"
 Hash = Annotated[str, Field(pattern=r"^[0-9a-f]{64}$", description="HMAC-SHA256, hex.")]
@@ -144,3 +151,39 @@ class IndexAnswer(_Message):
     request_id: str = Field(max_length=64)
     dossier: DossierPublic | None = None
     error: ErrorInfo | None = None
+
+
+class ResultEvent(StrEnum):
+    """What the branch holding a transferred result reports: it arrived, it was returned."""
+
+    ARRIVED = "arrived"
+    RETURNED = "returned"
+
+
+# The notice's version: a returned result has arrived, so "returned" supersedes "arrived".
+RESULT_EVENT_VERSIONS = {ResultEvent.ARRIVED: 1, ResultEvent.RETURNED: 2}
+
+
+class ResultHandover(_Message):
+    """News of a result transferred to another branch, from that branch to the dossier's own.
+
+    Sent by the branch holding the result to central (which checks that the dossier's entry
+    names that branch as its return point), then by central to the dossier's branch, which
+    logs it in the dossier (the hand-over's audit trail) and sends its next entry.
+    """
+
+    type: Literal["result_handover"] = "result_handover"
+    v: Literal[1] = 1
+    site_id: SiteId = Field(description="The branch that holds the result now.")
+    site_name: str = Field(max_length=200)
+    owner_site_id: SiteId = Field(description="The branch that received the dossier.")
+    code: DossierCode
+    event: ResultEvent
+    officer: str = Field(max_length=40, description="The officer's id at the holding branch.")
+    at: dt.datetime = Field(description="When the holding branch committed the event.")
+    key_id: KeyId
+
+    @property
+    def version(self) -> int:
+        """1 for the arrival, 2 for the return: what central acknowledges."""
+        return RESULT_EVENT_VERSIONS[self.event]

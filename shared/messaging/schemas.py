@@ -16,7 +16,7 @@ from pydantic import BaseModel
 
 from shared.messaging.asyncapi import asyncapi_document
 from shared.messaging.dossier_views import DossierFull, DossierPublic, ProcedureView
-from shared.messaging.index import IndexAck, IndexAnswer, IndexEntry, IndexLookup
+from shared.messaging.index import IndexAck, IndexAnswer, IndexEntry, IndexLookup, ResultHandover
 from shared.messaging.registry import COMMAND_TYPES
 from shared.messaging.replies import Reply
 from shared.messaging.results import RESULT_TYPES
@@ -50,6 +50,7 @@ OTHER_MESSAGES: dict[str, type[BaseModel]] = {
     "index.ack": IndexAck,
     "index.lookup": IndexLookup,
     "index.answer": IndexAnswer,
+    "index.handover": ResultHandover,
 }
 ASYNCAPI_FILE = "asyncapi.json"
 

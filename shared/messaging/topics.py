@@ -6,9 +6,10 @@ from dataclasses import dataclass
 
 ROOT = "motcua/v1"
 # The provincial dossier index (`index/{kind}`), reached over the bridge to the central broker:
-# a branch sends its dossiers and look-ups, the central index answers with acks and answers.
-INDEX_TO_CENTRAL = ("dossier", "lookup")
-INDEX_FROM_CENTRAL = ("ack", "answer")
+# a branch sends its dossiers, look-ups and the news of results transferred to it; the central
+# index answers with acks and answers and passes that news on to the dossier's own branch.
+INDEX_TO_CENTRAL = ("dossier", "lookup", "handover")
+INDEX_FROM_CENTRAL = ("ack", "answer", "handed")
 
 
 def reply_topic_for(command_topic: str) -> str | None:

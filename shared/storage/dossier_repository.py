@@ -89,6 +89,9 @@ def _columns(dossier: Dossier) -> dict[str, Any]:
         "finished_at": dossier.finished_at,
         "returned_at": dossier.returned_at,
         "late_notice_at": dossier.late_notice_at,
+        "result_site_id": dossier.result_site_id,
+        "result_site_name": dossier.result_site_name,
+        "result_arrived_at": dossier.result_arrived_at,
     }
 
 
@@ -290,6 +293,9 @@ class DossierRepository:
             counter_id=row.counter_id,
             ticket_number=row.ticket_number,
             late_notice_at=row.late_notice_at,
+            result_site_id=row.result_site_id,
+            result_site_name=row.result_site_name,
+            result_arrived_at=row.result_arrived_at,
             id=row.id,
             version=row.version,
         )

@@ -21,12 +21,17 @@ from shared.storage.index_tables import DossierOutboxRow
 
 @dataclass(frozen=True)
 class OutboxEntry:
-    """One pending entry: the dossier row's id, its version and the entry's JSON."""
+    """One pending entry: the dossier row's id, its version, the entry's JSON and its kind.
+
+    The kind is the index topic it goes on: `dossier` for the branch's own dossiers,
+    `handover` for news of a result another branch transferred here (shared.storage.held_results).
+    """
 
     dossier_id: int
     code: str
     version: int
     entry: str
+    kind: str = "dossier"
 
 
 def put(

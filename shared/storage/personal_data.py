@@ -41,6 +41,7 @@ DOSSIER_VERBS = (
     "refuse_dossier",
     "mark_done",
     "mark_returned",
+    "transfer_result",
     "reschedule",
     "dossier_detail",
     "sync_dossier",

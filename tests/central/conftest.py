@@ -27,6 +27,7 @@ def _wipe(url: str) -> None:
     engine = make_engine(url)
     migrate(engine)
     with engine.begin() as connection:
+        connection.execute(text("DELETE FROM central_handovers"))
         connection.execute(text("DELETE FROM central_dossiers"))
         connection.execute(text("DELETE FROM central_sites"))
     engine.dispose()

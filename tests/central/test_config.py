@@ -30,3 +30,16 @@ def test_the_command_refuses_a_missing_file(
 ) -> None:
     assert main(["central", "--config", str(tmp_path / "absent.toml")]) == 2
     assert "absent.toml" in capsys.readouterr().err
+
+
+def test_result_notices_are_resent_every_minute_unless_told_otherwise(tmp_path: Path) -> None:
+    example = load_central_config(ROOT / "config" / "central-example.toml")
+    assert example.index.handover_resend_seconds == 60
+    path = tmp_path / "central.toml"
+    head = '[broker]\nhost = "h"\n[database]\nurl = "sqlite://"\n[index]\n'
+    path.write_text(head + "handover_resend_seconds = 120\n")
+    assert load_central_config(path).index.handover_resend_seconds == 120
+    path.write_text(head + "handover_resend_seconds = 1\n")
+    with pytest.raises(CentralConfigError) as caught:
+        load_central_config(path)
+    assert any("index.handover_resend_seconds" in line for line in caught.value.lines)

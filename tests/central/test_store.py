@@ -22,7 +22,7 @@ CODE = "000.00.17.H97-261207-0001"
 
 def put(sessions: sessionmaker[Session], item: IndexEntry) -> Stored:
     with sessions.begin() as session:
-        store.note_site(session, item, NOW)
+        store.note_site(session, item, f"motcua/v1/{item.site_id}", NOW)
         return store.upsert(session, item, NOW)
 
 
@@ -56,7 +56,9 @@ def test_the_same_entry_twice_is_stored_once_and_acknowledged_again(
         rows = session.scalar(select(func.count()).select_from(CentralDossierRow))
         sites = session.scalars(select(CentralSiteRow)).all()
     assert rows == 1
-    assert [(s.site_id, s.name) for s in sites] == [("hcc-a", "Chi nhánh hcc-a")]
+    assert [(s.site_id, s.name, s.base) for s in sites] == [
+        ("hcc-a", "Chi nhánh hcc-a", "motcua/v1/hcc-a")
+    ]
 
 
 def test_a_code_another_branch_holds_is_refused_and_not_acknowledged(

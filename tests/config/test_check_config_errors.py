@@ -136,3 +136,24 @@ def test_a_branch_on_a_shared_database_must_name_its_own_agency_code(
     assert check(capsys, path)[0] == 0
     path.write_text(text + shared, encoding="utf-8")  # named: fine
     assert check(capsys, path)[0] == 0
+
+
+def test_return_branches_need_the_index_and_name_other_branches(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    key = tmp_path / "index.key"
+    key.write_text("k" * 40, encoding="utf-8")
+    index = f'\n[index]\nenabled = true\nkey_file = "{key}"\n'
+    good = index + 'return_branches = { "hcc-q2" = "Chi nhánh Quận Hai" }\n'
+    assert check(capsys, write(tmp_path, good))[0] == 0
+    config = load_site_config(write(tmp_path, good))
+    assert config.index.return_branches == {"hcc-q2": "Chi nhánh Quận Hai"}
+    status, _, lines = check(
+        capsys, write(tmp_path, index + 'return_branches = { "hcc-demo" = "X" }\n')
+    )
+    assert status == 1 and any("chính điểm này" in line for line in lines), lines
+    off = '\n[index]\nreturn_branches = { "hcc-q2" = "Chi nhánh Quận Hai" }\n'
+    status, _, lines = check(capsys, write(tmp_path, off))
+    assert status == 1 and any("return_branches" in line for line in lines), lines
+    status, _, lines = check(capsys, write(tmp_path, index + 'return_branches = { "Q 2" = "X" }\n'))
+    assert status == 1, lines

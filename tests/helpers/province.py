@@ -27,7 +27,7 @@ from shared.messaging.bus import Bus
 from shared.messaging.client import CommandClient, new_request_id
 from shared.messaging.commands import Command
 from shared.messaging.replies import Reply
-from shared.messaging.topics import Topics
+from shared.messaging.topics import INDEX_FROM_CENTRAL, INDEX_TO_CENTRAL, Topics
 from shared.storage.catalogue import CatalogueRepository
 from shared.storage.engine import open_database
 from shared.storage.officer_repository import OfficerRepository, hash_password
@@ -175,7 +175,7 @@ def mosquitto_config(port: int, *lines: str) -> str:
 
 
 def bridge_lines(site_id: str, central_port: int) -> list[str]:
-    """A branch broker's bridge to the central one: the four index topics, as provisioned."""
+    """A branch broker's bridge to the central one: the index topics, as provisioned."""
     base = f"motcua/v1/{site_id}/"
     lines = [
         f"connection motcua-{site_id}",
@@ -190,8 +190,8 @@ def bridge_lines(site_id: str, central_port: int) -> list[str]:
         "restart_timeout 1 2",
         "keepalive_interval 5",
     ]
-    routes = (("index/dossier", "out"), ("index/lookup", "out"), ("index/ack", "in"))
-    routes += (("index/answer", "in"),)
+    routes = tuple((f"index/{kind}", "out") for kind in INDEX_TO_CENTRAL)
+    routes += tuple((f"index/{kind}", "in") for kind in INDEX_FROM_CENTRAL)
     return lines + [f"topic {topic} {way} 1 {base} {base}" for topic, way in routes]
 
 

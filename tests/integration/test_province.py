@@ -24,7 +24,7 @@ from shared.messaging import dossier_commands as dc
 from shared.messaging.codec import encode
 from shared.messaging.index import IndexLookup
 from shared.messaging.paho_bus import BrokerAddress, PahoBus
-from shared.storage.dossier_tables import DossierRow
+from shared.storage.dossier_tables import DossierRow, DossierStepRow
 from shared.storage.index_tables import CentralDossierRow
 from tests.helpers.clock import FakeClock
 from tests.helpers.index_entries import entry
@@ -128,7 +128,16 @@ class Province:
         assert bus.wait_connected(10)
         self.buses.append(bus)
         lookups = LookupPolicy(failures=3, window_seconds=600)
-        server = start_branch(site_id, self.databases[site_id], bus, self.clock, lookups=lookups)
+        # The province lets A's results be returned at B (and not the other way round).
+        branches = {"hcc-b": "Chi nhánh Quận Hai"} if site_id == "hcc-a" else {}
+        server = start_branch(
+            site_id,
+            self.databases[site_id],
+            bus,
+            self.clock,
+            lookups=lookups,
+            return_branches=branches,
+        )
         assert bus.wait_subscribed(10)
         self.servers[site_id] = server
         return server
@@ -273,3 +282,71 @@ def test_a_server_killed_after_its_commit_sends_the_entry_when_it_starts_again(
     assert wait_until(lambda: province.pending("hcc-a") == 0, 30)
     found = province.device("hcc-b", "kiosk-1").ok(dc.LookUpDossier, text=code, phone_digits=DIGITS)
     assert found["dossier"]["code"] == code
+
+
+def _dossier_at(province: Province, site_id: str, code: str) -> DossierRow:
+    with province.databases[site_id]() as session:
+        row = session.scalars(select(DossierRow).where(DossierRow.code == code)).one()
+        session.expunge(row)
+        return row
+
+
+def test_a_result_transferred_to_b_is_received_there_returned_there_and_logged_at_a(
+    province: Province,
+) -> None:
+    counter_a = province.counter("hcc-a")
+    dossier = counter_a.receive()
+    code, qr = dossier["code"], dossier["qr"]
+    counter_a.ok(dc.MarkDone, code=code)
+    refused = counter_a.do(dc.TransferResult, code=code, to_site="hcc-c")
+    assert error_code(refused) == "invalid_input"
+    sent = counter_a.ok(dc.TransferResult, code=code, to_site="hcc-b", note="Công dân xin nhận")
+    assert sent["dossier"]["result_site_id"] == "hcc-b"
+    assert sent["dossier"]["steps"][-1]["kind"] == "result_sent"
+    # A neither returns it nor issues a return ticket for it any more.
+    assert error_code(counter_a.do(dc.MarkReturned, code=code)) == "invalid_state"
+    kiosk_a = province.device("hcc-a", "kiosk-1")
+    refused = kiosk_a.do(c.IssueTicket, service="tra-ket-qua", dossier=qr)
+    assert refused.error is not None and "Chi nhánh Quận Hai" in refused.error.message
+    assert wait_until(lambda: province.pending("hcc-a") == 0, 30), province.log("central-index")
+
+    # At B, before the result is there: on its way, nothing to collect.
+    kiosk_b = province.device("hcc-b", "kiosk-1")
+    view = kiosk_b.ok(dc.LookUpDossier, text=qr)["dossier"]
+    assert (view["result_site_id"], view["result_arrived"]) == ("hcc-b", False)
+    assert view["return_service"] is None
+    early = kiosk_b.do(c.IssueTicket, service="tra-ket-qua", dossier=qr)
+    assert early.error is not None and "đang được chuyển đến" in early.error.message
+    counter_b = province.counter("hcc-b")
+    assert error_code(counter_b.do(dc.ReturnHeldResult, code=code)) == "invalid_state"
+
+    # The package arrives: B's officer confirms; A logs it through the index.
+    arrived = counter_b.ok(dc.AcceptResult, code=code)["dossier"]
+    assert arrived["result_arrived"] is True and arrived["return_service"] == "tra-ket-qua"
+    assert counter_b.ok(dc.AcceptResult, code=code)["dossier"]["result_arrived"] is True
+    assert wait_until(lambda: _dossier_at(province, "hcc-a", code).result_arrived_at is not None)
+    assert wait_until(lambda: province.pending("hcc-b") == 0, 30)
+
+    # The citizen takes a return ticket at B and is served there.
+    view = kiosk_b.ok(dc.LookUpDossier, text=qr)["dossier"]
+    assert view["return_service"] == "tra-ket-qua" and view["result_arrived"] is True
+    ticket = kiosk_b.ok(c.IssueTicket, service="tra-ket-qua", dossier=qr)["ticket"]
+    assert ticket["service"] == "tra-ket-qua"
+    returned = counter_b.ok(dc.ReturnHeldResult, code=code)["dossier"]
+    assert returned["status"] == 10 and returned["return_service"] is None
+
+    # A's dossier is returned, with B's officer and branch in its log; the index follows.
+    assert wait_until(lambda: _dossier_at(province, "hcc-a", code).status == 10, 30)
+    assert wait_until(lambda: province.pending("hcc-a") == 0 and province.pending("hcc-b") == 0)
+    with province.databases["hcc-a"]() as session:
+        steps = session.scalars(
+            select(DossierStepRow.kind)
+            .join(DossierRow)
+            .where(DossierRow.code == code)
+            .order_by(DossierStepRow.position)
+        ).all()
+    assert steps[-3:] == ["result_sent", "result_arrived", "returned"]
+    again = kiosk_b.ok(dc.LookUpDossier, text=qr)["dossier"]
+    assert again["status"] == 10 and again["return_service"] is None
+    late = kiosk_b.do(c.IssueTicket, service="tra-ket-qua", dossier=qr)
+    assert error_code(late) == "invalid_state"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import replace
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -12,7 +12,11 @@ from pydantic import BaseModel
 from sqlalchemy.orm import Session, sessionmaker
 
 from server.dossier_service import DossierSettings
+from server.index_entry import IndexSettings
+from shared.domain import dossiers as rules
 from shared.domain.counters import CounterStatus
+from shared.domain.deadlines import DeadlineRule, WorkingCalendar, snapshot
+from shared.domain.dossiers import Channel, Citizen, Dossier
 from shared.domain.site import Site
 from shared.domain.tickets import TicketState
 from shared.messaging import appointment_commands as ac
@@ -30,9 +34,11 @@ from shared.messaging.results import (
     parse_result,
 )
 from shared.storage.catalogue import CatalogueRepository
+from shared.storage.dossier_repository import DossierRepository
 from shared.storage.officer_repository import OfficerRepository, hash_password
 from tests.helpers.appointments import Phones, with_appointments
 from tests.helpers.clock import FakeClock
+from tests.helpers.index_entries import KEY
 from tests.helpers.memory_server import Hall
 from tests.helpers.procedures import PROCEDURES
 from tests.helpers.sites import demo_config
@@ -84,12 +90,42 @@ def recorder(
         OfficerRepository(session, demo_site.id).upsert(
             "cb04", "Trần Thị Bình", ("q04",), hash_password("1234"), MONDAY
         )
+    with sessions.begin() as session:  # another branch's result, sent here to be returned
+        DossierRepository(session, "hcc-a").add(_transferred_here(demo_site.id), MONDAY)
     settings = replace(
-        DossierSettings.from_config(demo_config()), external_devices=frozenset({"igate"})
+        DossierSettings.from_config(demo_config()),
+        external_devices=frozenset({"igate"}),
+        index=IndexSettings(KEY, demo_site.name),
+        return_branches={"hcc-b": "Chi nhánh Quận Hai"},
     )
     hall = Hall(demo_site, sessions, clock, settings)
     _, phones = with_appointments(hall)
     yield Recorder(hall, clock, phones)
+
+
+HELD_CODE = "000.00.17.H97-261201-0001"
+
+
+def _transferred_here(site_id: str) -> Dossier:
+    at = datetime(2026, 12, 1, 2, 0, tzinfo=UTC)
+    dossier = rules.receive(
+        code=HELD_CODE,
+        token="K7M2Q9XD",
+        site_id="hcc-a",
+        procedure_code="2.000200",
+        procedure_name="Cấp thẻ căn cước",
+        department="cong-an",
+        channel=Channel.IN_PERSON,
+        citizen=Citizen("Nguyễn Văn An"),
+        documents=(),
+        sets=1,
+        legal_days=5,
+        at=at,
+        officer="cb01",
+        rules=snapshot(WorkingCalendar(), DeadlineRule()),
+    )
+    dossier = rules.mark_done(dossier, at + timedelta(days=2), "cb01")
+    return rules.transfer_result(dossier, at + timedelta(days=3), "cb01", site_id, "Trung tâm")
 
 
 def _queue_verbs(r: Recorder) -> None:
@@ -141,6 +177,11 @@ def _dossier_verbs(r: Recorder) -> None:
     r.do("kiosk-1", dc.LookUpDossier, text=code, phone_digits="5678")
     r.do(q, dc.MarkReturned, code=code)
     r.do(q, dc.DossierDetail, code=code)
+    ready = r.do(q, dc.ReceiveDossier, procedure="2.000200", citizen=CITIZEN).dossier.code
+    r.do(q, dc.MarkDone, code=ready)
+    r.do(q, dc.TransferResult, code=ready, to_site="hcc-b")
+    r.do(q, dc.AcceptResult, code=HELD_CODE)
+    r.do(q, dc.ReturnHeldResult, code=HELD_CODE)
     other = r.do(q, dc.ReceiveDossier, procedure="2.000635", citizen=CITIZEN).dossier.code
     r.do(q, dc.RefuseDossier, code=other, reason="Không đúng thẩm quyền")
     r.do(q, dc.ReceiveDossier, procedure="2.000635", citizen=CITIZEN)  # due today
