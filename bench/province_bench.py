@@ -41,6 +41,7 @@ from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -605,6 +606,8 @@ class Province:
     def site_text(self, branch: Branch) -> str:
         """The demo site renamed as this branch, on its broker, in the index."""
         text = DEMO_CONFIG.read_text(encoding="utf-8")
+        # Results may be returned at any other branch of the bench's province.
+        others = ", ".join(f'"{b.site}" = "{b.name}"' for b in self.branches if b is not branch)
         swaps = {
             'data_dir = "var/demo"': f'data_dir = "{branch.folder / "data"}"',
             'id = "hcc-demo"': f'id = "{branch.site}"',
@@ -624,6 +627,7 @@ class Province:
             # The bench's kiosks send far faster than people; the poll fails on purpose.
             "\n[limits]\nenabled = false\nlookup_failures = 1000\nlookup_window_seconds = 10\n"
             f'\n[index]\nenabled = true\nkey_file = "{self.key_file}"\n'
+            f"return_branches = {{ {others} }}\n"
         )
 
     # figures
@@ -858,6 +862,101 @@ def findability(halls: list[Hall], count: int, poll_ms: float, seed: int) -> Fin
 
 
 @dataclass
+class Transfers:
+    """Results sent from A to B: when B could accept them, and when A logged B's news."""
+
+    acceptable: list[float] = field(default_factory=list)
+    accept: list[float] = field(default_factory=list)
+    arrived_at_a: list[float] = field(default_factory=list)
+    give_back: list[float] = field(default_factory=list)
+    returned_at_a: list[float] = field(default_factory=list)
+    misses: Counter[str] = field(default_factory=Counter)
+
+
+def _dossier_state(branch: Branch, code: str) -> tuple[int, bool]:
+    """A dossier's status and whether its result arrived elsewhere, from the branch's database."""
+    engine = create_engine(f"sqlite:///{branch.database}")
+    try:
+        with engine.connect() as connection:
+            row = connection.execute(
+                select(DossierRow.status, DossierRow.result_arrived_at).where(
+                    DossierRow.code == code
+                )
+            ).one()
+            return int(row[0]), row[1] is not None
+    finally:
+        engine.dispose()
+
+
+def _arrived_at(branch: Branch, code: str) -> bool:
+    return _dossier_state(branch, code)[1]
+
+
+def _returned_at(branch: Branch, code: str) -> bool:
+    return _dossier_state(branch, code)[0] == 10
+
+
+def _until(check: Callable[[], bool], poll_ms: float, since: float) -> float | None:
+    """Seconds from `since` until the check first held (polled), or None after 15 s."""
+    while time.perf_counter() - since < 15:
+        if check():
+            return time.perf_counter() - since
+        time.sleep(poll_ms / 1000)
+    return None
+
+
+def transfers(province: Province, count: int, poll_ms: float, seed: int) -> Transfers:
+    """For each: a result sent from A to B, accepted and returned at B, logged back at A."""
+    pick, halls, figures = random.Random(seed), province.halls, Transfers()
+    for _ in range(count):
+        a, b = pick.sample(range(len(halls)), 2)
+        sender, branch_a = halls[a], province.branches[a]
+        receipt = sender.receive("transfer")
+        if not receipt.wait(10) or not receipt.ok:
+            figures.misses[f"receive {receipt.error}"] += 1
+            continue
+        code = receipt.reply["result"]["dossier"]["code"]
+        to_site = province.branches[b].site
+        steps: list[c.Command] = [
+            dc.MarkDone(request_id=new_request_id(), code=code),
+            dc.TransferResult(request_id=new_request_id(), code=code, to_site=to_site),
+        ]
+        calls = [sender.send(COUNTER, step, "transfer") for step in steps]
+        if not all(call.wait(10) and call.ok for call in calls):
+            figures.misses[f"transfer {[call.error for call in calls]}"] += 1
+            continue
+        sent_at = calls[-1].at
+        accepted: Call | None = None
+        while accepted is None and time.perf_counter() - sent_at < 15:  # B's officer tries
+            call = halls[b].send(COUNTER, dc.AcceptResult(request_id=new_request_id(), code=code))
+            if call.wait(5) and call.ok:
+                accepted = call
+            else:
+                time.sleep(poll_ms / 1000)
+        if accepted is None:
+            figures.misses["never acceptable at B"] += 1
+            continue
+        figures.acceptable.append(accepted.at - sent_at)
+        figures.accept.append(accepted.seconds)
+        arrived = _until(partial(_arrived_at, branch_a, code), poll_ms, accepted.at)
+        if arrived is None:
+            figures.misses["arrival never logged at A"] += 1
+            continue
+        figures.arrived_at_a.append(arrived)
+        give = halls[b].send(COUNTER, dc.ReturnHeldResult(request_id=new_request_id(), code=code))
+        if not give.wait(10) or not give.ok:
+            figures.misses[f"return {give.error}"] += 1
+            continue
+        figures.give_back.append(give.seconds)
+        returned = _until(partial(_returned_at, branch_a, code), poll_ms, give.at)
+        if returned is None:
+            figures.misses["return never logged at A"] += 1
+        else:
+            figures.returned_at_a.append(returned)
+    return figures
+
+
+@dataclass
 class CatchUp:
     """The WAN restored after a cut: when central held everything again."""
 
@@ -1068,6 +1167,7 @@ def main() -> int:
     parser.add_argument("--wan-ms", type=float, default=50.0, help="one-way WAN delay")
     parser.add_argument("--tickets", type=int, default=300, help="tickets per WAN setting")
     parser.add_argument("--dossiers", type=int, default=100, help="dossiers looked up at B")
+    parser.add_argument("--transfers", type=int, default=20, help="results sent from A to B")
     parser.add_argument("--poll-ms", type=float, default=10.0)
     parser.add_argument("--steady-seconds", type=float, default=60.0)
     parser.add_argument("--cut-seconds", type=float, default=600.0)
@@ -1133,6 +1233,10 @@ def run(province: Province, args: argparse.Namespace, command: str, began: float
     found = findability(halls, args.dossiers, args.poll_ms, seed=11)
     find_costs = province.costs(before_find, province.sample())
     print(f"findability done, load {load_average()}", flush=True)
+
+    # 2b. results transferred between branches at --wan-ms
+    moved = transfers(province, args.transfers, args.poll_ms, seed=13)
+    print(f"transfers done, load {load_average()}", flush=True)
 
     # 3. steady stream with the WAN up, then cut, then restored
     stream = Stream(halls, args.dossier_rate, args.ticket_rate)
@@ -1228,6 +1332,18 @@ def run(province: Province, args: argparse.Namespace, command: str, began: float
         f"{dict(found.misses) or 'none'}"
     )
     print_costs("central during (2), lookups polled", find_costs)
+
+    print(
+        f"\n## 2b. a result sent from A to B, accepted and returned at B (WAN {args.wan_ms:.0f} ms)"
+    )
+    print("| measure | n | p50 ms | p99 ms | max ms | |")
+    print("|---|---|---|---|---|---|")
+    print(ms_row("A's transfer → B's officer can accept it", moved.acceptable))
+    print(ms_row("accept_result at B (reply, asks the index)", moved.accept))
+    print(ms_row("B's accept reply → arrival logged at A", moved.arrived_at_a))
+    print(ms_row("return_held_result at B (reply)", moved.give_back))
+    print(ms_row("B's return reply → A's dossier returned", moved.returned_at_a))
+    print(f"not completed: {dict(moved.misses) or 'none'}")
 
     print(f"\n## 3. WAN cut for {args.cut_seconds:.0f} s while the branches work, then restored")
     print(
