@@ -22,6 +22,9 @@ SCREENS = (
     "transfer",
     "dossier",
     "return",
+    "transfer-result",
+    "result-coming",
+    "result-held",
     "rating",
     "supervisor",
 )

@@ -9,9 +9,10 @@ from PySide6.QtCore import Qt
 
 from counter_console.actions import Action
 from counter_console.dossier_desk import DossierDeskModel
-from counter_console.dossier_view import ReceivePage, ReturnPage
+from counter_console.dossier_view import ReceivePage
 from counter_console.rating import RatingViewModel
 from counter_console.rating_window import RatingWindow
+from counter_console.return_view import ReturnPage
 from counter_console.runner import CommandRunner, Sender
 from counter_console.supervisor import SupervisorModel
 from counter_console.supervisor_view import SupervisorPage
@@ -129,6 +130,8 @@ def build_console(
         printer,
         lambda: model.officer.name if model.officer else "",
         carded_ticket=model.carded_ticket,
+        site_id=config.site.id,
+        return_branches=config.index.return_branches,
     )
     model.changed.connect(desk.changed)
     desk.public_reasons = list(config.dossiers.public_reasons)

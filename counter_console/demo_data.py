@@ -8,7 +8,8 @@ figures come from `shared.demo_dossiers`, the samples every screenshot and print
 
 from __future__ import annotations
 
-from datetime import UTC, timedelta
+from dataclasses import replace
+from datetime import UTC, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
 from counter_console.actions import Officer
@@ -25,11 +26,17 @@ from shared.demo_dossiers import (
 from shared.demo_hall import SAMPLE_TICKET, queues_state
 from shared.domain.counter_actions import allowed_actions
 from shared.domain.counters import CounterStatus
+from shared.domain.dossiers import result_arrived, transfer_result
 from shared.domain.notifications import DeliveryState, MessageKind
 from shared.domain.tickets import TicketState
 from shared.messaging.commands import Command
 from shared.messaging.dossier_commands import DocumentData
-from shared.messaging.dossier_views import DossierFull, LateDossier, ProcedureView
+from shared.messaging.dossier_views import (
+    DossierFull,
+    DossierPublic,
+    LateDossier,
+    ProcedureView,
+)
 from shared.messaging.replies import ErrorCode, Reply, TicketInfo
 from shared.messaging.states import CounterStateMessage, QueuesState
 from shared.notification_state import DeadLetter, NotificationsState
@@ -40,6 +47,9 @@ if TYPE_CHECKING:
 AT = sample_now().astimezone(UTC)
 # Positions (0-based, in the site file) of counters shown idle, closed or paused on the floor.
 IDLE, CLOSED, PAUSED = 9, 11, 13
+# Branches of the demo province a result may be sent to, when the site file lists none.
+DEMO_RETURN_BRANCHES = {"hcc-cam-ranh": "Chi nhánh Cam Ranh", "hcc-ninh-hoa": "Chi nhánh Ninh Hòa"}
+OTHER_BRANCH = "hcc-cam-ranh"
 
 
 class OfflineSender:
@@ -216,3 +226,29 @@ def demo_notifications(config: SiteConfig) -> NotificationsState:
     ]
     counts = dict.fromkeys(DeliveryState, 0) | {DeliveryState.DEAD: 2, DeliveryState.SENT: 57}
     return NotificationsState(counts=counts, dead_letters=letters, channels=["zns", "sms"], at=AT)
+
+
+def demo_return_branches(config: SiteConfig) -> dict[str, str]:
+    """The branches this one may transfer results to: the site file's, else the demo's two."""
+    return dict(config.index.return_branches) or dict(DEMO_RETURN_BRANCHES)
+
+
+def demo_transferred_here(config: SiteConfig, arrived: bool) -> DossierPublic:
+    """The ready sample as another branch received it, its result sent to this one.
+
+    As the provincial index answers this branch: the public view, the receiving branch named,
+    and the return service offered only once the result has arrived.
+    """
+    from server.dossier_projection import public_view
+
+    sent_at = datetime.combine(AT.date() - timedelta(days=3), time(9, 30), UTC)
+    other = DEMO_RETURN_BRANCHES[OTHER_BRANCH]
+    dossier = replace(sample_dossier("ready"), site_id=OTHER_BRANCH)
+    dossier = transfer_result(dossier, sent_at, "cb03", config.site.id, config.site.name)
+    if arrived:
+        dossier = result_arrived(dossier, AT - timedelta(minutes=90), config.site.id, "cb07")
+    view = public_view(dossier, _views(config), AT)
+    service = config.dossiers.return_service or None
+    return view.model_copy(
+        update={"site_name": other, "return_service": service if arrived else None}
+    )

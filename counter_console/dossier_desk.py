@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from concurrent.futures import Future
 from dataclasses import replace
 from datetime import date, datetime
@@ -12,6 +12,12 @@ from pydantic import ValidationError
 from PySide6.QtCore import QObject, Signal, Slot
 
 from counter_console.forms import dossier_data
+from counter_console.result_places import (
+    can_transfer,
+    result_coming,
+    result_held,
+    return_branch,
+)
 from counter_console.runner import CommandRunner, OneCommandAtATime
 from hw.printer.documents import Document, MissingDocument
 from hw.printer.documents.from_dossier import (
@@ -27,7 +33,7 @@ from shared.domain.dossiers import StepKind
 from shared.messaging import dossier_commands as d
 from shared.messaging.client import new_request_id
 from shared.messaging.commands import CitizenCard, TicketCitizen
-from shared.messaging.dossier_views import DossierFull, ProcedureView
+from shared.messaging.dossier_views import DossierFull, DossierPublic, ProcedureView
 from shared.messaging.replies import Reply
 from shared.messaging.results import (
     DossierResult,
@@ -55,10 +61,15 @@ class DossierDeskModel(QObject):
         *,
         now: Callable[[], datetime] = utc_now,
         carded_ticket: Callable[[], str | None] = lambda: None,
+        site_id: str = "",
+        return_branches: Mapping[str, str] | None = None,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
         self.context = context
+        # This branch, and the branches it may transfer ready results to ([index] return_branches).
+        self.site_id = site_id
+        self.return_branches: dict[str, str] = dict(return_branches or {})
         # The number served now when its citizen shared their ID card at the kiosk, else None.
         self.carded_ticket = carded_ticket
         self.printer = printer
@@ -68,6 +79,8 @@ class DossierDeskModel(QObject):
         self._now = now
         self.procedures: list[ProcedureView] = []
         self.dossier: DossierFull | None = None
+        # Another branch's dossier found in the provincial index: shown, never changed here.
+        self.foreign: DossierPublic | None = None
         self._commands = OneCommandAtATime(runner, self.changed.emit, self._refuse)
         self.message = ""
         self.message_is_error = False
@@ -230,7 +243,22 @@ class DossierDeskModel(QObject):
     def _found(self, reply: Reply) -> None:
         if not self._ok(reply):
             return
-        self.open_dossier(reply.result_as(PublicDossierResult).dossier.code)
+        found = reply.result_as(PublicDossierResult).dossier
+        if not self.site_id or found.site_id == self.site_id:
+            self.foreign = None
+            self.open_dossier(found.code)
+            return
+        self.show_foreign(found)
+
+    def show_foreign(self, found: DossierPublic) -> None:
+        """Keep another branch's dossier, found in the provincial index, to show read-only.
+
+        Its branch's database is not ours to read: no DossierDetail, only its public view.
+        """
+        self.dossier = None
+        self.foreign = found
+        branch = found.site_name or found.site_id
+        self.say(f"Đã tìm thấy hồ sơ {found.code} của {branch} trong chỉ mục hồ sơ của tỉnh.")
 
     def open_dossier(self, code: str) -> bool:
         """Load everything about a dossier (staff view)."""
@@ -270,6 +298,11 @@ class DossierDeskModel(QObject):
         """Record that the result was handed to the citizen (linked to the current ticket)."""
         if self.dossier is None:
             return self._refuse("Chưa có hồ sơ: quét phiếu hẹn trước.")
+        if self.dossier.result_site_id is not None:
+            return self._refuse(
+                f"Kết quả hồ sơ {self.dossier.code} đã chuyển đến "
+                f"{return_branch(self.dossier)}: chi nhánh đó trả cho công dân."
+            )
         command = d.MarkReturned(request_id=new_request_id(), code=self.dossier.code, note=note)
 
         def done(reply: Reply) -> None:
@@ -277,6 +310,82 @@ class DossierDeskModel(QObject):
                 self.say(f"Đã trả kết quả hồ sơ {self.dossier.code}.")
 
         self._commands.send(command, done)
+        return True
+
+    # -- results transferred between branches ---------------------------------------------------
+
+    @property
+    def can_transfer(self) -> bool:
+        """Tell whether the dossier in hand may have its result sent to another branch."""
+        return can_transfer(self.dossier, self.site_id, self.return_branches)
+
+    @property
+    def can_accept(self) -> bool:
+        """Tell whether another branch's result is on its way here, to be marked arrived."""
+        return result_coming(self.foreign, self.site_id)
+
+    @property
+    def can_return_held(self) -> bool:
+        """Tell whether another branch's result is held here, to be handed to the citizen."""
+        return result_held(self.foreign, self.site_id)
+
+    def transfer_result(self, to_site: str, note: str = "") -> bool:
+        """Send the ready result to another branch, where the citizen will collect it."""
+        if self.dossier is None or not self.can_transfer:
+            return self._refuse("Hồ sơ này không chuyển kết quả được: chỉ hồ sơ đã có kết quả.")
+        if to_site not in self.return_branches:
+            return self._refuse("Chọn chi nhánh nhận kết quả.")
+        try:
+            command = d.TransferResult(
+                request_id=new_request_id(), code=self.dossier.code, to_site=to_site, note=note
+            )
+        except ValidationError as exc:
+            return self._refuse_input(exc)
+        chosen = self.return_branches[to_site]
+
+        def done(reply: Reply) -> None:
+            if self._took_dossier(reply) and self.dossier is not None:
+                name = self.dossier.result_site_name or chosen
+                self.say(f"Đã chuyển kết quả hồ sơ {self.dossier.code} đến {name}.")
+
+        self._commands.send(command, done)
+        return True
+
+    def accept_result(self) -> bool:
+        """Record that a result another branch transferred here has arrived."""
+        if self.foreign is None or not self.can_accept:
+            return self._refuse("Chưa có kết quả nào đang chuyển đến chi nhánh này để nhận.")
+        command = d.AcceptResult(request_id=new_request_id(), code=self.foreign.code)
+
+        def done(reply: Reply) -> None:
+            if self._took_foreign(reply) and self.foreign is not None:
+                self.say(f"Đã nhận kết quả hồ sơ {self.foreign.code}: sẵn sàng trả cho công dân.")
+
+        self._commands.send(command, done)
+        return True
+
+    def return_held_result(self, note: str = "") -> bool:
+        """Record that a result transferred here was handed to the citizen."""
+        if self.foreign is None or not self.can_return_held:
+            return self._refuse("Chi nhánh này chưa giữ kết quả của hồ sơ để trả.")
+        command = d.ReturnHeldResult(request_id=new_request_id(), code=self.foreign.code, note=note)
+
+        def done(reply: Reply) -> None:
+            if self._took_foreign(reply) and self.foreign is not None:
+                self.say(f"Đã trả kết quả hồ sơ {self.foreign.code}.")
+
+        self._commands.send(command, done)
+        return True
+
+    def _took_foreign(self, reply: Reply) -> bool:
+        if not self._ok(reply):
+            return False
+        try:
+            self.foreign = reply.result_as(PublicDossierResult).dossier
+        except ValidationError:
+            log.exception("the server's dossier reply does not match DossierPublic")
+            self.say("Máy chủ trả về hồ sơ không đúng định dạng.", error=True)
+            return False
         return True
 
     # -- plumbing -------------------------------------------------------------------------------
@@ -306,6 +415,7 @@ class DossierDeskModel(QObject):
             return False
         try:
             self.dossier = reply.result_as(DossierResult).dossier
+            self.foreign = None
         except ValidationError:
             log.exception("the server's dossier reply does not match DossierFull")
             self.say("Máy chủ trả về hồ sơ không đúng định dạng.", error=True)

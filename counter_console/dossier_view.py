@@ -1,13 +1,10 @@
-"""The dossier pages: receiving (procedure, citizen, documents, slip) and returning results."""
+"""The receiving page (procedure, citizen, documents, slip) and what the dossier pages share."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
-
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCompleter,
-    QDateEdit,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -33,7 +30,6 @@ from counter_console.style import (
     text_style,
 )
 from shared.domain.codes import CodeKind, ScannedCode
-from shared.domain.dossiers import IN_HANDS, WAITING_FOR_CITIZEN
 from shared.messaging.commands import CitizenCard
 from shared.messaging.dossier_commands import DocumentData, MissingDocumentData
 
@@ -281,103 +277,3 @@ class ReceivePage(QWidget):
             MissingDocumentData(name=doc.name, originals=1) for doc in self._documents(False)
         ]
         self.desk.request_supplement(self.reason.text(), missing)
-
-
-class ReturnPage(QWidget):
-    """Scan the citizen's slip, check the dossier, hand over the result."""
-
-    def __init__(self, desk: DossierDeskModel, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.desk = desk
-        self.setObjectName("page")
-        root = QVBoxLayout(self)
-        root.setContentsMargins(14, 14, 14, 14)
-        box = card()
-        layout = QVBoxLayout(box)
-        layout.addWidget(label("TRẢ KẾT QUẢ", 14, bold=True, colour=GREY))
-        self.scan = QLineEdit()
-        self.scan.setPlaceholderText("Quét mã QR trên phiếu hẹn, hoặc nhập mã hồ sơ rồi Enter")
-        # Vietnamese input methods rewrite scanned keystrokes ("dd" → "đ"): keep them off here.
-        self.scan.setAttribute(Qt.WidgetAttribute.WA_InputMethodEnabled, False)
-        self.details = label("", 17)
-        self.details.setWordWrap(True)
-        self.hand_over = QPushButton("Đã trả kết quả cho công dân  (Ctrl+Enter)")
-        self.hand_over.setObjectName("primary")
-        self.hand_over.setShortcut("Ctrl+Return")
-        self.message = label("", 15)
-        self.message.setWordWrap(True)
-        self.late_reason = QLineEdit()
-        self.late_reason.setPlaceholderText("Lý do chậm trễ (in trên phiếu xin lỗi, Mẫu 04)")
-        offer_public_reasons(self.late_reason, desk.public_reasons)
-        self.new_due = QDateEdit()
-        self.new_due.setCalendarPopup(True)
-        self.new_due.setDisplayFormat("dd/MM/yyyy")
-        self.new_due.setMinimumHeight(FIELD_HEIGHT)
-        self.apologise = QPushButton("Hẹn lại ngày trả và in phiếu xin lỗi (Mẫu 04)")
-        late_row = QHBoxLayout()
-        late_row.addWidget(self.late_reason, 3)
-        late_row.addWidget(label("Ngày hẹn trả mới"))
-        late_row.addWidget(self.new_due, 1)
-        for widget in (self.scan, self.details, self.hand_over):
-            layout.addWidget(widget)
-        layout.addLayout(late_row)
-        for widget in (self.apologise, self.message):
-            layout.addWidget(widget)
-        layout.addStretch(1)
-        root.addWidget(box)
-        self.scan.returnPressed.connect(self._scanned)
-        self.hand_over.clicked.connect(lambda: desk.mark_returned())
-        self.apologise.clicked.connect(self._reschedule)
-        self._dated = ""
-        desk.changed.connect(self.refresh)
-        self.refresh()
-
-    def focus(self) -> None:
-        """Wait for a scan."""
-        self.scan.setFocus()
-
-    def _reschedule(self) -> None:
-        picked = self.new_due.date()
-        self.desk.reschedule(
-            self.late_reason.text(), date(picked.year(), picked.month(), picked.day())
-        )
-
-    def _scanned(self) -> None:
-        self.desk.look_up(self.scan.text())
-        self.scan.clear()
-
-    def scanned(self, code: ScannedCode) -> None:
-        """A code read by the counter's scanner: look up the slip (an ID card is no slip)."""
-        if code.kind is CodeKind.CITIZEN_ID:
-            self.desk.say(
-                "Đây là thẻ căn cước, không phải phiếu hẹn: quét mã QR trên phiếu hẹn.",
-                error=True,
-            )
-            return
-        self.desk.look_up(code.text)
-
-    def refresh(self) -> None:
-        """Show the dossier found and whether its result is ready."""
-        d = self.desk.dossier
-        if d is None:
-            self.details.setText("Chưa có hồ sơ.")
-        else:
-            ready = "Kết quả đã sẵn sàng để trả." if d.ready else "Kết quả CHƯA sẵn sàng."
-            returned = f"\nĐã trả lúc {d.returned_at:%H:%M %d/%m/%Y}" if d.returned_at else ""
-            self.details.setText(
-                f"Mã hồ sơ: {d.code}\nNgười nộp: {d.citizen.name}\nThủ tục: {d.procedure_name}\n"
-                f"Trạng thái: {d.status_label} · hẹn trả {d.due:%d/%m/%Y}\n{ready}{returned}"
-            )
-        self.hand_over.setEnabled(d is not None and not self.desk.busy and d.returned_at is None)
-        # Only an open dossier gets a new date (the rule of dossiers.reschedule).
-        can_apologise = (
-            d is not None and d.apology is None and d.status in IN_HANDS | WAITING_FOR_CITIZEN
-        )
-        self.apologise.setEnabled(can_apologise and not self.desk.busy)
-        if d is not None and d.apology is None and d.code != self._dated:
-            self._dated = d.code  # propose a date once per dossier; the officer may change it
-            proposed = d.legal_due + timedelta(days=3)
-            while proposed.weekday() >= 5:  # the server also checks holidays, and says so
-                proposed += timedelta(days=1)
-            self.new_due.setDate(QDate(proposed.year, proposed.month, proposed.day))
-        show_message(self.message, self.desk)

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtWidgets import QWidget
 
@@ -24,10 +24,17 @@ from counter_console.demo_data import (
     demo_procedure,
     demo_queues,
     demo_ready_dossier,
+    demo_return_branches,
     demo_status,
+    demo_transferred_here,
 )
 from shared.config.site import SiteConfig
 from shared.messaging.states import DeviceStatus
+
+if TYPE_CHECKING:
+    from counter_console.build import Console
+
+DESK_SCREENS = ("return", "transfer-result", "result-coming", "result-held", "dossier")
 
 
 @contextmanager
@@ -62,32 +69,8 @@ def demo_window(
         prompt = window.serving_page.prompt
         prompt.service.setCurrentIndex(prompt.service.count() - 1)
         prompt.text.setText("Công dân cần nộp thêm lệ phí")
-    elif screen == "return":
-        desk = console.desk
-        desk.dossier = demo_ready_dossier(config)
-        window.pages.setCurrentWidget(window.extra_pages[Action.RETURN_DOSSIER])
-        desk.say(f"Đã tìm thấy hồ sơ {desk.dossier.code}.")
-    elif screen == "dossier":
-        desk = console.desk
-        desk.procedures = [demo_procedure()]
-        desk.dossier = received = demo_dossier(config)
-        page = window.extra_pages[Action.DOSSIER]
-        window.pages.setCurrentWidget(page)
-        desk.say(f"Đã tiếp nhận hồ sơ {received.code}. Đã in phiếu (2 liên).")
-        receive = window.extra_pages[Action.DOSSIER]
-        receive.procedures.setCurrentRow(0)  # type: ignore[attr-defined]
-        citizen = received.citizen
-        for key, value in (
-            ("name", citizen.name),
-            ("id_number", citizen.id_number),
-            ("address", citizen.address),
-            ("phone", citizen.phone),
-        ):
-            receive.fields[key].setText(value)  # type: ignore[attr-defined]
-            receive.fields[key].setCursorPosition(0)  # type: ignore[attr-defined]
-        documents = receive.documents  # type: ignore[attr-defined]
-        for i in range(2):
-            documents.item(i).setCheckState(documents.item(i).checkState().Checked)
+    elif screen in DESK_SCREENS:
+        show_desk(console, config, screen)
     elif screen == "supervisor":
         sup = console.supervisor
         sup._now = lambda: AT + timedelta(minutes=20)
@@ -121,6 +104,46 @@ def demo_window(
         window.deleteLater()
         console.rating_window.deleteLater()
         app.processEvents()
+
+
+def show_desk(console: Console, config: SiteConfig, screen: str) -> None:
+    """The dossier desk's screens: receiving, returning, and results sent between branches."""
+    window = console.window
+    desk = console.desk
+    if screen == "return":
+        desk.dossier = demo_ready_dossier(config)
+        window.pages.setCurrentWidget(window.extra_pages[Action.RETURN_DOSSIER])
+        desk.say(f"Đã tìm thấy hồ sơ {desk.dossier.code}.")
+    elif screen == "transfer-result":  # an own ready result, about to go to another branch
+        desk.return_branches = demo_return_branches(config)
+        desk.dossier = demo_ready_dossier(config)
+        page = window.extra_pages[Action.RETURN_DOSSIER]
+        window.pages.setCurrentWidget(page)
+        desk.say(f"Đã tìm thấy hồ sơ {desk.dossier.code}.")
+        page.open_chooser()  # type: ignore[attr-defined]
+        page.chooser.note.setText("Công dân xin nhận kết quả gần nơi ở")  # type: ignore[attr-defined]
+    elif screen in ("result-coming", "result-held"):  # another branch's result sent here
+        window.pages.setCurrentWidget(window.extra_pages[Action.RETURN_DOSSIER])
+        desk.show_foreign(demo_transferred_here(config, arrived=screen == "result-held"))
+    elif screen == "dossier":
+        desk.procedures = [demo_procedure()]
+        desk.dossier = received = demo_dossier(config)
+        receive = window.extra_pages[Action.DOSSIER]
+        window.pages.setCurrentWidget(receive)
+        desk.say(f"Đã tiếp nhận hồ sơ {received.code}. Đã in phiếu (2 liên).")
+        receive.procedures.setCurrentRow(0)  # type: ignore[attr-defined]
+        citizen = received.citizen
+        for key, value in (
+            ("name", citizen.name),
+            ("id_number", citizen.id_number),
+            ("address", citizen.address),
+            ("phone", citizen.phone),
+        ):
+            receive.fields[key].setText(value)  # type: ignore[attr-defined]
+            receive.fields[key].setCursorPosition(0)  # type: ignore[attr-defined]
+        documents = receive.documents  # type: ignore[attr-defined]
+        for i in range(2):
+            documents.item(i).setCheckState(documents.item(i).checkState().Checked)
 
 
 def _demo_figures(model: Any, config: SiteConfig, counter_id: str, screen: str) -> None:

@@ -14,6 +14,7 @@ from kiosk.ticket_pages import Page
 from kiosk.viewmodel import KioskViewModel
 from kiosk.widgets import WrapButton, clear, label, scroll_area
 from shared.domain.dossiers import LATE_TIMELINESS
+from shared.dossier_words import result_coming
 from shared.messaging.dossier_views import DossierPublic, StepView
 
 
@@ -30,6 +31,26 @@ def step_time(at: datetime, timezone: str) -> str:
 def is_late(dossier: DossierPublic) -> bool:
     """Tell whether the dossier is (or was) late."""
     return dossier.timeliness in LATE_TIMELINESS or dossier.apology is not None
+
+
+def where_text(dossier: DossierPublic, model: KioskViewModel) -> tuple[str, str]:
+    """Where the citizen collects the result, and the style of its label."""
+    m = model
+    here_id = m.config.site.id
+    sender = dossier.site_name or dossier.site_id
+    if result_coming(dossier, here_id):
+        return m.t("result_coming", site=sender), "panel"
+    if m.held_here:
+        if dossier.result_site_id is not None:  # sent here: this site is the place
+            place = dossier.result_site_name or m.config.site.name
+        else:
+            place = place_text(dossier.return_place)
+        return m.t("collect_at", place=place), ""
+    if dossier.result_site_id is not None:  # sent to another branch
+        site = dossier.result_site_name or dossier.result_site_id
+        return m.t("elsewhere_sent", site=site), "panel"
+    # received at another branch: the result waits there
+    return m.t("elsewhere", site=sender, place=place_text(dossier.return_place)), "panel"
 
 
 class ScanPage(CodeEntryPage):
@@ -84,7 +105,11 @@ class ProgressPage(Page):
         self.code.setText(m.t("dossier_of", code=dossier.code))
         self.procedure.setText(dossier.procedure_name)
         late = is_late(dossier)
-        if dossier.ready:
+        here = m.held_here
+        coming = result_coming(dossier, m.config.site.id)
+        if coming:
+            state = ("good", m.t("result_coming_state"))
+        elif dossier.ready:
             state = ("good", m.t("ready"))
         elif late:
             state = ("bad", f"{m.t('late')} — {dossier.timeliness_label}")
@@ -106,21 +131,15 @@ class ProgressPage(Page):
                 else m.t("apology_no_reason", date=new_date)
             )
             self.body.addWidget(label(apology, "panel"))
-        if m.held_here:
-            self.body.addWidget(label(m.t("collect_at", place=place_text(dossier.return_place))))
-        else:  # received at another branch: the result waits there
-            where = m.t(
-                "elsewhere",
-                site=dossier.site_name or dossier.site_id,
-                place=place_text(dossier.return_place),
-            )
-            self.body.addWidget(label(where, "panel"))
+        where, style = where_text(dossier, m)
+        self.body.addWidget(label(where, style))
         self.body.addWidget(label(m.t("steps"), "heading"))
         for i, step in enumerate(dossier.steps):
             self.body.addWidget(self._step(step, last=i == len(dossier.steps) - 1))
         self.body.addStretch(1)
         self.take.set_title(m.t("take_return"))
-        self.take.setVisible(dossier.ready and bool(m.return_service))
+        # Only where the result is, once it is there (the server names the return service).
+        self.take.setVisible(dossier.ready and here and not coming and bool(m.return_service))
         self.take.setEnabled(not m.busy)
 
     def _step(self, step: StepView, last: bool) -> QWidget:

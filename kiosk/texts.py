@@ -179,6 +179,21 @@ _TEXTS: dict[str, dict[str, str]] = {
         "không trả tại đây.",
         "en": "This dossier was submitted at {site}: collect the result there ({place}), not here.",
     },
+    "elsewhere_sent": {
+        "vi": "Kết quả của hồ sơ này đã được chuyển đến {site}: mời bạn nhận kết quả tại đó, "
+        "không nhận tại đây.",
+        "en": "The result of this dossier was sent to {site}: collect it there, not here.",
+    },
+    "result_coming_state": {
+        "vi": "Kết quả đang được chuyển đến đây",
+        "en": "Your result is on its way here",
+    },
+    "result_coming": {
+        "vi": "Kết quả đang được chuyển từ {site} đến đây nên chưa nhận được. "
+        "Mời bạn quay lại sau.",
+        "en": "Your result is being sent here from {site} and cannot be collected yet. "
+        "Please come back later.",
+    },
     "take_return": {"vi": "LẤY SỐ NHẬN KẾT QUẢ", "en": "TAKE A NUMBER TO COLLECT"},
     "appointment": {"vi": "TÔI CÓ LỊCH HẸN", "en": "I HAVE AN APPOINTMENT"},
     "appointment_detail": {

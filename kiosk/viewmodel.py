@@ -24,6 +24,7 @@ from shared.domain.appointments import normalise_booking_code
 from shared.domain.citizen_id import CitizenId, CitizenIdError
 from shared.domain.codes import CodeKind, ScannedCode, classify, clean_scan
 from shared.domain.ticket_links import parse_link
+from shared.dossier_words import result_here
 from shared.messaging import commands as cmd
 from shared.messaging.appointment_commands import CheckIn
 from shared.messaging.appointment_views import CheckInResult
@@ -778,6 +779,8 @@ class KioskViewModel(QObject):
         """Service of the return counter for the shown dossier (the site's default if unsaid)."""
         if self.dossier is None or not self.held_here:
             return None
+        if self.dossier.result_site_id is not None:  # sent between branches: the server decides
+            return self.dossier.return_service
         return self.dossier.return_service or self.config.dossiers.return_service or None
 
     @property
@@ -788,7 +791,7 @@ class KioskViewModel(QObject):
     @property
     def held_here(self) -> bool:
         """Whether the shown dossier's result waits at this site (not at another branch)."""
-        return self.dossier is not None and self.dossier.site_id == self.config.site.id
+        return self.dossier is not None and result_here(self.dossier, self.config.site.id)
 
     # -- messages and server health ------------------------------------------------------------
 

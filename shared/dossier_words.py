@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from shared.messaging.dossier_views import DossierPublic
+
 PROGRESS_WORDS: dict[str, dict[str, str]] = {
     "on_time": {"vi": "Hồ sơ đang đúng hạn", "en": "On schedule"},
     "late": {"vi": "Hồ sơ bị chậm so với hẹn", "en": "Running late"},
@@ -16,3 +18,13 @@ PROGRESS_WORDS: dict[str, dict[str, str]] = {
     },
     "steps": {"vi": "Các bước đã qua", "en": "Steps so far"},
 }
+
+
+def result_here(dossier: DossierPublic, site_id: str) -> bool:
+    """Whether the result is collected at this site: where it was sent, else where received."""
+    return (dossier.result_site_id or dossier.site_id) == site_id
+
+
+def result_coming(dossier: DossierPublic, site_id: str) -> bool:
+    """Whether a ready result is on its way to this site from another, not yet arrived."""
+    return dossier.ready and dossier.result_site_id == site_id and not dossier.result_arrived

@@ -77,6 +77,19 @@ def _apology(dossier: DossierPublic, lang: str) -> str:
     return t("apology_no_reason", lang, date=new_date)
 
 
+def _collect(dossier: DossierPublic, lang: str) -> str:
+    """Where the result is collected: the branch it was sent to, else the receiving one's place."""
+    if dossier.result_site_id is not None:
+        branch = dossier.result_site_name or dossier.result_site_id
+        if dossier.ready and not dossier.result_arrived:
+            return f"{branch} ({t('result_coming', lang)})"
+        return branch
+    collect = place_text(dossier.return_place)
+    if dossier.site_name:
+        collect = f"{collect} — {dossier.site_name}" if collect else dossier.site_name
+    return collect
+
+
 def _when(at: datetime, zone: ZoneInfo) -> str:
     return f"{at.astimezone(zone):%H:%M %d/%m/%Y}"
 
@@ -85,9 +98,7 @@ def dossier_page(dossier: DossierPublic, lang: str, timezone: str) -> DossierPag
     """Word a dossier's public view for its page (officers' names and notes are never used)."""
     zone = ZoneInfo(timezone)
     tone, state = _state(dossier, lang)
-    collect = place_text(dossier.return_place)
-    if dossier.site_name:
-        collect = f"{collect} — {dossier.site_name}" if collect else dossier.site_name
+    collect = _collect(dossier, lang)
     steps = [StepLine(s.label, s.unit, _when(s.at, zone), s.at.isoformat()) for s in dossier.steps]
     return DossierPage(
         heading=t("dossier_title", lang, code=dossier.code),

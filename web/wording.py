@@ -111,6 +111,10 @@ TEXTS: dict[str, dict[str, str]] = {
     "due_label": {"vi": "Hẹn trả kết quả", "en": "Result due"},
     "status_label": {"vi": "Trạng thái", "en": "Status"},
     "collect_label": {"vi": "Nơi nhận kết quả", "en": "Where to collect the result"},
+    "result_coming": {
+        "vi": "kết quả đang được chuyển đến đó, chưa nhận được ngay",
+        "en": "the result is on its way there and cannot be collected yet",
+    },
     "vietnamese_note": {
         "vi": "",
         "en": "Names of procedures, statuses and steps are given in Vietnamese.",
