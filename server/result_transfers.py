@@ -122,16 +122,10 @@ class ResultTransfers:
         if dossier is None:  # held by another branch's database: ask the provincial index
             query = RemoteQuery(command.code, None, None, True, NOT_FOUND, False)
             raise RemoteLookup(query)
-        if dossier.site_id == self.site_id:
-            raise InvalidTransition(
-                f"Hồ sơ {dossier.code} do chính chi nhánh này tiếp nhận; không cần nhận chuyển đến."
-            )
         return self.accept(session, public_view(dossier, self.views, at), officer, at)
 
     def accept(self, session: Session, view: DossierPublic, officer: str, at: datetime) -> Outcome:
         """The result of another branch's dossier (its public view) arrived here."""
-        if self.index is None:
-            raise InvalidTransition(NO_INDEX)
         if view.site_id == self.site_id:
             raise InvalidTransition(
                 f"Hồ sơ {view.code} do chính chi nhánh này tiếp nhận; không cần nhận chuyển đến."

@@ -12,13 +12,14 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from shared.storage import outbox
 from shared.storage.index_tables import HeldResultRow
 from shared.storage.outbox import OutboxEntry
 
-HANDOVER = "handover"
+HANDOVER = "handover"  # the index topic kind, as shared.messaging.index.HANDOVER
 
 
 @dataclass(frozen=True)
@@ -143,17 +144,7 @@ def note_ticket(session: Session, site_id: str, code: str, number: str) -> None:
 
 def acknowledge(session: Session, site_id: str, code: str, version: int) -> bool:
     """Record that central holds this notice (or a newer one); tell whether it was news."""
-    done = session.execute(
-        update(HeldResultRow)
-        .where(
-            HeldResultRow.site_id == site_id,
-            HeldResultRow.code == code,
-            HeldResultRow.acked_version < version,
-        )
-        .values(acked_version=version, pending=HeldResultRow.version > version)
-        .execution_options(synchronize_session=False)
-    )
-    return bool(getattr(done, "rowcount", 0))
+    return outbox.acknowledge_in(HeldResultRow, session, site_id, code, version)
 
 
 def pending(
@@ -171,7 +162,4 @@ def pending(
 
 def count_pending(session: Session, site_id: str) -> int:
     """How many notices central has not acknowledged in their newest version."""
-    query = select(func.count()).where(
-        HeldResultRow.site_id == site_id, HeldResultRow.pending.is_(True)
-    )
-    return int(session.scalar(query) or 0)
+    return outbox.count_pending(session, site_id, HeldResultRow)

@@ -16,7 +16,7 @@ from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
 from shared.storage.dossier_tables import DossierRow
-from shared.storage.index_tables import DossierOutboxRow
+from shared.storage.index_tables import DossierOutboxRow, HeldResultRow
 
 
 @dataclass(frozen=True)
@@ -64,16 +64,22 @@ def put(
     return OutboxEntry(dossier_id, code, version, entry)
 
 
+# The tables whose rows wait for central's acknowledgement: a branch's own dossiers, and the
+# notices about results other branches transferred to it (shared.storage.held_results).
+Outbox = type[DossierOutboxRow] | type[HeldResultRow]
+
+
 def acknowledge(session: Session, site_id: str, code: str, version: int) -> bool:
     """Record that central holds this version (or a newer one); tell whether it was news."""
+    return acknowledge_in(DossierOutboxRow, session, site_id, code, version)
+
+
+def acknowledge_in(table: Outbox, session: Session, site_id: str, code: str, version: int) -> bool:
+    """Mark a row of `table` acknowledged up to `version`; pending while a newer one waits."""
     done = session.execute(
-        update(DossierOutboxRow)
-        .where(
-            DossierOutboxRow.site_id == site_id,
-            DossierOutboxRow.code == code,
-            DossierOutboxRow.acked_version < version,
-        )
-        .values(acked_version=version, pending=DossierOutboxRow.version > version)
+        update(table)
+        .where(table.site_id == site_id, table.code == code, table.acked_version < version)
+        .values(acked_version=version, pending=table.version > version)
         .execution_options(synchronize_session=False)
     )
     return bool(getattr(done, "rowcount", 0))
@@ -97,11 +103,9 @@ def pending(
     return [OutboxEntry(*row) for row in rows]
 
 
-def count_pending(session: Session, site_id: str) -> int:
-    """How many dossiers of the site central has not acknowledged in their newest version."""
-    query = select(func.count()).where(
-        DossierOutboxRow.site_id == site_id, DossierOutboxRow.pending.is_(True)
-    )
+def count_pending(session: Session, site_id: str, table: Outbox = DossierOutboxRow) -> int:
+    """How many rows of the site central has not acknowledged in their newest version."""
+    query = select(func.count()).where(table.site_id == site_id, table.pending.is_(True))
     return int(session.scalar(query) or 0)
 
 
