@@ -12,12 +12,7 @@ from pydantic import ValidationError
 from PySide6.QtCore import QObject, Signal, Slot
 
 from counter_console.forms import dossier_data
-from counter_console.result_places import (
-    can_transfer,
-    result_coming,
-    result_held,
-    return_branch,
-)
+from counter_console.result_places import can_transfer
 from counter_console.runner import CommandRunner, OneCommandAtATime
 from hw.printer.documents import Document, MissingDocument
 from hw.printer.documents.from_dossier import (
@@ -30,6 +25,7 @@ from hw.printer.documents.from_dossier import (
 from hw.printer.results import PrintResult
 from hw.printer.service import ReceiptPrinter
 from shared.domain.dossiers import StepKind
+from shared.dossier_words import branch_name, result_coming, result_held, return_branch
 from shared.messaging import dossier_commands as d
 from shared.messaging.client import new_request_id
 from shared.messaging.commands import CitizenCard, TicketCitizen
@@ -257,7 +253,7 @@ class DossierDeskModel(QObject):
         """
         self.dossier = None
         self.foreign = found
-        branch = found.site_name or found.site_id
+        branch = branch_name(found)
         self.say(f"Đã tìm thấy hồ sơ {found.code} của {branch} trong chỉ mục hồ sơ của tỉnh.")
 
     def open_dossier(self, code: str) -> bool:

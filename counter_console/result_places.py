@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from zoneinfo import ZoneInfo
 
 from shared.domain.dossiers import DossierStatus
+from shared.dossier_words import branch_name, return_branch
 from shared.messaging.dossier_views import DossierFull, DossierPublic, StepView
 
 
@@ -19,36 +20,6 @@ def can_transfer(dossier: DossierFull | None, site_id: str, branches: Mapping[st
         and dossier.status == DossierStatus.DONE
         and dossier.result_site_id is None
     )
-
-
-def result_coming(dossier: DossierPublic | None, site_id: str) -> bool:
-    """Another branch transferred the result here and it has not arrived yet."""
-    return (
-        dossier is not None
-        and dossier.result_site_id == site_id
-        and not dossier.result_arrived
-        and dossier.status == DossierStatus.DONE
-    )
-
-
-def result_held(dossier: DossierPublic | None, site_id: str) -> bool:
-    """A result transferred here has arrived and waits for its citizen."""
-    return (
-        dossier is not None
-        and dossier.result_site_id == site_id
-        and dossier.result_arrived
-        and dossier.status == DossierStatus.DONE
-    )
-
-
-def branch_name(dossier: DossierPublic) -> str:
-    """The name of the branch that received the dossier (its id when the name is unknown)."""
-    return dossier.site_name or dossier.site_id
-
-
-def return_branch(dossier: DossierPublic) -> str:
-    """The branch where the citizen collects the result: the one it went to, else the receiver."""
-    return dossier.result_site_name or dossier.result_site_id or branch_name(dossier)
 
 
 def transferred_line(dossier: DossierPublic) -> str:

@@ -54,8 +54,7 @@ class TransferChooser(QFrame):
         buttons.addWidget(self.cancel)
         box.addLayout(buttons)
         self.ok.clicked.connect(self._submit)
-        self.cancel.clicked.connect(self.close_chooser)
-        self.note.returnPressed.connect(self._submit)
+        self.cancel.clicked.connect(self.close_chooser)  # Enter in the note reaches keyPressEvent
         self.hide()
 
     def open_for(self, code: str, branches: Mapping[str, str]) -> None:

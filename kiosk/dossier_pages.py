@@ -14,7 +14,7 @@ from kiosk.ticket_pages import Page
 from kiosk.viewmodel import KioskViewModel
 from kiosk.widgets import WrapButton, clear, label, scroll_area
 from shared.domain.dossiers import LATE_TIMELINESS
-from shared.dossier_words import result_coming
+from shared.dossier_words import branch_name, result_coming, result_here, return_branch
 from shared.messaging.dossier_views import DossierPublic, StepView
 
 
@@ -37,18 +37,17 @@ def where_text(dossier: DossierPublic, model: KioskViewModel) -> tuple[str, str]
     """Where the citizen collects the result, and the style of its label."""
     m = model
     here_id = m.config.site.id
-    sender = dossier.site_name or dossier.site_id
+    sender = branch_name(dossier)
     if result_coming(dossier, here_id):
         return m.t("result_coming", site=sender), "panel"
-    if m.held_here:
+    if result_here(dossier, here_id):
         if dossier.result_site_id is not None:  # sent here: this site is the place
             place = dossier.result_site_name or m.config.site.name
         else:
             place = place_text(dossier.return_place)
         return m.t("collect_at", place=place), ""
     if dossier.result_site_id is not None:  # sent to another branch
-        site = dossier.result_site_name or dossier.result_site_id
-        return m.t("elsewhere_sent", site=site), "panel"
+        return m.t("elsewhere_sent", site=return_branch(dossier)), "panel"
     # received at another branch: the result waits there
     return m.t("elsewhere", site=sender, place=place_text(dossier.return_place)), "panel"
 

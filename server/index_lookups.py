@@ -22,6 +22,7 @@ from server.index_entry import IndexSettings
 from server.index_query import RemoteQuery
 from shared.domain.dossiers import DossierStatus
 from shared.domain.second_factor import LookupGuard
+from shared.dossier_words import return_branch
 from shared.messaging import commands as cmd
 from shared.messaging.bus import Bus, Message
 from shared.messaging.codec import encode
@@ -245,5 +246,4 @@ def _not_returned_here(view: DossierPublic) -> str:
     if view.result_site_id is not None and view.result_arrived is False and view.result_site_name:
         where = view.result_site_name
         return f"Kết quả hồ sơ {view.code} đang được chuyển đến {where}, chưa nhận được."
-    where = view.result_site_name or view.site_name or view.site_id
-    return f"Kết quả hồ sơ {view.code} được trả tại {where}, không trả tại đây."
+    return f"Kết quả hồ sơ {view.code} được trả tại {return_branch(view)}, không trả tại đây."

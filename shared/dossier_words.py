@@ -25,6 +25,31 @@ def result_here(dossier: DossierPublic, site_id: str) -> bool:
     return (dossier.result_site_id or dossier.site_id) == site_id
 
 
-def result_coming(dossier: DossierPublic, site_id: str) -> bool:
+def result_coming(dossier: DossierPublic | None, site_id: str) -> bool:
     """Whether a ready result is on its way to this site from another, not yet arrived."""
-    return dossier.ready and dossier.result_site_id == site_id and not dossier.result_arrived
+    return (
+        dossier is not None
+        and dossier.ready
+        and dossier.result_site_id == site_id
+        and not dossier.result_arrived
+    )
+
+
+def result_held(dossier: DossierPublic | None, site_id: str) -> bool:
+    """Whether a result another branch transferred here has arrived and waits for its citizen."""
+    return (
+        dossier is not None
+        and dossier.ready
+        and dossier.result_site_id == site_id
+        and dossier.result_arrived
+    )
+
+
+def branch_name(dossier: DossierPublic) -> str:
+    """The name of the branch that received the dossier (its id when the name is unknown)."""
+    return dossier.site_name or dossier.site_id
+
+
+def return_branch(dossier: DossierPublic) -> str:
+    """The branch where the citizen collects the result: the one it went to, else the receiver."""
+    return dossier.result_site_name or dossier.result_site_id or branch_name(dossier)

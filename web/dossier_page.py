@@ -7,6 +7,7 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from shared.domain.dossiers import LATE_TIMELINESS
+from shared.dossier_words import return_branch
 from shared.messaging.dossier_views import DossierPublic
 from web.wording import t
 
@@ -80,7 +81,7 @@ def _apology(dossier: DossierPublic, lang: str) -> str:
 def _collect(dossier: DossierPublic, lang: str) -> str:
     """Where the result is collected: the branch it was sent to, else the receiving one's place."""
     if dossier.result_site_id is not None:
-        branch = dossier.result_site_name or dossier.result_site_id
+        branch = return_branch(dossier)
         if dossier.ready and not dossier.result_arrived:
             return f"{branch} ({t('result_coming', lang)})"
         return branch

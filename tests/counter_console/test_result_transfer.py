@@ -154,6 +154,20 @@ def test_an_own_ready_result_goes_to_the_branch_chosen(
     assert not page.hand_over.isVisible()  # that branch hands it over, not this one
 
 
+def test_one_enter_in_the_note_sends_one_transfer(
+    qtbot: QtBot, site_config: SiteConfig, sender: FakeSender, make_desk: Any
+) -> None:
+    desk, page = make_desk()
+    desk.dossier = demo_ready_dossier(site_config)
+    desk.changed.emit()
+    qtbot.mouseClick(page.transfer, Qt.MouseButton.LeftButton)
+    sent: list[tuple[str, str]] = []
+    page.chooser.submitted.connect(lambda site, note: sent.append((site, note)))
+    page.chooser.note.setText("Công dân ở Ninh Hòa")
+    qtbot.keyClick(page.chooser.note, Qt.Key.Key_Return)
+    assert sent == [("hcc-cam-ranh", "Công dân ở Ninh Hòa")]
+
+
 def test_a_refused_transfer_keeps_the_chooser_open_and_says_why(
     qtbot: QtBot, site_config: SiteConfig, sender: FakeSender, make_desk: Any
 ) -> None:
