@@ -13,6 +13,7 @@ from admin import bridge
 from server.accounts import Account, ProvisionError
 from shared.cli_text import say
 from shared.config.problems import format_errors
+from shared.domain.site import ID_PATTERN as _ID
 from shared.messaging.registry import WEB_USER, Role, verbs_for
 from shared.messaging.topics import INDEX_FROM_CENTRAL, INDEX_TO_CENTRAL, Topics
 
@@ -21,7 +22,6 @@ INDEX_USER = "central"
 WATCHER_USER = "watcher"
 LOOKUP_USER = "lookup"
 SERVICE_USERS = (INDEX_USER, WATCHER_USER, LOOKUP_USER, WEB_USER)
-_ID = r"^[a-z0-9][a-z0-9_-]{0,39}$"
 # Every site under the usual prefix, in one ACL line: motcua/v1/+/…
 _EVERY_SITE = Topics("+")
 _HEADER = (

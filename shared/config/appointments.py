@@ -9,10 +9,10 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from shared.domain.appointments import WEEKDAYS, BookingRules, SlotPlan
+from shared.domain.site import ID_PATTERN as _ID
 from shared.domain.site import TimeWindow
 
 _HHMM = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
-_ID = r"^[a-z0-9][a-z0-9_-]{0,39}$"
 
 
 class _Model(BaseModel):

@@ -7,9 +7,11 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
+from shared.domain.site import ID_PATTERN
+
 # The shortest key accepted: 32 characters, e.g. `head -c 32 /dev/urandom | base64`.
 MIN_KEY_CHARS = 32
-SiteId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=40)]
+SiteId = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
 BranchName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 
 

@@ -35,7 +35,7 @@ from shared.domain import site as domain
 
 __all__ = ["ConfigError", "SiteConfig", "format_errors", "load_config", "load_site_config"]
 
-_ID = r"^[a-z0-9][a-z0-9_-]{0,39}$"
+_ID = domain.ID_PATTERN
 _HHMM = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
 
 

@@ -7,10 +7,11 @@ import re
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from shared.domain.site import ID_PATTERN
 from shared.domain.ticket_links import valid_public_url
 
 EVERY_SITE = "+"
-_SITE_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
+_SITE_ID = re.compile(ID_PATTERN)
 
 
 class WebConfig(BaseModel):

@@ -28,6 +28,7 @@ from shared.domain.citizen_id import (
     parse_citizen_qr,
 )
 from shared.domain.dossier_codes import TOKEN_ALPHABET, TOKEN_LENGTH, DossierCodePattern
+from shared.domain.site import ID as _SITE
 from shared.domain.ticket_links import BookingLink, DossierLink, TicketLink, parse_link
 
 TICKET_TAG = "MCT1"
@@ -41,7 +42,6 @@ MAX_CARD_SCAN_LENGTH = 512
 # passes `DossierCodePattern(pattern).regex()` instead.
 DEFAULT_DOSSIER_PATTERN = DossierCodePattern().regex()
 TOKEN_PATTERN = f"[{TOKEN_ALPHABET}]{{{TOKEN_LENGTH}}}"
-_SITE = r"[a-z0-9][a-z0-9-]{0,39}"
 _NUMBER = r"[A-Z]{1,3}\d{1,6}"
 
 

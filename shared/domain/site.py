@@ -7,6 +7,10 @@ from datetime import time, timedelta
 
 from shared.domain.errors import NotFound
 
+# Ids of sites, services, counters, zones… (they become MQTT topic levels and URL parts).
+ID = r"[a-z0-9][a-z0-9_-]{0,39}"
+ID_PATTERN = f"^{ID}$"
+
 
 @dataclass(frozen=True)
 class TimeWindow:

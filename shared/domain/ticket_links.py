@@ -18,10 +18,10 @@ from datetime import date, datetime
 
 from shared.domain.appointments import BOOKING_CODE_PATTERN, BOOKING_TOKEN_PATTERN
 from shared.domain.dossier_codes import TOKEN_ALPHABET, TOKEN_LENGTH
+from shared.domain.site import ID as _SITE
 
 TICKET_TOKEN_LENGTH = 20  # base32: 100 bits
 TICKET_TOKEN_PATTERN = f"[a-z2-7]{{{TICKET_TOKEN_LENGTH}}}"
-_SITE = r"[a-z0-9][a-z0-9-]{0,39}"
 _NUMBER = r"[A-Z]{1,3}\d{1,6}"
 _DOSSIER_TOKEN = f"[{TOKEN_ALPHABET}]{{{TOKEN_LENGTH}}}"
 _TICKET_PATH = re.compile(

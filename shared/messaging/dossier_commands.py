@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from shared.domain.site import ID_PATTERN
 from shared.messaging.commands import Code, Command, Number, Secret
 
 DossierCode = Annotated[str, Field(min_length=3, max_length=60, pattern=r"^[A-Za-z0-9._-]+$")]
@@ -136,7 +137,7 @@ class TransferResult(DossierAction):
     """Send a ready result to another branch, where the citizen collects it (audited)."""
 
     type: Literal["transfer_result"] = "transfer_result"
-    to_site: Annotated[str, Field(min_length=1, max_length=40, pattern=r"^[a-z0-9][a-z0-9_-]*$")]
+    to_site: Annotated[str, Field(pattern=ID_PATTERN)]
     note: Note = ""
 
 

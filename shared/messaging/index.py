@@ -26,6 +26,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from shared.domain.site import ID_PATTERN
 from shared.messaging.dossier_views import DossierPublic
 from shared.messaging.replies import ErrorInfo
 from shared.messaging.topics import ROOT
@@ -43,7 +44,7 @@ _INDEX = "index"
 Hash = Annotated[str, Field(pattern=r"^[0-9a-f]{64}$", description="HMAC-SHA256, hex.")]
 KeyId = Annotated[str, Field(pattern=r"^[0-9a-f]{12}$", description="The index key's fingerprint.")]
 DossierCode = Annotated[str, Field(min_length=3, max_length=60, pattern=r"^[A-Za-z0-9._-]+$")]
-SiteId = Annotated[str, Field(min_length=1, max_length=40, pattern=r"^[a-z0-9][a-z0-9_-]*$")]
+SiteId = Annotated[str, Field(pattern=ID_PATTERN)]
 
 
 def index_topic(site: str, kind: str) -> str:

@@ -31,6 +31,13 @@ def test_a_ticket_link_reads_back_and_its_token_checks() -> None:
     assert LINKS.token_ok("hcc-demo", DAY, "A012", link.token)
 
 
+@pytest.mark.parametrize("site", ["hcc_q1", "a", "x" * 40])
+def test_every_valid_site_id_makes_a_link_that_reads_back(site: str) -> None:
+    link = parse_link(LINKS.ticket(site, DAY, "B007"))
+    assert isinstance(link, TicketLink) and link.site_id == site
+    assert classify(f"MCT1:{site}:20261207:B007").kind is CodeKind.TICKET
+
+
 def test_tokens_differ_by_ticket_day_site_and_key() -> None:
     token = ticket_token(KEY, "hcc-demo", DAY, "A012")
     others = {
