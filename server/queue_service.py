@@ -87,9 +87,23 @@ class QueueService:
         # Ticket QR codes are links to the citizen's page where the site has `[web] public_url`.
         self.links: TicketLinks | None = None
         # Appointments and remote tickets (`[appointments]`); none are taken until configured.
-        self.appointments = AppointmentService(site, AppointmentSettings())
+        self._appointments = self._sharing_guard(AppointmentService(site, AppointmentSettings()))
         # "Ahead" and "turn" messages to tickets taken from a phone (the bookings' `[notify]`).
         self.messages = QueueMessages(site, lambda: self.appointments.settings.notify)
+
+    @property
+    def appointments(self) -> AppointmentService:
+        """Bookings, check-ins and remote tickets."""
+        return self._appointments
+
+    @appointments.setter
+    def appointments(self, service: AppointmentService) -> None:
+        self._appointments = self._sharing_guard(service)
+
+    def _sharing_guard(self, service: AppointmentService) -> AppointmentService:
+        # A kiosk's wrong guesses count once, whether dossier codes or booking codes.
+        service.desk.guard = self.dossiers.finder.guard
+        return service
 
     def today(self, at: datetime | None = None) -> date:
         """Return the current service day."""

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from shared.domain.site import Site
 from shared.messaging import appointment_commands as ac
 from shared.messaging import commands as c
+from shared.messaging import dossier_commands as dc
 from shared.messaging.appointment_views import BookingResult, CheckInResult
 from shared.messaging.client import new_request_id
 from shared.messaging.replies import Reply
@@ -161,6 +162,20 @@ def test_a_kiosk_guessing_booking_codes_is_locked_out(
     assert _code(locked) == "locked_out" and locked.error and locked.error.retry_after
     assert hall.do("kiosk-1", ac.CheckIn, code=booking.code).ok, "another kiosk still works"
     assert _code(hall.do("kiosk-1", ac.CheckIn, code="not a code")) == "invalid_input"
+
+
+def test_wrong_booking_codes_and_wrong_dossier_lookups_share_one_allowance(
+    hall_and_phones: tuple[Hall, Phones],
+) -> None:
+    hall, phones = hall_and_phones
+    booking = _booked(hall, phones).booking
+    for _ in range(5):
+        assert _code(hall.do("kiosk-3", ac.CheckIn, code="ABCDEFGH")) == "not_found"
+    for _ in range(5):
+        missed = hall.do("kiosk-3", dc.LookUpDossier, text="K7M2Q9XD")
+        assert _code(missed) == "not_found"
+    assert _code(hall.do("kiosk-3", ac.CheckIn, code=booking.code)) == "locked_out"
+    assert _code(hall.do("kiosk-3", dc.LookUpDossier, text="K7M2Q9XD")) == "locked_out"
 
 
 def test_a_booking_of_another_day_does_not_check_in(
