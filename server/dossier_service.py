@@ -554,7 +554,7 @@ class DossierService:
         view = public_view(dossier, self.views, at)
         entry = index_entry(dossier, view, index, at).model_dump_json()
         return [
-            outbox.put(session, dossier.id, self.site.id, dossier.code, dossier.version, entry, at)
+            outbox.put(session, self.site.id, dossier.code, dossier.version, entry, at, dossier.id)
         ]
 
     def apply_handover(self, session: Session, message: Message, at: datetime) -> Outcome:

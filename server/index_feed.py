@@ -1,7 +1,7 @@
 """The branch's outbox sent to the provincial index: at least once, newest version per dossier.
 
-The same goes for the notices about results transferred here (`index/handover`, from the
-held-results table): they share the flights, the acknowledgements and the resends.
+The outbox also holds the notices about results transferred here (`index/handover`): they
+share the flights, the acknowledgements and the resends.
 
 The writer commits each dossier change with its outbox row; after the commit the entry is
 published (QoS 1) on `index/dossier`. Central acknowledges on `index/ack` after its own commit,
@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from server.index_entry import IndexSettings
 from shared.messaging.bus import Bus, Message
 from shared.messaging.index import ACK, DOSSIER, HANDOVER, IndexAck, index_topic
-from shared.storage import held_results, outbox
+from shared.storage import outbox
 from shared.storage.outbox import OutboxEntry
 
 log = logging.getLogger(__name__)
@@ -122,7 +122,6 @@ class IndexFeed:
         done = 0
         for item in ack.acks:  # a code is a dossier of this branch or a result held here
             outbox.acknowledge(session, self.site_id, item.code, item.version)
-            held_results.acknowledge(session, self.site_id, item.code, item.version)
             flight = self._flights.get(item.code)
             if flight is not None and flight.version <= item.version:
                 del self._flights[item.code]
@@ -139,9 +138,6 @@ class IndexFeed:
             return
         with self.sessions() as session:
             waiting = outbox.pending(session, self.site_id, room, list(self._flights))
-            if len(waiting) < room:
-                skip = list(self._flights)
-                waiting += held_results.pending(session, self.site_id, room - len(waiting), skip)
         for entry in waiting:
             self._send(entry.code, entry.version, entry.entry, entry.kind)
 

@@ -20,7 +20,7 @@ from server.index_lookups import LookupAnswered, RemoteLookups
 from server.outcome import Outcome
 from shared.messaging.bus import Bus, Message
 from shared.messaging.index import HANDED, index_topic
-from shared.storage import held_results, outbox
+from shared.storage import outbox
 
 
 @dataclass(frozen=True)
@@ -99,5 +99,4 @@ class IndexLink:
     def pending(self) -> int:
         """How many dossiers and notices wait for the index's acknowledgement (/metrics, tests)."""
         with self.sessions() as session:
-            own = outbox.count_pending(session, self.site_id)
-            return own + held_results.count_pending(session, self.site_id)
+            return outbox.count_pending(session, self.site_id)

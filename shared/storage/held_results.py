@@ -1,14 +1,12 @@
 """Results another branch transferred here: kept, returned, and the notices owed about them.
 
 A row is written when the result arrives (an officer confirms it) and updated when it is
-handed to the citizen. It is also the outbox of the notices to the dossier's own branch
-(through the provincial index): version 1 says "arrived", version 2 "returned"; the row is
-pending until central acknowledges its newest version.
+handed to the citizen. Each writes, in the same transaction, the notice the dossier's own
+branch is owed into the outbox (`handover`): version 1 says "arrived", version 2 "returned".
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -18,8 +16,6 @@ from sqlalchemy.orm import Session
 from shared.storage import outbox
 from shared.storage.index_tables import HeldResultRow
 from shared.storage.outbox import OutboxEntry
-
-HANDOVER = "handover"  # the index topic kind, as shared.messaging.index.HANDOVER
 
 
 @dataclass(frozen=True)
@@ -97,15 +93,10 @@ def arrive(
         returned_by="",
         return_counter="",
         return_ticket="",
-        version=1,
-        acked_version=0,
-        pending=True,
-        notice=notice,
-        updated_at=at,
     )
     session.add(row)
     session.flush()
-    return _held(row), OutboxEntry(0, code, 1, notice, HANDOVER)
+    return _held(row), outbox.put(session, site_id, code, 1, notice, at, kind=outbox.HANDOVER)
 
 
 def hand_back(
@@ -127,9 +118,8 @@ def hand_back(
     if row.returned_at is not None:
         return _held(row), None
     row.returned_at, row.returned_by, row.return_counter = at, officer, counter
-    row.version, row.notice, row.pending, row.updated_at = 2, notice, True, at
     session.flush()
-    return _held(row), OutboxEntry(0, code, 2, notice, HANDOVER)
+    return _held(row), outbox.put(session, site_id, code, 2, notice, at, kind=outbox.HANDOVER)
 
 
 def note_ticket(session: Session, site_id: str, code: str, number: str) -> None:
@@ -140,26 +130,3 @@ def note_ticket(session: Session, site_id: str, code: str, number: str) -> None:
         .values(return_ticket=number)
         .execution_options(synchronize_session=False)
     )
-
-
-def acknowledge(session: Session, site_id: str, code: str, version: int) -> bool:
-    """Record that central holds this notice (or a newer one); tell whether it was news."""
-    return outbox.acknowledge_in(HeldResultRow, session, site_id, code, version)
-
-
-def pending(
-    session: Session, site_id: str, limit: int, skip: Collection[str] = ()
-) -> list[OutboxEntry]:
-    """The oldest notices central has not acknowledged, at most `limit`, except `skip`."""
-    query = select(HeldResultRow.code, HeldResultRow.version, HeldResultRow.notice).where(
-        HeldResultRow.site_id == site_id, HeldResultRow.pending.is_(True)
-    )
-    if skip:
-        query = query.where(HeldResultRow.code.not_in(list(skip)))
-    rows = session.execute(query.order_by(HeldResultRow.updated_at, HeldResultRow.id).limit(limit))
-    return [OutboxEntry(0, code, version, notice, HANDOVER) for code, version, notice in rows]
-
-
-def count_pending(session: Session, site_id: str) -> int:
-    """How many notices central has not acknowledged in their newest version."""
-    return outbox.count_pending(session, site_id, HeldResultRow)

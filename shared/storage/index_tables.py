@@ -1,8 +1,9 @@
 """Tables of the provincial dossier index: a branch's outbox, and the central index itself.
 
-A branch keeps one outbox row per dossier holding the newest index entry (public view and keyed
-hashes) and the newest version central acknowledged; a row is pending while they differ. The
-central index keeps one row per dossier code of the province and one per branch.
+A branch keeps one outbox row per code holding the newest message about it (the index entry of
+its own dossier, or the notice about a result another branch transferred to it) and the newest
+version central acknowledged; a row is pending while they differ. The central index keeps one
+row per dossier code of the province and one per branch.
 """
 
 from __future__ import annotations
@@ -16,17 +17,24 @@ from shared.storage.tables import Base, UtcDateTime
 
 
 class DossierOutboxRow(Base):
-    """A branch's newest index entry of one dossier, and what central acknowledged of it."""
+    """A branch's newest index message about one code, and what central acknowledged of it.
+
+    `kind` is the index topic it goes on: `dossier` (an entry of the branch's own dossier,
+    `dossier_id` set) or `handover` (news of a result held here, shared.storage.held_results).
+    """
 
     __tablename__ = "dossier_outbox"
     __table_args__ = (
-        UniqueConstraint("site_id", "code", name="uq_outbox_code"),
+        Index("uq_outbox_code", "site_id", "code", unique=True),
+        Index("uq_outbox_dossier", "dossier_id", unique=True),
         Index("ix_outbox_pending", "site_id", "pending", "updated_at"),
     )
 
-    dossier_id: Mapped[int] = mapped_column(
-        Integer, ForeignKey("dossiers.id", ondelete="CASCADE"), primary_key=True
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    dossier_id: Mapped[int | None] = mapped_column(
+        Integer, ForeignKey("dossiers.id", ondelete="CASCADE")
     )
+    kind: Mapped[str] = mapped_column(String(16), default="dossier")
     site_id: Mapped[str] = mapped_column(String(40))
     code: Mapped[str] = mapped_column(String(60))
     version: Mapped[int] = mapped_column(Integer)
@@ -68,17 +76,13 @@ class CentralSiteRow(Base):
 
 
 class HeldResultRow(Base):
-    """A result another branch transferred here: its arrival and return, and their notices.
+    """A result another branch transferred here: when it arrived and when it was returned.
 
-    The row is also the outbox of the two notices the receiving branch owes (arrived, version 1;
-    returned, version 2): pending until central acknowledges the newest one.
+    The notices owed to the dossier's own branch about it go through the outbox (`handover`).
     """
 
     __tablename__ = "held_results"
-    __table_args__ = (
-        UniqueConstraint("site_id", "code", name="uq_held_result_code"),
-        Index("ix_held_results_pending", "site_id", "pending", "updated_at"),
-    )
+    __table_args__ = (UniqueConstraint("site_id", "code", name="uq_held_result_code"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     site_id: Mapped[str] = mapped_column(String(40))
@@ -92,11 +96,6 @@ class HeldResultRow(Base):
     returned_by: Mapped[str] = mapped_column(String(40), default="")
     return_counter: Mapped[str] = mapped_column(String(40), default="")
     return_ticket: Mapped[str] = mapped_column(String(12), default="")
-    version: Mapped[int] = mapped_column(Integer)
-    acked_version: Mapped[int] = mapped_column(Integer, default=0)
-    pending: Mapped[bool] = mapped_column(Boolean, default=True)
-    notice: Mapped[str] = mapped_column(Text)
-    updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
 
 class CentralHandoverRow(Base):

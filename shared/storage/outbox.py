@@ -1,9 +1,11 @@
-"""A branch's outbox to the provincial index: one row per dossier, pending until acknowledged.
+"""A branch's outbox to the provincial index: one row per code, pending until acknowledged.
 
-Written in the same transaction as the dossier change it describes, so what central gets is
-exactly what the branch committed. A row holds only the newest entry: while central is out of
-reach, several changes of one dossier become one message, and an older version can never be
-sent after a newer one.
+A row holds the newest message about one code: the index entry of one of the branch's own
+dossiers (`dossier`), or the notice about a result another branch transferred here
+(`handover`, shared.storage.held_results). Written in the same transaction as the change it
+describes, so what central gets is exactly what the branch committed. A row holds only the
+newest message: while central is out of reach, several changes become one message, and an
+older version can never be sent after a newer one.
 """
 
 from __future__ import annotations
@@ -16,39 +18,43 @@ from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
 from shared.storage.dossier_tables import DossierRow
-from shared.storage.index_tables import DossierOutboxRow, HeldResultRow
+from shared.storage.index_tables import DossierOutboxRow
+
+DOSSIER = "dossier"  # the index topic kinds, as in shared.messaging.index
+HANDOVER = "handover"
 
 
 @dataclass(frozen=True)
 class OutboxEntry:
-    """One pending entry: the dossier row's id, its version, the entry's JSON and its kind.
+    """One pending message: the code, its version, its JSON and its kind (the index topic)."""
 
-    The kind is the index topic it goes on: `dossier` for the branch's own dossiers,
-    `handover` for news of a result another branch transferred here (shared.storage.held_results).
-    """
-
-    dossier_id: int
     code: str
     version: int
     entry: str
-    kind: str = "dossier"
+    kind: str = DOSSIER
 
 
 def put(
     session: Session,
-    dossier_id: int,
     site_id: str,
     code: str,
     version: int,
     entry: str,
     at: datetime,
+    dossier_id: int | None = None,
+    kind: str = DOSSIER,
 ) -> OutboxEntry:
-    """Keep the newest entry of a dossier, pending (an older version changes nothing)."""
-    row = session.get(DossierOutboxRow, dossier_id)
+    """Keep the newest message about a code, pending (an older version changes nothing)."""
+    row = session.scalars(
+        select(DossierOutboxRow).where(
+            DossierOutboxRow.site_id == site_id, DossierOutboxRow.code == code
+        )
+    ).first()
     if row is None:
         session.add(
             DossierOutboxRow(
                 dossier_id=dossier_id,
+                kind=kind,
                 site_id=site_id,
                 code=code,
                 version=version,
@@ -61,25 +67,19 @@ def put(
     elif version > row.version:
         row.version, row.entry, row.pending, row.updated_at = version, entry, True, at
     session.flush()
-    return OutboxEntry(dossier_id, code, version, entry)
-
-
-# The tables whose rows wait for central's acknowledgement: a branch's own dossiers, and the
-# notices about results other branches transferred to it (shared.storage.held_results).
-Outbox = type[DossierOutboxRow] | type[HeldResultRow]
+    return OutboxEntry(code, version, entry, kind)
 
 
 def acknowledge(session: Session, site_id: str, code: str, version: int) -> bool:
     """Record that central holds this version (or a newer one); tell whether it was news."""
-    return acknowledge_in(DossierOutboxRow, session, site_id, code, version)
-
-
-def acknowledge_in(table: Outbox, session: Session, site_id: str, code: str, version: int) -> bool:
-    """Mark a row of `table` acknowledged up to `version`; pending while a newer one waits."""
     done = session.execute(
-        update(table)
-        .where(table.site_id == site_id, table.code == code, table.acked_version < version)
-        .values(acked_version=version, pending=table.version > version)
+        update(DossierOutboxRow)
+        .where(
+            DossierOutboxRow.site_id == site_id,
+            DossierOutboxRow.code == code,
+            DossierOutboxRow.acked_version < version,
+        )
+        .values(acked_version=version, pending=DossierOutboxRow.version > version)
         .execution_options(synchronize_session=False)
     )
     return bool(getattr(done, "rowcount", 0))
@@ -90,22 +90,24 @@ def pending(
 ) -> list[OutboxEntry]:
     """The oldest pending entries of the site, at most `limit`, leaving out the codes in `skip`."""
     query = select(
-        DossierOutboxRow.dossier_id,
         DossierOutboxRow.code,
         DossierOutboxRow.version,
         DossierOutboxRow.entry,
+        DossierOutboxRow.kind,
     ).where(DossierOutboxRow.site_id == site_id, DossierOutboxRow.pending.is_(True))
     if skip:
         query = query.where(DossierOutboxRow.code.not_in(list(skip)))
     rows = session.execute(
-        query.order_by(DossierOutboxRow.updated_at, DossierOutboxRow.dossier_id).limit(limit)
+        query.order_by(DossierOutboxRow.updated_at, DossierOutboxRow.id).limit(limit)
     )
     return [OutboxEntry(*row) for row in rows]
 
 
-def count_pending(session: Session, site_id: str, table: Outbox = DossierOutboxRow) -> int:
-    """How many rows of the site central has not acknowledged in their newest version."""
-    query = select(func.count()).where(table.site_id == site_id, table.pending.is_(True))
+def count_pending(session: Session, site_id: str) -> int:
+    """How many codes of the site central has not acknowledged in their newest version."""
+    query = select(func.count()).where(
+        DossierOutboxRow.site_id == site_id, DossierOutboxRow.pending.is_(True)
+    )
     return int(session.scalar(query) or 0)
 
 

@@ -37,14 +37,9 @@ def upgrade() -> None:
         sa.Column("returned_by", sa.String(40), nullable=False),
         sa.Column("return_counter", sa.String(40), nullable=False),
         sa.Column("return_ticket", sa.String(12), nullable=False),
-        sa.Column("version", sa.Integer(), nullable=False),
-        sa.Column("acked_version", sa.Integer(), nullable=False),
-        sa.Column("pending", sa.Boolean(), nullable=False),
-        sa.Column("notice", sa.Text(), nullable=False),
-        sa.Column("updated_at", sa.DateTime(), nullable=False),
         sa.UniqueConstraint("site_id", "code", name="uq_held_result_code"),
     )
-    op.create_index("ix_held_results_pending", "held_results", ["site_id", "pending", "updated_at"])
+    _outbox_of_codes()
     op.create_table(
         "central_handovers",
         sa.Column("code", sa.String(60), primary_key=True),
@@ -62,9 +57,78 @@ def upgrade() -> None:
     op.create_index("ix_central_handovers_applied_at", "central_handovers", ["applied_at"])
 
 
+def _outbox_of_codes() -> None:
+    """The outbox keyed by code: a row may be a notice about a result held here (no dossier)."""
+    op.create_table(
+        "dossier_outbox_by_code",
+        sa.Column("id", sa.Integer(), primary_key=True),
+        sa.Column(
+            "dossier_id",
+            sa.Integer(),
+            sa.ForeignKey("dossiers.id", ondelete="CASCADE"),
+            nullable=True,
+        ),
+        sa.Column("kind", sa.String(16), nullable=False),
+        sa.Column("site_id", sa.String(40), nullable=False),
+        sa.Column("code", sa.String(60), nullable=False),
+        sa.Column("version", sa.Integer(), nullable=False),
+        sa.Column("acked_version", sa.Integer(), nullable=False),
+        sa.Column("pending", sa.Boolean(), nullable=False),
+        sa.Column("entry", sa.Text(), nullable=False),
+        sa.Column("updated_at", sa.DateTime(), nullable=False),
+    )
+    op.execute(
+        "INSERT INTO dossier_outbox_by_code (dossier_id, kind, site_id, code, version, "
+        "acked_version, pending, entry, updated_at) SELECT dossier_id, 'dossier', site_id, code, "
+        "version, acked_version, pending, entry, updated_at FROM dossier_outbox"
+    )
+    op.drop_index("ix_outbox_pending", "dossier_outbox")
+    op.drop_table("dossier_outbox")
+    op.rename_table("dossier_outbox_by_code", "dossier_outbox")
+    op.create_index("uq_outbox_code", "dossier_outbox", ["site_id", "code"], unique=True)
+    op.create_index("uq_outbox_dossier", "dossier_outbox", ["dossier_id"], unique=True)
+    op.create_index(
+        "ix_outbox_pending", "dossier_outbox", ["site_id", "pending", "updated_at"]
+    )
+
+
+def _outbox_of_dossiers() -> None:
+    """Back to one outbox row per dossier (notices about held results are dropped)."""
+    op.create_table(
+        "dossier_outbox_by_dossier",
+        sa.Column(
+            "dossier_id",
+            sa.Integer(),
+            sa.ForeignKey("dossiers.id", ondelete="CASCADE"),
+            primary_key=True,
+        ),
+        sa.Column("site_id", sa.String(40), nullable=False),
+        sa.Column("code", sa.String(60), nullable=False),
+        sa.Column("version", sa.Integer(), nullable=False),
+        sa.Column("acked_version", sa.Integer(), nullable=False),
+        sa.Column("pending", sa.Boolean(), nullable=False),
+        sa.Column("entry", sa.Text(), nullable=False),
+        sa.Column("updated_at", sa.DateTime(), nullable=False),
+    )
+    op.execute(
+        "INSERT INTO dossier_outbox_by_dossier (dossier_id, site_id, code, version, "
+        "acked_version, pending, entry, updated_at) SELECT dossier_id, site_id, code, version, "
+        "acked_version, pending, entry, updated_at FROM dossier_outbox "
+        "WHERE dossier_id IS NOT NULL"
+    )
+    for index in ("ix_outbox_pending", "uq_outbox_dossier", "uq_outbox_code"):
+        op.drop_index(index, "dossier_outbox")
+    op.drop_table("dossier_outbox")
+    op.rename_table("dossier_outbox_by_dossier", "dossier_outbox")
+    op.create_index("uq_outbox_code", "dossier_outbox", ["site_id", "code"], unique=True)
+    op.create_index(
+        "ix_outbox_pending", "dossier_outbox", ["site_id", "pending", "updated_at"]
+    )
+
+
 def downgrade() -> None:
     op.drop_table("central_handovers")
-    op.drop_index("ix_held_results_pending", "held_results")
+    _outbox_of_dossiers()
     op.drop_table("held_results")
     with op.batch_alter_table("central_sites") as batch:
         batch.drop_column("base")
