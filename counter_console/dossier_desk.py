@@ -254,7 +254,9 @@ class DossierDeskModel(QObject):
         self.dossier = None
         self.foreign = found
         branch = branch_name(found)
-        self.say(f"Đã tìm thấy hồ sơ {found.code} của {branch} trong chỉ mục hồ sơ của tỉnh.")
+        self.say(
+            f"Đã tìm thấy hồ sơ {found.code} của {branch} trên hệ thống tra cứu hồ sơ toàn tỉnh."
+        )
 
     def open_dossier(self, code: str) -> bool:
         """Load everything about a dossier (staff view)."""
@@ -328,7 +330,10 @@ class DossierDeskModel(QObject):
     def transfer_result(self, to_site: str, note: str = "") -> bool:
         """Send the ready result to another branch, where the citizen will collect it."""
         if self.dossier is None or not self.can_transfer:
-            return self._refuse("Hồ sơ này không chuyển kết quả được: chỉ hồ sơ đã có kết quả.")
+            return self._refuse(
+                "Không chuyển được kết quả hồ sơ này: chỉ chuyển được kết quả đã có của hồ sơ "
+                "do chi nhánh mình tiếp nhận và chưa chuyển đi."
+            )
         if to_site not in self.return_branches:
             return self._refuse("Chọn chi nhánh nhận kết quả.")
         try:
@@ -363,7 +368,9 @@ class DossierDeskModel(QObject):
     def return_held_result(self, note: str = "") -> bool:
         """Record that a result transferred here was handed to the citizen."""
         if self.foreign is None or not self.can_return_held:
-            return self._refuse("Chi nhánh này chưa giữ kết quả của hồ sơ để trả.")
+            return self._refuse(
+                "Chi nhánh chưa nhận kết quả của hồ sơ này nên chưa trả được cho công dân."
+            )
         command = d.ReturnHeldResult(request_id=new_request_id(), code=self.foreign.code, note=note)
 
         def done(reply: Reply) -> None:

@@ -79,7 +79,7 @@ class ReturnPage(QWidget):
         self.steps.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.hand_over = _primary("Đã trả kết quả cho công dân  (Ctrl+Enter)")
         self.accept = _primary("Nhận kết quả chuyển đến  (Ctrl+Enter)")
-        self.return_held = _primary("Trả kết quả cho công dân  (Ctrl+Enter)")
+        self.return_held = _primary("Đã trả kết quả cho công dân  (Ctrl+Enter)")
         self.transfer = QPushButton("Chuyển kết quả đến chi nhánh khác")
         self.chooser = TransferChooser()
         self.message = label("", 15)

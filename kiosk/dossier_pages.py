@@ -104,7 +104,6 @@ class ProgressPage(Page):
         self.code.setText(m.t("dossier_of", code=dossier.code))
         self.procedure.setText(dossier.procedure_name)
         late = is_late(dossier)
-        here = m.held_here
         coming = result_coming(dossier, m.config.site.id)
         if coming:
             state = ("good", m.t("result_coming_state"))
@@ -138,7 +137,7 @@ class ProgressPage(Page):
         self.body.addStretch(1)
         self.take.set_title(m.t("take_return"))
         # Only where the result is, once it is there (the server names the return service).
-        self.take.setVisible(dossier.ready and here and not coming and bool(m.return_service))
+        self.take.setVisible(dossier.ready and bool(m.return_service))
         self.take.setEnabled(not m.busy)
 
     def _step(self, step: StepView, last: bool) -> QWidget:
