@@ -11,16 +11,17 @@ from sqlalchemy import inspect
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from notify.account import ROLE, notify_user
 from notify.gateways import Gateway
 from notify.mail import EmailGateway
 from notify.sms import SmsGateway
 from notify.worker import Notifier
 from notify.zns import ZnsGateway
+from server.accounts import Account, notify_account
 from shared.cli_text import FAILURE, USAGE, say
 from shared.config.site import DEFAULT_CONFIG, SiteConfig
 from shared.domain.notifications import KIND_LABELS, ChannelKind, MessageKind, mask_recipient
 from shared.messaging.paho_bus import BrokerAddress, PahoBus
+from shared.messaging.topics import Topics
 from shared.storage import notifications as outbox
 from shared.storage.engine import make_engine
 
@@ -69,11 +70,15 @@ def open_outbox(url: str) -> sessionmaker[Session]:
     return sessionmaker(engine, expire_on_commit=False)
 
 
+def _account(config: SiteConfig) -> Account:
+    return notify_account(Topics(config.site.id))
+
+
 def notify_broker(config: SiteConfig) -> BrokerAddress:
     """The broker and this process's account, found as every process finds its own."""
     from shared.runtime import broker_address, local_credential
 
-    broker, user = config.broker, notify_user(config.site.id)
+    broker, user = config.broker, _account(config).user
     if not broker.host and not broker.username and local_credential(config, user).exists():
         config = config.model_copy(update={"broker": broker.model_copy(update={"username": user})})
     return broker_address(config)
@@ -88,7 +93,8 @@ def connect(config: SiteConfig) -> PahoBus | None:
     except (FileNotFoundError, OSError) as exc:
         log.warning("no broker, no state for supervisors: %s", exc)
         return None
-    return connect_bus(address, config.site.id, notify_user(config.site.id), ROLE)
+    account = _account(config)
+    return connect_bus(address, config.site.id, account.user, account.role)
 
 
 def list_dead(sessions: sessionmaker[Session], config: SiteConfig) -> int:
@@ -160,7 +166,7 @@ def run(args: argparse.Namespace) -> int:
         return USAGE
     bus = connect(config)
     notifier = Notifier(
-        config, sessions, build_gateways(config), bus=bus, worker=notify_user(config.site.id)
+        config, sessions, build_gateways(config), bus=bus, worker=_account(config).user
     )
     try:
         if args.once:

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 from shared.domain.appointments import BookingKind, BookingState, normalise_phone
 from shared.domain.errors import InvalidInput
-from shared.domain.ticket_links import TicketLink, parse_link
+from shared.domain.ticket_links import TicketLink, parse_link, ticket_url
 from shared.messaging.appointment_views import BookingView, SlotsResult, SlotView
 from shared.messaging.replies import ErrorCode, ErrorInfo
 from web.wording import t
@@ -331,7 +331,7 @@ def ticket_path(qr: str) -> str:
     link = parse_link(qr)
     if not isinstance(link, TicketLink):
         return ""
-    return f"/t/{link.site_id}/{link.service_day:%Y%m%d}/{link.number}/{link.token}"
+    return ticket_url("", link.site_id, link.service_day, link.number, link.token)
 
 
 def state_words(view: BookingView, lang: str) -> str:

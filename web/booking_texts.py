@@ -65,7 +65,6 @@ BOOKING_TEXTS: dict[str, dict[str, str]] = {
     "fact_phone": {"vi": "Điện thoại", "en": "Phone"},
     "fact_code": {"vi": "Mã lịch hẹn", "en": "Booking code"},
     "fact_number": {"vi": "Số thứ tự", "en": "Your number"},
-    "fact_state": {"vi": "Trạng thái", "en": "Status"},
     "when_value": {"vi": "{time}, {day}", "en": "{time}, {day}"},
     "remote_value": {"vi": "Lấy số từ xa trong hôm nay", "en": "A remote number for today"},
     "phone_label": {"vi": "Số điện thoại di động", "en": "Mobile phone number"},

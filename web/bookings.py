@@ -9,6 +9,7 @@ hash of the address (`client`) so that the server limits them per citizen's netw
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import hmac
 import ipaddress
@@ -25,7 +26,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from shared.domain.appointments import REQUEST_LENGTH, BookingState
-from shared.domain.ticket_links import BookingLink, parse_link
+from shared.domain.ticket_links import BookingLink, booking_url, parse_link
 from shared.messaging import appointment_commands as ac
 from shared.messaging.appointment_views import (
     BookingOptionsResult,
@@ -328,14 +329,19 @@ class BookingPages:
     async def home_links(self, lang: str) -> list[Item]:
         """A link to each served site that takes bookings (none when its server is silent)."""
         sites = sorted(self.gateway.hub.lines) if self.gateway.every_site else self.gateway.sites
-        offering: list[str] = []
-        for site in sites:
-            try:
-                options = await self.gateway.booking_options(site, quick=True)
-            except Unavailable:
-                continue
-            if options is not None and options.services:
-                offering.append(site)
+        # Every site's server is asked at once: a silent one delays the page by one wait only.
+        answers = await asyncio.gather(
+            *(self.gateway.booking_options(site, quick=True) for site in sites),
+            return_exceptions=True,
+        )
+        for answer in answers:
+            if isinstance(answer, BaseException) and not isinstance(answer, Unavailable):
+                raise answer  # a fault, not a silent server
+        offering = [
+            site
+            for site, options in zip(sites, answers, strict=True)
+            if isinstance(options, BookingOptionsResult) and options.services
+        ]
         if len(offering) == 1:
             return [Item(t("book_link", lang), "", self.href(f"/book/{offering[0]}", lang))]
         names = self.settings.site_names
@@ -584,7 +590,7 @@ class BookingPages:
             if reply.ok:
                 booked = reply.result_as(BookingResult).booking
                 self.gateway.booking_site(booked.code, site)
-                page = self.href(f"/b/{booked.code}/{booked.token}", lang, done="booked")
+                page = self.href(booking_url("", booked.code, booked.token), lang, done="booked")
                 return RedirectResponse(page, 303)
             refused = self._refusal(reply, Step.CONFIRM, lang)
         values.update(self._then(refused, base, lang))
@@ -601,7 +607,7 @@ class BookingPages:
         if wait:
             return self._limited(lang, wait)
         code, token = request.path_params["code"], request.path_params["token"]
-        link = parse_link(f"http://web/b/{code}/{token}")
+        link = parse_link(booking_url("http://web", code, token))
         found = None
         if isinstance(link, BookingLink):
             found = await self.gateway.booking_status(link.code, link.token)
@@ -632,7 +638,7 @@ class BookingPages:
             return proved
         link, site, view = proved
         page = await self._words(site, view, lang)
-        path = f"/b/{link.code}/{link.token}"
+        path = booking_url("", link.code, link.token)
         qr = qr_svg(view.qr, page.qr_label) if page.show_qr else ""
         return self.render(
             request,
@@ -671,7 +677,7 @@ class BookingPages:
         if isinstance(proved, Response):
             return proved
         link, site, view = proved
-        path = f"/b/{link.code}/{link.token}"
+        path = booking_url("", link.code, link.token)
         page = await self._words(site, view, lang)
         if not page.can_cancel:
             return RedirectResponse(self.href(path, lang), 303)
@@ -737,7 +743,7 @@ class BookingPages:
         if isinstance(proved, Response):
             return proved
         link, site, view = proved
-        path = f"/b/{link.code}/{link.token}"
+        path = booking_url("", link.code, link.token)
         page = await self._words(site, view, lang)
         if not page.can_change or view.slot is None:
             return RedirectResponse(self.href(path, lang), 303)

@@ -12,8 +12,7 @@ from pathlib import Path
 from counter_console.actions import Action
 from counter_console.screenshot import demo_window
 from counter_console.supervisor import Alert, SupervisorModel
-from notify.account import notify_account
-from server.accounts import acl_text
+from server.accounts import acl_text, notify_account
 from shared.domain.notifications import DeliveryState, MessageKind
 from shared.messaging.codec import encode
 from shared.messaging.topics import Topics
