@@ -153,8 +153,3 @@ def by_token_hash(session: Session, token_hash: str, code: str | None = None) ->
 def version_of(session: Session, code: str) -> int | None:
     """The stored version of a dossier, or None."""
     return session.scalar(select(CentralDossierRow.version).where(CentralDossierRow.code == code))
-
-
-def key_ids(session: Session) -> set[str]:
-    """The index keys the branches use (more than one: some branch has another key file)."""
-    return set(session.scalars(select(CentralSiteRow.key_id)))

@@ -72,11 +72,8 @@ class IndexFeed:
         self.bus = bus
         self.settings = settings
         self.monotonic = monotonic
-        self.topic = index_topic(site_id, DOSSIER)
-        self.topics = {DOSSIER: self.topic, HANDOVER: index_topic(site_id, HANDOVER)}
+        self.topics = {kind: index_topic(site_id, kind) for kind in (DOSSIER, HANDOVER)}
         self.ack_topic = index_topic(site_id, ACK)
-        self.sent_count = 0
-        self.acked_count = 0
         self._flights: dict[str, _Flight] = {}
         self._wait = settings.resend_seconds
         self._stop = threading.Event()
@@ -101,11 +98,6 @@ class IndexFeed:
             self._ticker.join(timeout=5)
             self._ticker = None
 
-    @property
-    def in_flight(self) -> int:
-        """Entries sent and not acknowledged yet."""
-        return len(self._flights)
-
     def sent_after_commit(self, entries: list[OutboxEntry]) -> None:
         """Publish entries just committed, while there is room in flight (the rest wait)."""
         for entry in entries:
@@ -127,7 +119,6 @@ class IndexFeed:
                 del self._flights[item.code]
                 done += 1
         if done:
-            self.acked_count += done
             self._wait = self.settings.resend_seconds  # central answers: back to the short wait
         return done
 
@@ -155,4 +146,3 @@ class IndexFeed:
     def _send(self, code: str, version: int, entry: str, kind: str = DOSSIER) -> None:
         self._flights[code] = _Flight(version, entry, self.monotonic(), kind)
         self.bus.publish(self.topics[kind], entry.encode("utf-8"), qos=1)
-        self.sent_count += 1

@@ -84,8 +84,6 @@ class RemoteLookups:
         self.capacity = capacity
         self.topic = index_topic(site_id, LOOKUP)
         self.answer_topic = index_topic(site_id, ANSWER)
-        self.asked = 0
-        self.timed_out = 0
         self._deliver: Callable[[LookupAnswered], None] = lambda item: None
         self._by_key: dict[tuple[str, str, str], Parked] = {}
         self._by_correlation: dict[bytes, Parked] = {}
@@ -154,7 +152,6 @@ class RemoteLookups:
             response_topic=self.answer_topic,
             correlation_data=parked.correlation,
         )
-        self.asked += 1
         return None
 
     def _forget(self, parked: Parked) -> None:
@@ -186,7 +183,6 @@ class RemoteLookups:
                 for parked in late:
                     del self._by_key[parked.key]
                     del self._by_correlation[parked.correlation]
-                    self.timed_out += 1
                     self._deliver(LookupAnswered(parked, None))
                 soonest = min((p.deadline for p in self._by_key.values()), default=now + 60)
                 self._changed.wait(max(0.01, soonest - now))
